@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import { integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
+
+/**
+ * The catalog of PostgreSQL targets. `name` is what clients pass as the database name to the gateway.
+ * The password is stored only as AES-256-GCM ciphertext (lib/crypto) and never leaves the server.
+ */
+export const connections = pgTable("connections", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  host: text("host").notNull(),
+  port: integer("port").notNull().default(5432),
+  database: text("database").notNull(),
+  username: text("username").notNull(),
+  passwordCiphertext: text("password_ciphertext"),
+  sslmode: text("sslmode", { enum: SSL_MODES }).notNull().default("prefer"),
+  allowedGroups: text("allowed_groups").array().notNull().default(sql`'{}'::text[]`),
+  description: text("description").notNull().default(""),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Connection = typeof connections.$inferSelect;

@@ -1,0 +1,3 @@
+export * from "./users";
+export * from "./connections";
+export * from "./audit-events";

@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+/**
+ * Every setting Warden reads from the environment, validated once per process.
+ * Nothing else reads `process.env`: entry points call `parseConfig(process.env)` and pass the result on.
+ */
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a port number from 1 to 65535 (got "${v}").` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalUrl = (name: string, protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      let url: URL;
+      try {
+        url = new URL(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${name} must be a URL (got "${redact(v)}").` });
+        return z.NEVER;
+      }
+      if (!protocols.includes(url.protocol)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")} (got "${redact(v)}").`,
+        });
+        return z.NEVER;
+      }
+      return v.replace(/\/$/, "");
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v));
+
+/** A 32-byte key, given as 64 hex characters or as base64. */
+export function decodeSecretKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const buf = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (buf.length === 32) return buf;
+  }
+  return undefined;
+}
+
+export const ROLES = ["admin", "reviewer", "auditor", "developer"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** "admin=admin,ops;reviewer=reviewer" -> { admin: ["admin","ops"], reviewer: ["reviewer"] } */
+function parseRoleGroups(v: string | undefined, ctx: z.RefinementCtx): Record<Role, string[]> {
+  const mapping: Record<Role, string[]> = { admin: ["admin"], reviewer: ["reviewer"], auditor: ["auditor"], developer: ["developer"] };
+  if (v === undefined || v.trim() === "") return mapping;
+  for (const part of v.split(";").map((p) => p.trim()).filter(Boolean)) {
+    const [role, groups] = part.split("=");
+    if (!ROLES.includes(role?.trim() as Role) || !groups) {
+      ctx.addIssue({
+        code: "custom",
+        message: `WARDEN_ROLE_GROUPS must look like "admin=platform-admins;reviewer=dba,leads" with roles ${ROLES.join(", ")} (got "${v}").`,
+      });
+      return mapping;
+    }
+    mapping[role.trim() as Role] = groups.split(",").map((g) => g.trim()).filter(Boolean);
+  }
+  return mapping;
+}
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: optionalUrl("DATABASE_URL", ["postgres:", "postgresql:"]),
+    WARDEN_SECRET_KEY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return undefined;
+        const key = decodeSecretKey(v);
+        if (!key) {
+          ctx.addIssue({
+            code: "custom",
+            message: "WARDEN_SECRET_KEY must be 32 random bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`).",
+          });
+          return z.NEVER;
+        }
+        return key;
+      }),
+    OIDC_ISSUER: optionalUrl("OIDC_ISSUER", ["http:", "https:"]),
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_SECRET: optionalText,
+    OIDC_GROUPS_CLAIM: z.string().default("groups"),
+    WARDEN_ROLE_GROUPS: z.string().optional().transform((v, ctx) => parseRoleGroups(v, ctx)),
+    PUBLIC_URL: optionalUrl("PUBLIC_URL", ["http:", "https:"]),
+    PORT: port("PORT", 3000),
+    GATEWAY_PORT: port("GATEWAY_PORT", 6432),
+    GATEWAY_HOST: z.string().default("127.0.0.1"),
+    GATEWAY_TLS_CERT: optionalText,
+    GATEWAY_TLS_KEY: optionalText,
+    WARDEN_DATA_DIR: z.string().default(".warden"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
+      error: (issue) => `LOG_LEVEL must be one of debug, info, warn, error (got "${String(issue.input)}").`,
+    }).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    const oidc = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((k) => !c[k]);
+      ctx.addIssue({ code: "custom", message: `${missing.join(" and ")} must be set too: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together.` });
+    }
+    if (Boolean(c.GATEWAY_TLS_CERT) !== Boolean(c.GATEWAY_TLS_KEY)) {
+      ctx.addIssue({ code: "custom", message: "GATEWAY_TLS_CERT and GATEWAY_TLS_KEY go together: set both paths or neither." });
+    }
+    if (c.DATABASE_URL && !c.WARDEN_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        message: "WARDEN_SECRET_KEY is required when DATABASE_URL is set (generate one with `openssl rand -hex 32`); it encrypts stored database credentials.",
+      });
+    }
+  });
+
+export type WardenConfig = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Warden cannot start: ${problems.join(" ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws a ConfigError whose message names each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): WardenConfig {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => i.message));
+}
+
+/** The settings a running console or gateway needs, all present (the launcher fills them on the embedded default). */
+export type RuntimeConfig = WardenConfig & {
+  DATABASE_URL: string;
+  WARDEN_SECRET_KEY: Buffer;
+  OIDC_ISSUER: string;
+  OIDC_CLIENT_ID: string;
+  OIDC_CLIENT_SECRET: string;
+  PUBLIC_URL: string;
+};
+
+export function requireRuntimeConfig(c: WardenConfig, needs: ("database" | "oidc")[] = ["database", "oidc"]): RuntimeConfig {
+  const problems: string[] = [];
+  if (needs.includes("database") && !c.DATABASE_URL) problems.push("DATABASE_URL is required (use `npm start` for the embedded default).");
+  if (needs.includes("oidc") && !c.OIDC_ISSUER) problems.push("OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required (use `npm start` for the embedded default).");
+  if (problems.length) throw new ConfigError(problems);
+  return { ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` } as RuntimeConfig;
+}
+
+function redact(v: string): string {
+  return v.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}
