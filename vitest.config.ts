@@ -27,7 +27,6 @@ export default defineConfig({
           globalSetup: ["tests/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
