@@ -1,0 +1,48 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { connections } from "@/drizzle/schema";
+import { appendAuditEvent } from "@/lib/audit/append-event";
+import { encryptCredential } from "@/lib/crypto/credentials";
+import type { Db } from "@/lib/db/create-db";
+import { createConnectionInput, type CreateConnectionInput } from "@/lib/shared/contracts/connections";
+import { auditableConnection, toConnectionDto } from "./connection-dto";
+import { isUniqueViolation, ServiceError } from "./service-error";
+
+export async function createConnection(db: Db, secretKey: Buffer, actor: string, input: CreateConnectionInput) {
+  const data = createConnectionInput.parse(input);
+  const id = randomUUID();
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(connections)
+        .values({
+          id,
+          name: data.name,
+          host: data.host,
+          port: data.port,
+          database: data.database,
+          username: data.username,
+          passwordCiphertext: data.password ? encryptCredential(secretKey, data.password, id) : null,
+          sslmode: data.sslmode,
+          allowedGroups: data.allowedGroups,
+          description: data.description,
+          createdBy: actor,
+        })
+        .returning();
+      await appendAuditEvent(tx, {
+        actor,
+        action: "connection.create",
+        targetType: "connection",
+        targetId: row.id,
+        targetName: row.name,
+        after: auditableConnection(row),
+      });
+      return toConnectionDto(row);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new ServiceError("A connection with this name exists already.", 409, { name: "A connection with this name exists already." });
+    }
+    throw err;
+  }
+}

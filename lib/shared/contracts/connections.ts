@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** What clients pass as the database name to the gateway, so it is kept simple and unambiguous. */
+export const CONNECTION_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+
+const groupList = z
+  .array(z.string().trim().min(1).max(100).regex(/^[^,\s]+$/, "Group names cannot contain spaces or commas."))
+  .max(50)
+  .transform((gs) => [...new Set(gs)]);
+
+export const connectionFields = {
+  name: z
+    .string()
+    .trim()
+    .regex(CONNECTION_NAME_PATTERN, "Use 1–63 lowercase letters, digits, '-' or '_', starting with a letter (clients pass it as the database name)."),
+  host: z
+    .string()
+    .trim()
+    .min(1, "Enter the server's host name or IP address.")
+    .max(255)
+    .regex(/^[A-Za-z0-9.\-:[\]_]+$/, "Enter a host name or IP address, without scheme or port."),
+  port: z.coerce.number({ error: "Enter a port number." }).int("Enter a whole number.").min(1, "Ports run from 1 to 65535.").max(65535, "Ports run from 1 to 65535."),
+  database: z.string().trim().min(1, "Enter the database name on the server.").max(63, "PostgreSQL names are at most 63 characters."),
+  username: z.string().trim().min(1, "Enter the database user Warden connects as.").max(63, "PostgreSQL names are at most 63 characters."),
+  sslmode: z.enum(SSL_MODES, { error: "Choose an SSL mode." }),
+  allowedGroups: groupList,
+  description: z.string().trim().max(500, "Keep the description under 500 characters.").default(""),
+};
+
+export const createConnectionInput = z.object({
+  ...connectionFields,
+  password: z.string().max(1000).default(""),
+});
+export type CreateConnectionInput = z.input<typeof createConnectionInput>;
+
+/** On update the password is optional: absent or empty keeps the stored one; `clearPassword` removes it. */
+export const updateConnectionInput = z.object({
+  ...connectionFields,
+  password: z.string().max(1000).optional(),
+  clearPassword: z.boolean().optional(),
+});
+export type UpdateConnectionInput = z.input<typeof updateConnectionInput>;
+
+/** A draft to test before saving; with `id` and no password, the stored password is used. */
+export const testConnectionInput = z.object({
+  id: z.string().uuid().optional(),
+  host: connectionFields.host,
+  port: connectionFields.port,
+  database: connectionFields.database,
+  username: connectionFields.username,
+  sslmode: connectionFields.sslmode,
+  password: z.string().max(1000).optional(),
+});
+export type TestConnectionInput = z.input<typeof testConnectionInput>;
+
+/** What the console shows of a connection: never the password or its ciphertext. */
+export type ConnectionDto = {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  sslmode: SslMode;
+  allowedGroups: string[];
+  description: string;
+  hasPassword: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type TestConnectionResult =
+  | { ok: true; serverVersion: string; latencyMs: number; tls: boolean }
+  | { ok: false; error: string; code?: string };
+
+export type SchemaColumnDto = { name: string; type: string; nullable: boolean; position: number };
+export type SchemaTableDto = { schema: string; name: string; kind: "table" | "view" | "materialized view" | "foreign table" | "partitioned table"; estimatedRows: number | null; columns: SchemaColumnDto[] };
+export type SchemaDto = { schemas: { name: string; tables: SchemaTableDto[] }[] };
+
+/** Field errors keyed by field name, for forms to show next to each input. */
+export type FieldErrors = Partial<Record<string, string>>;
+export type ApiError = { error: string; fieldErrors?: FieldErrors };

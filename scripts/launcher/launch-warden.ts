@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { DEMO_USERS } from "@/lib/dev-oidc/demo-users";
+import { startDevOidcProvider, type DevOidcProvider } from "@/lib/dev-oidc/start-dev-oidc-provider";
+import { createDb } from "@/lib/db/create-db";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
+import { migrateStore } from "@/lib/db/migrate";
+import { prepareDemoTarget } from "@/lib/db/prepare-demo-target";
+import { ensureDemoConnection } from "@/lib/server/connections/ensure-demo-connection";
+import type { RuntimeConfig, WardenConfig } from "@/lib/shared/config";
+import { isPortFree } from "./port-free";
+import { readNumber, readOrCreateSecret, writeNumber } from "./warden-files";
+
+export type LaunchOptions = {
+  root: string;
+  config: WardenConfig;
+  /** `next dev` instead of the production build. */
+  isDev?: boolean;
+  /** Where the console's own output goes (inherit for `npm start`, a callback for tests). */
+  consoleOutput?: "inherit" | ((line: string) => void);
+  log: (line: string) => void;
+};
+
+export type RunningWarden = {
+  consoleUrl: string;
+  config: RuntimeConfig;
+  /** Set on the embedded default: the demo sign-ins. */
+  demo?: { users: readonly { email: string; groups: readonly string[] }[]; password: string };
+  embedded?: { adminUrl: string; demoUrl: string };
+  /** Resolves with the exit code when the console process ends by itself. */
+  consoleExited: Promise<number>;
+  stop(): Promise<void>;
+};
+
+const EMBEDDED_PG_PORT = 54320;
+
+/**
+ * Starts the whole product: the store (embedded PostgreSQL unless DATABASE_URL is set), migrations,
+ * the demo target and its catalog entry, the development OpenID provider (unless OIDC_ISSUER is set),
+ * and the console. `stop()` ends everything in reverse order and may be called more than once.
+ */
+export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> {
+  const { config, log } = opts;
+  const dataDir = path.resolve(opts.root, config.WARDEN_DATA_DIR);
+  const stops: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const s of stops.reverse()) await s().catch((err) => log(`shutdown: ${(err as Error).message}`));
+    })());
+
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    let secretKey = config.WARDEN_SECRET_KEY;
+    let embedded: RunningWarden["embedded"];
+    let server: EmbeddedServer | undefined;
+    if (!databaseUrl) {
+      const remembered = readNumber(dataDir, "pg.port");
+      const wanted = remembered ?? EMBEDDED_PG_PORT;
+      const port = (await isPortFree(wanted)) ? wanted : undefined;
+      log(`Starting the embedded PostgreSQL (data in ${path.relative(opts.root, dataDir) || dataDir}/pg)…`);
+      server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port });
+      writeNumber(dataDir, "pg.port", server.port);
+      stops.push(() => server!.stop());
+      await server.ensureDatabase("warden");
+      databaseUrl = server.urlFor("warden");
+      embedded = { adminUrl: server.urlFor("postgres"), demoUrl: server.urlFor("demo") };
+      secretKey ??= Buffer.from(readOrCreateSecret(dataDir, "secret.key", () => randomBytes(32).toString("hex")), "hex");
+    }
+    if (!secretKey) throw new Error("WARDEN_SECRET_KEY is required when DATABASE_URL is set.");
+
+    await migrateStore(databaseUrl);
+    const db = createDb(databaseUrl, { max: 2, applicationName: "warden-launcher" });
+    stops.push(() => db.$client.end());
+    if (server) {
+      const target = await prepareDemoTarget(server, dataDir);
+      if (target.seeded) log("Seeded the demo database (customers, orders).");
+      await ensureDemoConnection(db, secretKey, target);
+    }
+
+    const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    let oidc = { issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET };
+    let demo: RunningWarden["demo"];
+    if (!oidc.issuer) {
+      const password = readOrCreateSecret(dataDir, "demo-users.password", () => `demo-${randomBytes(6).toString("hex")}`);
+      const clientSecret = readOrCreateSecret(dataDir, "oidc-client.secret");
+      const idpPort = config.PORT + 1;
+      const idp: DevOidcProvider = await startDevOidcProvider({
+        port: idpPort,
+        clientId: "warden-console",
+        clientSecret,
+        redirectUris: [`${publicUrl}/api/auth/callback/oidc`],
+        postLogoutRedirectUris: [`${publicUrl}/sign-in`],
+        password,
+        jwksFile: path.join(dataDir, "oidc-jwks.json"),
+      });
+      stops.push(() => idp.close());
+      oidc = { issuer: idp.issuer, clientId: "warden-console", clientSecret };
+      demo = { users: DEMO_USERS, password };
+    }
+
+    const runtime: RuntimeConfig = {
+      ...config,
+      DATABASE_URL: databaseUrl,
+      WARDEN_SECRET_KEY: secretKey,
+      OIDC_ISSUER: oidc.issuer!,
+      OIDC_CLIENT_ID: oidc.clientId!,
+      OIDC_CLIENT_SECRET: oidc.clientSecret!,
+      PUBLIC_URL: publicUrl,
+    };
+    const child = startConsole(opts, runtime);
+    stops.push(() => stopChild(child));
+    const consoleExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+    const consoleUrl = `http://localhost:${config.PORT}`;
+    await waitForHttp(`http://127.0.0.1:${config.PORT}/sign-in`, consoleExited);
+    return { consoleUrl, config: runtime, demo, embedded, consoleExited, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The console runs as its own process (`next start`), configured only through its environment. */
+function startConsole(opts: LaunchOptions, c: RuntimeConfig): ChildProcess {
+  const nextCli = path.join(opts.root, "node_modules", "next", "dist", "bin", "next");
+  const args = opts.isDev ? ["dev", "-p", String(c.PORT)] : ["start", "-p", String(c.PORT), "-H", "127.0.0.1"];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: opts.isDev ? "development" : "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: c.DATABASE_URL,
+    WARDEN_SECRET_KEY: c.WARDEN_SECRET_KEY.toString("hex"),
+    OIDC_ISSUER: c.OIDC_ISSUER,
+    OIDC_CLIENT_ID: c.OIDC_CLIENT_ID,
+    OIDC_CLIENT_SECRET: c.OIDC_CLIENT_SECRET,
+    PUBLIC_URL: c.PUBLIC_URL,
+    // next-auth reads its own base URL from here.
+    NEXTAUTH_URL: c.PUBLIC_URL,
+    PORT: String(c.PORT),
+  };
+  const output = opts.consoleOutput ?? "inherit";
+  const child = spawn(process.execPath, [nextCli, ...args], {
+    cwd: opts.root,
+    env,
+    stdio: output === "inherit" ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
+  });
+  if (typeof output === "function") {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding("utf8").on("data", (chunk: string) => chunk.split("\n").filter(Boolean).forEach(output));
+    }
+  }
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+async function waitForHttp(url: string, exited: Promise<number>, timeoutMs = 120_000): Promise<void> {
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (hasExited) throw new Error("The console process exited during start-up (see its output above).");
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The console did not answer at ${url} within ${timeoutMs / 1000} s.`);
+}
