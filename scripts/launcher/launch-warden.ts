@@ -138,6 +138,8 @@ function startConsole(opts: LaunchOptions, c: RuntimeConfig): ChildProcess {
     // next-auth reads its own base URL from here.
     NEXTAUTH_URL: c.PUBLIC_URL,
     PORT: String(c.PORT),
+    // The CLI and tests run with the react-server condition; the console must not inherit it.
+    NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "").replace(/--conditions[= ]react-server/g, "").trim(),
   };
   const output = opts.consoleOutput ?? "inherit";
   const child = spawn(process.execPath, [nextCli, ...args], {

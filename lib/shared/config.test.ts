@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config";
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("configuration", () => {
+  it("has working defaults for the embedded default", () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({ PORT: 3000, GATEWAY_PORT: 6432 });
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.OIDC_ISSUER).toBeUndefined();
+    expect(c.WARDEN_ROLE_GROUPS.admin).toEqual(["admin"]);
+  });
+
+  it("names each bad variable in a sentence", () => {
+    expect(problemsOf({ PORT: "abc" })).toContain('PORT must be a port number from 1 to 65535 (got "abc")');
+    expect(problemsOf({ GATEWAY_PORT: "70000" })).toContain("GATEWAY_PORT must be a port number");
+    expect(problemsOf({ DATABASE_URL: "mysql://x" })).toContain("DATABASE_URL must start with postgres://");
+    expect(problemsOf({ DATABASE_URL: "postgres://u:secretpw@h/db" })).toContain("WARDEN_SECRET_KEY is required when DATABASE_URL is set");
+    expect(problemsOf({ WARDEN_SECRET_KEY: "short" })).toContain("WARDEN_SECRET_KEY must be 32 random bytes");
+    expect(problemsOf({ OIDC_ISSUER: "https://idp.example.com" })).toContain("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too");
+    expect(problemsOf({ GATEWAY_TLS_CERT: "/x.pem" })).toContain("GATEWAY_TLS_CERT and GATEWAY_TLS_KEY go together");
+    expect(problemsOf({ WARDEN_ROLE_GROUPS: "boss=x" })).toContain("WARDEN_ROLE_GROUPS must look like");
+  });
+
+  it("never echoes a password from a URL", () => {
+    expect(problemsOf({ DATABASE_URL: "mysql://u:secretpw@h/db" })).not.toContain("secretpw");
+  });
+
+  it("accepts production settings", () => {
+    const c = parseConfig({
+      DATABASE_URL: "postgres://w:p@db:5432/warden",
+      WARDEN_SECRET_KEY: "a".repeat(64),
+      OIDC_ISSUER: "https://idp.example.com/",
+      OIDC_CLIENT_ID: "warden",
+      OIDC_CLIENT_SECRET: "s",
+      WARDEN_ROLE_GROUPS: "admin=platform;reviewer=dba,leads",
+    });
+    expect(c.OIDC_ISSUER).toBe("https://idp.example.com");
+    expect(c.WARDEN_SECRET_KEY?.length).toBe(32);
+    expect(c.WARDEN_ROLE_GROUPS.reviewer).toEqual(["dba", "leads"]);
+  });
+});
