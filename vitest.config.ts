@@ -17,7 +17,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["{lib,proxy,drizzle,scripts,components}/**/*.test.ts"] },
+        test: { name: "unit", include: ["{lib,proxy,drizzle,scripts,components,tests}/**/*.test.ts"] },
       },
       {
         extends: true,
