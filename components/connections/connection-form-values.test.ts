@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionDto } from "@/lib/shared/contracts/connections";
+import {
+  formValuesFromConnection,
+  NEW_CONNECTION_VALUES,
+  parseGroupList,
+  validateCreateConnection,
+  validateTestDraft,
+  validateUpdateConnection,
+} from "./connection-form-values";
+
+const filled = { ...NEW_CONNECTION_VALUES, name: "orders", host: "db.internal", database: "orders", username: "warden" };
+const id = "7d2f3c1e-2b7a-4f0e-9c55-0a1b2c3d4e5f";
+
+describe("parseGroupList", () => {
+  it("splits on commas and whitespace and drops empties", () => {
+    expect(parseGroupList(" admins, dba  eng,,\nops ")).toEqual(["admins", "dba", "eng", "ops"]);
+    expect(parseGroupList("  ")).toEqual([]);
+  });
+});
+
+describe("validateCreateConnection", () => {
+  it("returns the normalized input the API expects", () => {
+    const result = validateCreateConnection({ ...filled, port: " 6543 ", allowedGroups: "dba, dba eng", password: "s3cret" });
+    expect(result.isValid).toBe(true);
+    if (!result.isValid) return;
+    expect(result.input).toMatchObject({ name: "orders", port: 6543, allowedGroups: ["dba", "eng"], password: "s3cret", sslmode: "prefer" });
+  });
+  it("reports the contract's message for each bad field", () => {
+    const result = validateCreateConnection({ ...NEW_CONNECTION_VALUES, name: "Orders DB", port: "" });
+    expect(result.isValid).toBe(false);
+    expect(result.errors.name).toMatch(/lowercase letters/);
+    expect(result.errors.host).toBe("Enter the server's host name or IP address.");
+    expect(result.errors.port).toBe("Enter a port number.");
+    expect(result.errors.database).toBeDefined();
+    expect(result.errors.username).toBeDefined();
+  });
+  it("rejects out-of-range ports", () => {
+    expect(validateCreateConnection({ ...filled, port: "70000" }).errors.port).toBe("Ports run from 1 to 65535.");
+  });
+});
+
+describe("validateUpdateConnection", () => {
+  it("leaves the password out when the box is empty, so the stored one is kept", () => {
+    const result = validateUpdateConnection(filled);
+    expect(result.isValid && result.input.password).toBeUndefined();
+  });
+  it("sends clearPassword and never a typed password alongside it", () => {
+    const result = validateUpdateConnection({ ...filled, password: "typed", clearPassword: true });
+    expect(result.isValid && result.input).toMatchObject({ clearPassword: true, password: undefined });
+  });
+});
+
+describe("validateTestDraft", () => {
+  it("sends the id so the server uses the stored password when the box is empty", () => {
+    const result = validateTestDraft(filled, id);
+    expect(result.isValid && result.input).toMatchObject({ id, password: undefined, port: 5432 });
+  });
+  it("tests without any password when the admin is removing it", () => {
+    const result = validateTestDraft({ ...filled, clearPassword: true }, id);
+    expect(result.isValid && result.input).toMatchObject({ id: undefined, password: undefined });
+  });
+  it("only checks the fields a test needs", () => {
+    const result = validateTestDraft({ ...filled, name: "Not Valid" });
+    expect(result.isValid).toBe(true);
+  });
+});
+
+describe("formValuesFromConnection", () => {
+  it("never carries a password into the form", () => {
+    const dto: ConnectionDto = {
+      id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "require",
+      allowedGroups: ["dba", "eng"], description: "", hasPassword: true, createdBy: "a@example.com",
+      createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z",
+    };
+    expect(formValuesFromConnection(dto)).toMatchObject({ password: "", port: "5432", allowedGroups: "dba, eng", clearPassword: false });
+  });
+});

@@ -1,0 +1,126 @@
+import type { z } from "zod";
+import {
+  createConnectionInput,
+  testConnectionInput,
+  updateConnectionInput,
+  type ConnectionDto,
+  type CreateConnectionInput,
+  type FieldErrors,
+  type SslMode,
+  type TestConnectionInput,
+  type UpdateConnectionInput,
+} from "@/lib/shared/contracts/connections";
+
+/** What the form edits: everything as typed (the port and the group list are text until validated). */
+export type ConnectionFormValues = {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  username: string;
+  password: string;
+  sslmode: SslMode;
+  allowedGroups: string;
+  description: string;
+  clearPassword: boolean;
+};
+
+export type ConnectionFormField = keyof ConnectionFormValues;
+export type ConnectionFormMode = "create" | "edit";
+
+/** The fields a connection test depends on: editing one of them makes an earlier test result stale. */
+export const TEST_FIELDS: readonly ConnectionFormField[] = ["host", "port", "database", "username", "password", "sslmode", "clearPassword"];
+
+export const NEW_CONNECTION_VALUES: ConnectionFormValues = {
+  name: "",
+  host: "",
+  port: "5432",
+  database: "",
+  username: "",
+  password: "",
+  sslmode: "prefer",
+  allowedGroups: "",
+  description: "",
+  clearPassword: false,
+};
+
+/** The edit form starts from the saved connection; the password is never sent to the browser, so it starts empty. */
+export function formValuesFromConnection(connection: ConnectionDto): ConnectionFormValues {
+  return {
+    name: connection.name,
+    host: connection.host,
+    port: String(connection.port),
+    database: connection.database,
+    username: connection.username,
+    password: "",
+    sslmode: connection.sslmode,
+    allowedGroups: connection.allowedGroups.join(", "),
+    description: connection.description,
+    clearPassword: false,
+  };
+}
+
+/** "admins, dba  eng" -> ["admins", "dba", "eng"]: commas and whitespace both separate groups. */
+export function parseGroupList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+export type Validation<T> = { isValid: true; input: T; errors: FieldErrors } | { isValid: false; errors: FieldErrors };
+
+/** Validates with the same zod schema the server uses, so both sides agree on every message. */
+function validateWith<S extends z.ZodType>(schema: S, draft: unknown): Validation<z.output<S>> {
+  const result = schema.safeParse(draft);
+  if (result.success) return { isValid: true, input: result.data, errors: {} };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return { isValid: false, errors };
+}
+
+function commonDraft(values: ConnectionFormValues) {
+  return {
+    name: values.name,
+    host: values.host,
+    // An empty box would coerce to 0 and read "Ports run from 1 to 65535"; undefined reads "Enter a port number."
+    port: values.port.trim() === "" ? undefined : values.port.trim(),
+    database: values.database,
+    username: values.username,
+    sslmode: values.sslmode,
+    allowedGroups: parseGroupList(values.allowedGroups),
+    description: values.description,
+  };
+}
+
+export function validateCreateConnection(values: ConnectionFormValues): Validation<CreateConnectionInput> {
+  return validateWith(createConnectionInput, { ...commonDraft(values), password: values.password });
+}
+
+/** An empty password keeps the stored one; the checkbox removes it. */
+export function validateUpdateConnection(values: ConnectionFormValues): Validation<UpdateConnectionInput> {
+  return validateWith(updateConnectionInput, {
+    ...commonDraft(values),
+    password: values.clearPassword || values.password === "" ? undefined : values.password,
+    clearPassword: values.clearPassword || undefined,
+  });
+}
+
+export function validateConnectionForm(values: ConnectionFormValues, mode: ConnectionFormMode): Validation<CreateConnectionInput | UpdateConnectionInput> {
+  return mode === "create" ? validateCreateConnection(values) : validateUpdateConnection(values);
+}
+
+/**
+ * The draft to test. With a saved connection and an empty password box, sending `id` makes the server
+ * use the stored password, unless the admin is about to remove it: then test without one.
+ */
+export function validateTestDraft(values: ConnectionFormValues, connectionId?: string): Validation<TestConnectionInput> {
+  const { host, port, database, username, sslmode } = commonDraft(values);
+  const password = values.clearPassword || values.password === "" ? undefined : values.password;
+  return validateWith(testConnectionInput, {
+    id: values.clearPassword ? undefined : connectionId,
+    host,
+    port,
+    database,
+    username,
+    sslmode,
+    password,
+  });
+}

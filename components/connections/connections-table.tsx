@@ -1,0 +1,120 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ButtonLink } from "@/components/ui/button-link";
+import { Card } from "@/components/ui/card";
+import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { TimeStamp } from "@/components/ui/time-stamp";
+import { useConnections } from "@/lib/client/connections";
+import type { ConnectionDto, SslMode } from "@/lib/shared/contracts/connections";
+
+const SSL_TONES: Record<SslMode, BadgeTone> = {
+  disable: "warning",
+  prefer: "neutral",
+  require: "success",
+  "verify-ca": "success",
+  "verify-full": "success",
+};
+
+const COLUMNS: DataTableColumn<ConnectionDto>[] = [
+  {
+    key: "name",
+    header: "Name",
+    sortValue: (c) => c.name,
+    cell: (c) => (
+      <Link
+        href={`/connections/${c.id}`}
+        className="rounded font-mono font-medium text-brand-700 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+      >
+        {c.name}
+      </Link>
+    ),
+  },
+  {
+    key: "target",
+    header: "Server",
+    sortValue: (c) => `${c.host}:${c.port}/${c.database}`,
+    cell: (c) => <span className="font-mono text-xs">{`${c.host}:${c.port}/${c.database}`}</span>,
+  },
+  {
+    key: "user",
+    header: "User",
+    sortValue: (c) => c.username,
+    cell: (c) => (
+      <span className="inline-flex flex-wrap items-center gap-1.5">
+        <span className="font-mono text-xs">{c.username}</span>
+        {!c.hasPassword && <Badge tone="warning">no password</Badge>}
+      </span>
+    ),
+  },
+  { key: "sslmode", header: "SSL", sortValue: (c) => c.sslmode, cell: (c) => <Badge tone={SSL_TONES[c.sslmode]} isMono>{c.sslmode}</Badge> },
+  {
+    key: "groups",
+    header: "Allowed groups",
+    sortValue: (c) => c.allowedGroups.join(" "),
+    cell: (c) =>
+      c.allowedGroups.length === 0 ? (
+        <span className="text-xs text-slate-400">none</span>
+      ) : (
+        <span className="flex max-w-xs flex-wrap gap-1">
+          {c.allowedGroups.map((g) => (
+            <Badge key={g} tone="brand" isMono>
+              {g}
+            </Badge>
+          ))}
+        </span>
+      ),
+  },
+  {
+    key: "description",
+    header: "Description",
+    cell: (c) => (
+      <span title={c.description} className="line-clamp-2 max-w-xs text-slate-500">
+        {c.description}
+      </span>
+    ),
+  },
+  { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <TimeStamp iso={c.updatedAt} isRelative />, className: "text-right" },
+];
+
+/** The connection catalog; a row opens the connection. */
+export function ConnectionsTable() {
+  const router = useRouter();
+  const connections = useConnections();
+  if (connections.isError) {
+    return (
+      <Alert tone="danger" title="Could not load the connections" actions={<Button size="sm" onClick={() => connections.refetch()}>Retry</Button>}>
+        {connections.error.message}
+      </Alert>
+    );
+  }
+  return (
+    <Card isPadded={false}>
+      <DataTable
+        label="Connections"
+        columns={COLUMNS}
+        rows={connections.data}
+        getRowKey={(c) => c.id}
+        isLoading={connections.isPending}
+        defaultSort={{ key: "name", direction: "asc" }}
+        onRowClick={(c) => router.push(`/connections/${c.id}`)}
+        emptyState={
+          <EmptyState
+            title="No connections yet"
+            description="Register a PostgreSQL database so people and agents can reach it through the gateway, with policy and recording."
+            action={
+              <ButtonLink href="/connections/new" variant="primary">
+                Add your first connection
+              </ButtonLink>
+            }
+          />
+        }
+      />
+    </Card>
+  );
+}
