@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
  * `npm test`: unit tests, integration tests against a real PostgreSQL, then browser end-to-end tests
  * in Chromium. Every suite runs even if an earlier one failed; the exit code says whether all passed.
  */
-const suites: { name: string; command: string[]; env?: NodeJS.ProcessEnv }[] = [
+const suites: { name: string; command: string[]; env?: Record<string, string> }[] = [
   { name: "unit", command: ["npx", "vitest", "run", "--project", "unit"] },
   { name: "integration", command: ["npx", "vitest", "run", "--project", "integration"] },
   {
