@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { DEMO_USERS } from "@/lib/dev-oidc/demo-users";
-import { startDevOidcProvider, type DevOidcProvider } from "@/lib/dev-oidc/start-dev-oidc-provider";
 import { createDb } from "@/lib/db/create-db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
 import { migrateStore } from "@/lib/db/migrate";
@@ -86,7 +84,10 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
       const password = readOrCreateSecret(dataDir, "demo-users.password", () => `demo-${randomBytes(6).toString("hex")}`);
       const clientSecret = readOrCreateSecret(dataDir, "oidc-client.secret");
       const idpPort = config.PORT + 1;
-      const idp: DevOidcProvider = await startDevOidcProvider({
+      // Loaded only on the embedded default: production never runs the demo IdP.
+      const { startDevOidcProvider } = await import("@/lib/dev-oidc/start-dev-oidc-provider");
+      const { DEMO_USERS } = await import("@/lib/dev-oidc/demo-users");
+      const idp = await startDevOidcProvider({
         port: idpPort,
         clientId: "warden-console",
         clientSecret,
