@@ -5,7 +5,7 @@ import type { FieldErrors } from "@/lib/shared/contracts/connections";
 export class ServiceError extends Error {
   constructor(
     message: string,
-    public readonly status: 400 | 404 | 409 | 422 = 400,
+    public readonly status: 400 | 403 | 404 | 409 | 422 = 400,
     public readonly fieldErrors?: FieldErrors,
   ) {
     super(message);

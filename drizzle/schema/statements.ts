@@ -1,0 +1,65 @@
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sessions } from "./sessions";
+
+export const STATEMENT_PROTOCOLS = ["simple", "extended"] as const;
+/** forward: sent upstream; block: refused; hold: waited for approval (the outcome is in `status`). */
+export const STATEMENT_DECISIONS = ["forward", "block", "hold"] as const;
+/**
+ * running: forwarded, no answer yet; ok / error: the server's answer; blocked: refused by the gateway;
+ * skipped: never run because an earlier statement of the same query or pipeline failed;
+ * suspended: a portal that returned some rows and may be continued; unknown: the session ended first.
+ */
+export const STATEMENT_STATUSES = ["running", "ok", "error", "blocked", "skipped", "suspended", "unknown"] as const;
+
+export type RecordedParam = { format: "text" | "binary"; value: string | null; typeOid: number; isTruncated?: boolean };
+export type RecordedColumn = { name: string; typeOid: number; tableOid: number; columnNumber: number; format: "text" | "binary" };
+export type RecordedRelation = { schema: string | null; name: string; access: "read" | "write" };
+
+/**
+ * Every statement a session ran, in order. In strict recording the row is committed before the
+ * statement is forwarded; the outcome (tag, rows, error, first rows of the result) is filled in when
+ * the server answers. Result rows are capped in number and bytes (`rowsTruncated`, `resultRowCount`).
+ */
+export const statements = pgTable(
+  "statements",
+  {
+    id: uuid("id").primaryKey(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    protocol: text("protocol", { enum: STATEMENT_PROTOCOLS }).notNull(),
+    sql: text("sql").notNull(),
+    /** Bind parameters, decoded: text as is, binary as base64. */
+    params: jsonb("params").$type<RecordedParam[]>(),
+    kind: text("kind").notNull(),
+    command: text("command").notNull(),
+    relations: jsonb("relations").$type<RecordedRelation[]>().notNull().default([]),
+    fingerprint: text("fingerprint"),
+    parseError: text("parse_error"),
+    decision: text("decision", { enum: STATEMENT_DECISIONS }).notNull().default("forward"),
+    decisionReason: text("decision_reason"),
+    status: text("status", { enum: STATEMENT_STATUSES }).notNull().default("running"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    /** Time from receiving the statement to forwarding it (recording, policy, approval). */
+    gatewayMs: doublePrecision("gateway_ms"),
+    /** Time from forwarding to the server's final answer. */
+    durationMs: doublePrecision("duration_ms"),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    commandTag: text("command_tag"),
+    rowCount: bigint("row_count", { mode: "number" }),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    columns: jsonb("columns").$type<RecordedColumn[]>(),
+    rows: jsonb("rows").$type<(string | null)[][]>(),
+    rowsTruncated: boolean("rows_truncated").notNull().default(false),
+    resultRowCount: bigint("result_row_count", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("statements_session_id_seq_idx").on(t.sessionId, t.seq),
+    index("statements_received_at_idx").on(t.receivedAt),
+    index("statements_fingerprint_idx").on(t.fingerprint),
+  ],
+);
+
+export type Statement = typeof statements.$inferSelect;

@@ -1,0 +1,54 @@
+import "server-only";
+import type { Session, Statement } from "@/drizzle/schema";
+
+export type SessionDto = {
+  id: string;
+  connectionId: string | null;
+  connectionName: string;
+  userName: string;
+  actorKind: Session["actorKind"];
+  agentName: string | null;
+  groups: string[];
+  authMethod: Session["authMethod"];
+  applicationName: string | null;
+  clientAddress: string;
+  isTls: boolean;
+  protocolVersion: string;
+  gatewayInstance: string;
+  recordingMode: Session["recordingMode"];
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  statementCount: number;
+  errorCount: number;
+};
+
+export type StatementDto = Omit<Statement, "receivedAt" | "finishedAt"> & { receivedAt: string; finishedAt: string | null };
+
+export function toSessionDto(s: Session): SessionDto {
+  return {
+    id: s.id,
+    connectionId: s.connectionId,
+    connectionName: s.connectionName,
+    userName: s.userName,
+    actorKind: s.actorKind,
+    agentName: s.agentName,
+    groups: s.groups,
+    authMethod: s.authMethod,
+    applicationName: s.applicationName,
+    clientAddress: s.clientAddress,
+    isTls: s.isTls,
+    protocolVersion: s.protocolVersion,
+    gatewayInstance: s.gatewayInstance,
+    recordingMode: s.recordingMode,
+    startedAt: s.startedAt.toISOString(),
+    endedAt: s.endedAt?.toISOString() ?? null,
+    endReason: s.endReason,
+    statementCount: s.statementCount,
+    errorCount: s.errorCount,
+  };
+}
+
+export function toStatementDto(s: Statement): StatementDto {
+  return { ...s, receivedAt: s.receivedAt.toISOString(), finishedAt: s.finishedAt?.toISOString() ?? null };
+}

@@ -1,0 +1,118 @@
+import { eq, sql } from "drizzle-orm";
+import { connections, tokens, users } from "@/drizzle/schema";
+import { hashToken, isTokenShaped } from "@/lib/crypto/tokens";
+import type { Db } from "@/lib/db/create-db";
+import { ClientError } from "../protocol/client-error";
+import { SqlState } from "../protocol/sql-state";
+import { isAllowedOn, type Identity } from "./identity";
+import { JwtRejected, type JwtVerifier } from "./verify-jwt";
+
+export type SignIn = { userName: string; database: string; password: string };
+
+const TOKEN_HINT = "Use a Warden token (wdn_…) from the connection's Connect page or `npx warden token create`, or a JWT from a trusted identity provider.";
+
+/**
+ * Checks a sign-in: the password is a Warden token or a JWT from a trusted issuer, for this user;
+ * the database name is a connection in the catalog; the token is scoped to it; the user's groups
+ * are allowed on it. Each refusal is a FATAL ClientError with the SQLSTATE PostgreSQL would use
+ * (28P01 bad password, 28000 not allowed, 3D000 no such database) and a message that helps.
+ */
+export class Authenticator {
+  constructor(
+    private readonly db: Db,
+    private readonly secretKey: Buffer,
+    private readonly jwt: JwtVerifier,
+  ) {}
+
+  async authenticate(s: SignIn): Promise<Identity> {
+    if (isTokenShaped(s.password)) return this.withToken(s);
+    if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(s.password)) return this.withJwt(s);
+    throw badPassword(s.userName, "the password is neither a Warden token nor a JWT");
+  }
+
+  private async withToken(s: SignIn): Promise<Identity> {
+    const [token] = await this.db.select().from(tokens).where(eq(tokens.tokenHash, hashToken(this.secretKey, s.password))).limit(1);
+    if (!token) throw badPassword(s.userName, "the Warden token is not known");
+    if (token.revokedAt) throw badPassword(s.userName, "the Warden token was revoked");
+    if (token.expiresAt.getTime() <= Date.now()) throw badPassword(s.userName, `the Warden token expired at ${token.expiresAt.toISOString()}`);
+    if (token.userName.toLowerCase() !== s.userName.toLowerCase()) throw badPassword(s.userName, "the Warden token was issued to another user");
+    const connection = await this.connectionNamed(s.database);
+    if (token.connectionId !== connection.id) {
+      throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, `the Warden token is not valid for connection "${s.database}"`, {
+        hint: "Tokens are scoped to one connection: mint one for this connection.",
+      });
+    }
+    const groups = (await this.currentGroups(token.userName)) ?? token.groups;
+    this.checkAllowed(s, connection, groups);
+    void this.db
+      .update(tokens)
+      .set({ lastUsedAt: new Date() })
+      .where(eq(tokens.id, token.id))
+      .catch(() => {});
+    return {
+      userName: token.userName,
+      actorKind: token.actorKind,
+      agentName: token.agentName,
+      groups,
+      authMethod: "token",
+      tokenId: token.id,
+      expiresAt: token.expiresAt,
+      connection,
+    };
+  }
+
+  private async withJwt(s: SignIn): Promise<Identity> {
+    let verified;
+    try {
+      verified = await this.jwt.verify(s.password);
+    } catch (err) {
+      if (err instanceof JwtRejected) throw badPassword(s.userName, err.message);
+      throw err;
+    }
+    if (verified.user.toLowerCase() !== s.userName.toLowerCase()) throw badPassword(s.userName, `the JWT is for "${verified.user}", not "${s.userName}"`);
+    const connection = await this.connectionNamed(s.database);
+    this.checkAllowed(s, connection, verified.groups);
+    return {
+      userName: verified.user,
+      actorKind: verified.issuer.actorKind,
+      agentName: null,
+      groups: verified.groups,
+      authMethod: "jwt",
+      tokenId: null,
+      expiresAt: verified.expiresAt,
+      connection,
+    };
+  }
+
+  private async connectionNamed(name: string) {
+    const [connection] = await this.db.select().from(connections).where(eq(connections.name, name)).limit(1);
+    if (!connection) {
+      throw ClientError.fatal(SqlState.InvalidCatalogName, `database "${name}" does not exist`, {
+        hint: "The database name selects a connection from Warden's catalog; ask an admin for its name.",
+      });
+    }
+    return connection;
+  }
+
+  /** Groups from the console's user row (kept current at every console sign-in), when the user has one. */
+  private async currentGroups(userName: string): Promise<string[] | null> {
+    const [user] = await this.db
+      .select({ groups: users.groups })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${userName.toLowerCase()}`)
+      .limit(1);
+    return user?.groups ?? null;
+  }
+
+  private checkAllowed(s: SignIn, connection: { allowedGroups: string[] }, groups: string[]) {
+    if (isAllowedOn(groups, connection.allowedGroups)) return;
+    throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, `user "${s.userName}" is not allowed on connection "${s.database}"`, {
+      detail: `Allowed groups: ${connection.allowedGroups.join(", ") || "none"}. The user's groups: ${groups.join(", ") || "none"}.`,
+      hint: "Ask an admin to allow one of your groups on this connection.",
+    });
+  }
+}
+
+function badPassword(userName: string, why: string): ClientError {
+  return ClientError.fatal(SqlState.InvalidPassword, `password authentication failed for user "${userName}": ${why}`, { hint: TOKEN_HINT });
+}

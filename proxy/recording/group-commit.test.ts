@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitter, QueueFull } from "./group-commit";
+
+/** A store stand-in that records the batches it was given and fails on demand. */
+function fakeStore() {
+  const batches: number[][] = [];
+  let failWith: Error | undefined;
+  let rejectItem: number | undefined;
+  return {
+    batches,
+    failNext(err: Error | undefined) {
+      failWith = err;
+    },
+    rejectItem(n: number | undefined) {
+      rejectItem = n;
+    },
+    async write(items: number[]) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (failWith) throw failWith;
+      if (rejectItem !== undefined && items.includes(rejectItem)) throw Object.assign(new Error("bad value"), { code: "22P02" });
+      if (items.length) batches.push(items);
+    },
+  };
+}
+
+const options = (dropped: unknown[] = []) => ({ maxBatch: 100, maxQueue: 5, retryDelayMs: 10, maxAttempts: 3, onDrop: (i: unknown) => dropped.push(i) });
+
+describe("GroupCommitter", () => {
+  it("writes records submitted while a batch is in flight together, in order", async () => {
+    const store = fakeStore();
+    const gc = new GroupCommitter<number>((i) => store.write(i), options());
+    const first = gc.submit([1]);
+    await new Promise((r) => setImmediate(r));
+    const rest = [gc.submit([2]), gc.submit([3, 4]), gc.submit([5])];
+    await Promise.all([first, ...rest]);
+    expect(store.batches).toEqual([[1], [2, 3, 4, 5]]);
+  });
+
+  it("fails waiters while the store is down, retries queued records, and recovers", async () => {
+    const store = fakeStore();
+    const health: boolean[] = [];
+    const gc = new GroupCommitter<number>((i) => store.write(i), { ...options(), onHealthChange: (h) => health.push(h) });
+    store.failNext(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    gc.enqueueAlways([10]);
+    await expect(gc.submit([11])).rejects.toThrow(/ECONNREFUSED/);
+    expect(gc.isHealthy).toBe(false);
+    store.failNext(undefined);
+    await expect(gc.drain(2000)).resolves.toBe(true);
+    expect(store.batches.flat()).toEqual([10]);
+    expect(gc.isHealthy).toBe(true);
+    expect(health).toEqual([false, true]);
+    gc.close();
+  });
+
+  it("refuses fire-and-forget records beyond the backlog limit", () => {
+    const gc = new GroupCommitter<number>(async () => {}, options());
+    gc.enqueue([1, 2, 3, 4, 5]);
+    expect(() => gc.enqueue([6])).toThrow(QueueFull);
+    gc.close();
+  });
+
+  it("isolates a record the store refuses, so the others are still written", async () => {
+    const store = fakeStore();
+    const dropped: unknown[] = [];
+    const gc = new GroupCommitter<number>((i) => store.write(i), options(dropped));
+    store.rejectItem(2);
+    const bad = gc.submit([2]);
+    gc.enqueueAlways([3]);
+    const good = gc.submit([1]);
+    await expect(bad).rejects.toThrow(/bad value/);
+    await good;
+    await gc.drain(1000);
+    expect(store.batches.flat().sort()).toEqual([1, 3]);
+    expect(dropped).toEqual([]);
+  });
+});

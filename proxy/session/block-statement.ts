@@ -1,0 +1,38 @@
+import { serialize } from "pg-protocol";
+
+/**
+ * A refused statement is answered by the upstream server itself, at the statement's place in the
+ * stream: the gateway sends, instead of the statement, a DO block that raises the error. So the
+ * client sees the error exactly where PostgreSQL would put it, with PostgreSQL's own semantics
+ * (earlier statements of the same query string roll back, the transaction is aborted, the extended
+ * protocol skips to Sync), however deep the client's pipeline is.
+ */
+
+const DOLLAR_TAG = "$warden_block$";
+
+export function raiseErrorSql(sqlState: string, message: string): string {
+  const code = /^[0-9A-Z]{5}$/.test(sqlState) ? sqlState : "42501";
+  const text = message.replaceAll(DOLLAR_TAG, "").replaceAll("\0", "").replaceAll("'", "''");
+  return `DO ${DOLLAR_TAG}BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = '${text}'; END${DOLLAR_TAG}`;
+}
+
+/** The names the gateway reserves for its own statement and portal on the upstream connection. */
+export const RESERVED_NAME = "warden_block";
+
+/**
+ * The extended-protocol messages that replace a refused Execute: close our reserved portal and
+ * statement (no error if they do not exist), prepare and bind the raise, run it. Their answers
+ * (CloseComplete ×2, ParseComplete, BindComplete) are not for the client.
+ */
+export function blockedExecuteMessages(sqlState: string, message: string): Buffer[] {
+  return [
+    serialize.close({ type: "P", name: RESERVED_NAME }),
+    serialize.close({ type: "S", name: RESERVED_NAME }),
+    serialize.parse({ name: RESERVED_NAME, text: raiseErrorSql(sqlState, message), types: [] }),
+    serialize.bind({ portal: RESERVED_NAME, statement: RESERVED_NAME, values: [] }),
+    serialize.execute({ portal: RESERVED_NAME, rows: 0 }),
+  ];
+}
+
+/** How many of blockedExecuteMessages' answers the client must not see. */
+export const BLOCKED_EXECUTE_SWALLOWED = 4;

@@ -1,0 +1,18 @@
+/**
+ * The phases of a client connection, in order. `tls` is passed through only after an SSLRequest;
+ * any phase may jump to `closing`. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP
+ */
+export const PHASES = ["startup", "tls", "auth", "upstream", "ready", "closing"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Why a session ended, as recorded. */
+export const END_REASONS = {
+  clientTerminated: "client_terminated",
+  clientDisconnected: "client_disconnected",
+  upstreamClosed: "upstream_closed",
+  protocolViolation: "protocol_violation",
+  tokenRevoked: "token_revoked",
+  credentialExpired: "credential_expired",
+  gatewayShutdown: "gateway_shutdown",
+  internalError: "internal_error",
+} as const;

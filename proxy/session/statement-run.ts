@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import type { RecordedColumn, RecordedParam } from "@/drizzle/schema";
+import type { NewAuditEvent } from "@/lib/audit/append-event";
+import type { FinalDecision, RowFilter, StatementContext } from "../hooks/gateway-hooks";
+import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
+
+export type ResultLimits = { maxRows: number; maxBytes: number };
+
+/**
+ * One statement as the gateway records it: what was asked, what was decided, and what the server
+ * answered, including the first rows of the result up to the limits.
+ */
+export class StatementRun {
+  readonly id: string;
+  readonly receivedAt = new Date();
+  private readonly receivedPerf = performance.now();
+  private forwardedPerf: number | null = null;
+  status: StatementFinishRow["status"] | "running" | "blocked" = "running";
+  decision: "forward" | "block" | "hold" = "forward";
+  decisionReason: string | null = null;
+  blockedWith: { sqlState: string; message: string } | null = null;
+  columns: RecordedColumn[] | null = null;
+  /** Result formats per column (0 text, 1 binary), from Bind or RowDescription. */
+  private formats: number[] = [];
+  hasColumns = false;
+  rowFilter: RowFilter | undefined;
+  /** The row filter failed: the rest of this result is withheld. */
+  isWithheld = false;
+  private rows: (string | null)[][] = [];
+  private rowBytes = 0;
+  private isTruncated = false;
+  private resultRows = 0;
+  commandTag: string | null = null;
+  rowCount: number | null = null;
+  error: { code: string; message: string } | null = null;
+  isFinished = false;
+
+  constructor(
+    readonly ctx: StatementContext & { seq: number },
+    private readonly limits: ResultLimits,
+  ) {
+    this.id = ctx.statementId;
+  }
+
+  markForwarded(): void {
+    this.forwardedPerf = performance.now();
+  }
+
+  decide(decision: FinalDecision, wasHeld: boolean, reason: string | null = null): void {
+    this.decision = wasHeld ? "hold" : decision.action;
+    this.decisionReason = reason;
+    if (decision.action === "block") {
+      this.status = "blocked";
+      this.blockedWith = { sqlState: decision.sqlState, message: decision.message };
+      if (!reason) this.decisionReason = decision.message;
+    }
+  }
+
+  setColumns(columns: RecordedColumn[] | null, resultFormats: number[]): void {
+    this.hasColumns = true;
+    this.columns = columns;
+    const n = columns?.length ?? 0;
+    this.formats = Array.from({ length: n }, (_, i) =>
+      resultFormats.length === 0 ? (columns?.[i].format === "binary" ? 1 : 0) : resultFormats.length === 1 ? resultFormats[0] : (resultFormats[i] ?? 0),
+    );
+    if (this.columns) this.columns = this.columns.map((c, i) => ({ ...c, format: this.formats[i] === 1 ? "binary" : "text" }));
+  }
+
+  /** Counts a row and keeps it while under the limits. */
+  captureRow(values: (Buffer | null)[]): void {
+    this.resultRows++;
+    if (this.isTruncated) return;
+    if (this.rows.length >= this.limits.maxRows) {
+      this.isTruncated = true;
+      return;
+    }
+    let size = 0;
+    for (const v of values) size += v ? v.length : 0;
+    if (this.rowBytes + size > this.limits.maxBytes) {
+      this.isTruncated = true;
+      return;
+    }
+    this.rowBytes += size;
+    this.rows.push(values.map((v, i) => (v === null ? null : this.formats[i] === 1 ? v.toString("base64") : cleanText(v.toString("utf8")))));
+  }
+
+  /** COPY TO STDOUT data: each CopyData message is kept as a one-column row. */
+  captureCopyData(data: Buffer, isBinary: boolean): void {
+    if (!this.hasColumns) {
+      this.hasColumns = true;
+      this.columns = [{ name: "copy", typeOid: 0, tableOid: 0, columnNumber: 0, format: isBinary ? "binary" : "text" }];
+      this.formats = [isBinary ? 1 : 0];
+    }
+    this.captureRow([data]);
+  }
+
+  finish(status: StatementFinishRow["status"], opts: { tag?: string; rowCount?: number | null; error?: { code: string; message: string } } = {}): void {
+    this.status = status;
+    if (opts.tag !== undefined) this.commandTag = opts.tag;
+    if (opts.rowCount !== undefined) this.rowCount = opts.rowCount;
+    if (opts.error) this.error = opts.error;
+    this.isFinished = status !== "suspended";
+  }
+
+  beginRow(sessionId: string): StatementBeginRow {
+    const { ctx } = this;
+    const isBlocked = this.status === "blocked";
+    const isSkipped = this.status === "skipped";
+    return {
+      id: this.id,
+      sessionId,
+      seq: ctx.seq,
+      protocol: ctx.protocol,
+      sql: cleanText(ctx.sql),
+      params: ctx.params,
+      kind: ctx.classification.kind,
+      command: ctx.classification.command,
+      relations: ctx.classification.relations,
+      fingerprint: ctx.classification.fingerprint,
+      parseError: ctx.parseError,
+      decision: this.decision,
+      decisionReason: this.decisionReason,
+      status: isBlocked ? "blocked" : isSkipped ? "skipped" : "running",
+      receivedAt: this.receivedAt,
+      gatewayMs: isBlocked || isSkipped ? null : performance.now() - this.receivedPerf,
+      finishedAt: isBlocked || isSkipped ? new Date() : null,
+      errorCode: this.blockedWith?.sqlState ?? null,
+      errorMessage: this.blockedWith ? cleanText(this.blockedWith.message) : null,
+    };
+  }
+
+  beginAudit(actor: string, connectionName: string): NewAuditEvent {
+    const { ctx } = this;
+    return {
+      actor,
+      action: "gateway.statement",
+      targetType: "session",
+      targetId: ctx.session.id,
+      targetName: connectionName,
+      details: {
+        statementId: this.id,
+        seq: ctx.seq,
+        protocol: ctx.protocol,
+        kind: ctx.classification.kind,
+        decision: this.decision,
+        status: this.status === "running" ? "forwarded" : this.status,
+        sql: cleanText(ctx.sql.length > 2000 ? `${ctx.sql.slice(0, 2000)}…` : ctx.sql),
+        sqlSha256: createHash("sha256").update(ctx.sql).digest("hex"),
+        paramsSha256: ctx.params ? createHash("sha256").update(JSON.stringify(ctx.params)).digest("hex") : null,
+      },
+    };
+  }
+
+  finishRow(): StatementFinishRow {
+    return {
+      id: this.id,
+      sessionId: this.ctx.session.id,
+      status: this.status as StatementFinishRow["status"],
+      finishedAt: new Date(),
+      durationMs: this.forwardedPerf === null ? null : performance.now() - this.forwardedPerf,
+      commandTag: this.commandTag,
+      rowCount: this.rowCount,
+      errorCode: this.error?.code ?? null,
+      errorMessage: this.error ? cleanText(this.error.message) : null,
+      columns: this.columns,
+      rows: this.hasColumns ? this.rows : null,
+      rowsTruncated: this.isTruncated,
+      resultRowCount: this.resultRows,
+    };
+  }
+}
+
+/** Bind parameters as recorded: text as is, binary as base64, long values cut at `maxChars`. */
+export function recordParams(values: (Buffer | null)[], formats: number[], types: number[], maxChars = 64 * 1024): RecordedParam[] {
+  return values.map((v, i) => {
+    const format = formats[i] === 1 ? "binary" : "text";
+    const typeOid = types[i] ?? 0;
+    if (v === null) return { format, value: null, typeOid };
+    let value = format === "binary" ? v.toString("base64") : cleanText(v.toString("utf8"));
+    const isTruncated = value.length > maxChars;
+    if (isTruncated) value = value.slice(0, maxChars);
+    return isTruncated ? { format, value, typeOid, isTruncated } : { format, value, typeOid };
+  });
+}

@@ -1,0 +1,131 @@
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { Db } from "@/lib/db/create-db";
+import { loadClassifier } from "@/lib/policy/classify-statement";
+import type { WardenConfig } from "@/lib/shared/config";
+import { Authenticator } from "./auth/authenticate";
+import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from "./auth/failure-throttle";
+import { JwtVerifier } from "./auth/verify-jwt";
+import { CancelRegistry } from "./cancel/cancel-registry";
+import type { GatewayHooks } from "./hooks/gateway-hooks";
+import { createLogger, type Logger } from "./log";
+import { ClientError } from "./protocol/client-error";
+import { SqlState } from "./protocol/sql-state";
+import { Recorder, type RecordingMode } from "./recording/recorder";
+import { ClientSession, type GatewayContext, type GatewayLimits } from "./session/client-session";
+import { sweepCredentials } from "./session/credential-sweep";
+import { END_REASONS } from "./session/phases";
+import { createGatewayDb } from "./store-db";
+import { loadGatewayTls } from "./tls/load-gateway-tls";
+
+/** The settings a gateway worker reads; the launcher fills DATABASE_URL and the key on the embedded default. */
+export type GatewayConfig = Pick<WardenConfig, "GATEWAY_PORT" | "GATEWAY_HOST" | "GATEWAY_TLS_CERT" | "GATEWAY_TLS_KEY" | "WARDEN_DATA_DIR" | "LOG_LEVEL"> & {
+  DATABASE_URL: string;
+  WARDEN_SECRET_KEY: Buffer;
+};
+
+export type GatewayDeps = {
+  /** The store; by default the worker opens its own pool (with time limits) on DATABASE_URL. */
+  db?: Db;
+  log?: Logger;
+  hooks?: GatewayHooks;
+  /** strict (default): each statement's record is committed before it runs. */
+  recordingMode?: RecordingMode;
+  /** On the embedded default: generate a self-signed certificate under WARDEN_DATA_DIR when none is configured. */
+  selfSignedTls?: boolean;
+  limits?: Partial<GatewayLimits>;
+  throttle?: Partial<ThrottleOptions>;
+  /** How often live sessions' credentials are re-checked (revocation, expiry). */
+  credentialCheckMs?: number;
+  recordingRetryMs?: number;
+};
+
+export type RunningGateway = {
+  port: number;
+  host: string;
+  /** Path of the certificate clients can trust (sslrootcert), when TLS is on. */
+  tlsCertPath: string | null;
+  /** Sessions currently open in this worker. */
+  sessionCount(): number;
+  /** Stops accepting, ends every session (clients get 57P01), writes the last records. Idempotent. */
+  close(): Promise<void>;
+};
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxMessageBytes: 64 * 1024 * 1024,
+  resultRows: 100,
+  resultBytes: 64 * 1024,
+  startupTimeoutMs: 30_000,
+  upstreamTimeoutMs: 10_000,
+};
+
+/** Starts one gateway worker: listens on GATEWAY_HOST:GATEWAY_PORT (port 0 picks a free one). */
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  await loadClassifier();
+  const log = deps.log ?? createLogger(config.LOG_LEVEL).child({ component: "gateway" });
+  const ownsDb = !deps.db;
+  const db = deps.db ?? createGatewayDb(config.DATABASE_URL);
+  const tls = loadGatewayTls({
+    certFile: config.GATEWAY_TLS_CERT,
+    keyFile: config.GATEWAY_TLS_KEY,
+    selfSignedDir: deps.selfSignedTls ? path.resolve(config.WARDEN_DATA_DIR) : undefined,
+  });
+  const recorder = new Recorder(db, { mode: deps.recordingMode ?? "strict", log, retryDelayMs: deps.recordingRetryMs });
+  const sessions = new Set<ClientSession>();
+  const ctx: GatewayContext = {
+    instance: `${os.hostname()}:${process.pid}`,
+    tls,
+    authenticator: new Authenticator(db, config.WARDEN_SECRET_KEY, new JwtVerifier(db)),
+    throttle: new FailureThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }),
+    cancels: new CancelRegistry(),
+    recorder,
+    hooks: deps.hooks ?? {},
+    secretKey: config.WARDEN_SECRET_KEY,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
+    log,
+    sessions,
+  };
+
+  const server = net.createServer((socket) => {
+    const session = new ClientSession(socket, ctx);
+    session.run().catch((err) => log.error("session failed", { connection: session.id, error: (err as Error)?.stack }));
+  });
+  server.on("error", (err) => log.error("listener error", { error: err.message }));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as net.AddressInfo;
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepCredentials(db, sessions, log).finally(() => (sweeping = false));
+  }, deps.credentialCheckMs ?? 15_000);
+  sweep.unref();
+
+  log.info("gateway listening", { host: config.GATEWAY_HOST, port, tls: tls ? (tls.isSelfSigned ? "self-signed" : "configured") : "off", recording: recorder.mode });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host: config.GATEWAY_HOST,
+    tlsCertPath: tls?.certPath ?? null,
+    sessionCount: () => sessions.size,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweep);
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));
+        await stopped;
+        await recorder.close();
+        if (ownsDb) await db.$client.end();
+        log.info("gateway stopped");
+      })()),
+  };
+}

@@ -1,0 +1,133 @@
+import net from "node:net";
+import tls from "node:tls";
+import type { Duplex } from "node:stream";
+import { serialize } from "pg-protocol";
+import type { SSL_MODES } from "@/drizzle/schema";
+
+export type SslMode = (typeof SSL_MODES)[number];
+
+export type TransportTarget = { host: string; port: number; sslmode: SslMode };
+
+/** A failure to reach the upstream server, worded for the person at the client. */
+export class UpstreamUnreachable extends Error {
+  override name = "UpstreamUnreachable";
+}
+
+/**
+ * Opens a connection to a PostgreSQL server with libpq's sslmode semantics: `disable` plain;
+ * `prefer` TLS when the server offers it; `require` TLS without checking the certificate;
+ * `verify-ca` TLS with a trusted chain; `verify-full` also checks the host name.
+ * https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS
+ */
+export async function openTransport(target: TransportTarget, timeoutMs: number): Promise<{ socket: Duplex; isTls: boolean }> {
+  const raw = await connectTcp(target, timeoutMs);
+  if (target.sslmode === "disable") return { socket: raw, isTls: false };
+  try {
+    const answer = await requestSsl(raw, timeoutMs);
+    if (answer === "N") {
+      if (target.sslmode === "prefer") return { socket: raw, isTls: false };
+      throw new UpstreamUnreachable(`sslmode=${target.sslmode} needs TLS, but ${target.host}:${target.port} does not support SSL connections`);
+    }
+    return { socket: await startTls(raw, target, timeoutMs), isTls: true };
+  } catch (err) {
+    raw.destroy();
+    throw err;
+  }
+}
+
+function connectTcp(target: TransportTarget, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new UpstreamUnreachable(`timed out connecting to ${target.host}:${target.port}`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new UpstreamUnreachable(describeSocketError(err, target)));
+    });
+  });
+}
+
+/** SSLRequest: the server answers one byte, 'S' or 'N'. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SSL */
+function requestSsl(socket: net.Socket, timeoutMs: number): Promise<"S" | "N"> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off("data", onData);
+      socket.off("error", onError);
+      socket.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      cleanup();
+      socket.pause();
+      const answer = String.fromCharCode(chunk[0]);
+      // Bytes after the answer would have been sent in the clear (CVE-2021-23222).
+      if (chunk.length > 1 || (answer !== "S" && answer !== "N")) return reject(new UpstreamUnreachable("the server answered SSLRequest with unexpected data"));
+      resolve(answer);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new UpstreamUnreachable(err.message));
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new UpstreamUnreachable("the server closed the connection during the TLS request"));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new UpstreamUnreachable("timed out waiting for the answer to SSLRequest"));
+    }, timeoutMs);
+    socket.on("data", onData);
+    socket.once("error", onError);
+    socket.once("close", onClose);
+    socket.write(serialize.requestSsl());
+  });
+}
+
+function startTls(socket: net.Socket, target: TransportTarget, timeoutMs: number): Promise<tls.TLSSocket> {
+  const verify = target.sslmode === "verify-ca" || target.sslmode === "verify-full";
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      servername: net.isIP(target.host) ? undefined : target.host,
+      rejectUnauthorized: verify,
+      // verify-ca trusts the chain without matching the host name.
+      checkServerIdentity: target.sslmode === "verify-full" ? tls.checkServerIdentity : () => undefined,
+    });
+    const timer = setTimeout(() => {
+      secure.destroy();
+      reject(new UpstreamUnreachable("timed out during the TLS handshake"));
+    }, timeoutMs);
+    secure.once("secureConnect", () => {
+      clearTimeout(timer);
+      secure.removeAllListeners("error");
+      resolve(secure);
+    });
+    secure.once("error", (err) => {
+      clearTimeout(timer);
+      reject(new UpstreamUnreachable(`TLS with ${target.host}:${target.port} failed (sslmode=${target.sslmode}): ${err.message}`));
+    });
+  });
+}
+
+function describeSocketError(err: NodeJS.ErrnoException, t: TransportTarget): string {
+  switch (err.code) {
+    case "ECONNREFUSED":
+      return `connection refused by ${t.host}:${t.port}`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `host "${t.host}" could not be resolved`;
+    case "ETIMEDOUT":
+      return `timed out connecting to ${t.host}:${t.port}`;
+    default:
+      return `${t.host}:${t.port}: ${err.message}`;
+  }
+}
