@@ -20,6 +20,7 @@ export default async function globalSetup() {
   // Workers inherit the environment the global setup leaves behind.
   process.env.E2E_DEMO_PASSWORD = warden.demo!.password;
   process.env.E2E_DEMO_DB_URL = warden.embedded!.demoUrl;
+  process.env.E2E_GATEWAY_PORT = String(warden.gateway.port);
   process.env.E2E_DEMO_ROLE_PASSWORD = fs.readFileSync(path.join(dataDir, "demo-role.password"), "utf8").trim();
   return async () => {
     await warden.stop();

@@ -20,7 +20,16 @@ import { createGatewayDb } from "./store-db";
 import { loadGatewayTls } from "./tls/load-gateway-tls";
 
 /** The settings a gateway worker reads; the launcher fills DATABASE_URL and the key on the embedded default. */
-export type GatewayConfig = Pick<WardenConfig, "GATEWAY_PORT" | "GATEWAY_HOST" | "GATEWAY_TLS_CERT" | "GATEWAY_TLS_KEY" | "WARDEN_DATA_DIR" | "LOG_LEVEL"> & {
+export type GatewayConfig = Pick<
+  WardenConfig,
+  | "GATEWAY_PORT"
+  | "GATEWAY_HOST"
+  | "GATEWAY_TLS_CERT"
+  | "GATEWAY_TLS_KEY"
+  | "WARDEN_DATA_DIR"
+  | "LOG_LEVEL"
+> &
+  Partial<Pick<WardenConfig, "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
 };
@@ -60,6 +69,14 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   upstreamTimeoutMs: 10_000,
 };
 
+function limitsFromConfig(c: GatewayConfig): Partial<GatewayLimits> {
+  const limits: Partial<GatewayLimits> = {};
+  if (c.GATEWAY_MAX_MESSAGE_BYTES !== undefined) limits.maxMessageBytes = c.GATEWAY_MAX_MESSAGE_BYTES;
+  if (c.GATEWAY_RESULT_ROWS !== undefined) limits.resultRows = c.GATEWAY_RESULT_ROWS;
+  if (c.GATEWAY_RESULT_BYTES !== undefined) limits.resultBytes = c.GATEWAY_RESULT_BYTES;
+  return limits;
+}
+
 /** Starts one gateway worker: listens on GATEWAY_HOST:GATEWAY_PORT (port 0 picks a free one). */
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   await loadClassifier();
@@ -71,7 +88,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     keyFile: config.GATEWAY_TLS_KEY,
     selfSignedDir: deps.selfSignedTls ? path.resolve(config.WARDEN_DATA_DIR) : undefined,
   });
-  const recorder = new Recorder(db, { mode: deps.recordingMode ?? "strict", log, retryDelayMs: deps.recordingRetryMs });
+  const recorder = new Recorder(db, { mode: deps.recordingMode ?? config.GATEWAY_RECORDING_MODE ?? "strict", log, retryDelayMs: deps.recordingRetryMs });
   const sessions = new Set<ClientSession>();
   const ctx: GatewayContext = {
     instance: `${os.hostname()}:${process.pid}`,
@@ -82,7 +99,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     recorder,
     hooks: deps.hooks ?? {},
     secretKey: config.WARDEN_SECRET_KEY,
-    limits: { ...DEFAULT_LIMITS, ...deps.limits },
+    limits: { ...DEFAULT_LIMITS, ...limitsFromConfig(config), ...deps.limits },
     log,
     sessions,
   };

@@ -42,6 +42,20 @@ const optionalUrl = (name: string, protocols: string[]) =>
       return v.replace(/\/$/, "");
     });
 
+const positiveInt = (name: string, fallback: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > max) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a whole number from 0 to ${max} (got "${v}").` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const optionalText = z
   .string()
   .optional()
@@ -108,6 +122,14 @@ export const configSchema = z
     GATEWAY_HOST: z.string().default("127.0.0.1"),
     GATEWAY_TLS_CERT: optionalText,
     GATEWAY_TLS_KEY: optionalText,
+    GATEWAY_RECORDING_MODE: z
+      .enum(["strict", "async"], {
+        error: (issue) => `GATEWAY_RECORDING_MODE must be strict or async (got "${String(issue.input)}").`,
+      })
+      .default("strict"),
+    GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),
+    GATEWAY_RESULT_ROWS: positiveInt("GATEWAY_RESULT_ROWS", 100, 100_000),
+    GATEWAY_RESULT_BYTES: positiveInt("GATEWAY_RESULT_BYTES", 64 * 1024, 64 * 1024 * 1024),
     WARDEN_DATA_DIR: z.string().default(".warden"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
       error: (issue) => `LOG_LEVEL must be one of debug, info, warn, error (got "${String(issue.input)}").`,

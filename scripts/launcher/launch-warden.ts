@@ -5,7 +5,11 @@ import { createDb } from "@/lib/db/create-db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
 import { migrateStore } from "@/lib/db/migrate";
 import { prepareDemoTarget } from "@/lib/db/prepare-demo-target";
-import { ensureDemoConnection } from "@/lib/server/connections/ensure-demo-connection";
+import { DEMO_CONNECTION_NAME, ensureDemoConnection } from "@/lib/server/connections/ensure-demo-connection";
+import { connectInstructions } from "@/lib/server/tokens/connect-instructions";
+import { createToken } from "@/lib/server/tokens/create-token";
+import { ensureTrustedIssuer } from "@/lib/server/trusted-issuers/ensure-trusted-issuer";
+import { startGateway } from "@/proxy/start-gateway";
 import type { RuntimeConfig, WardenConfig } from "@/lib/shared/config";
 import { isPortFree } from "./port-free";
 import { readNumber, readOrCreateSecret, writeNumber } from "./warden-files";
@@ -23,8 +27,9 @@ export type LaunchOptions = {
 export type RunningWarden = {
   consoleUrl: string;
   config: RuntimeConfig;
-  /** Set on the embedded default: the demo sign-ins. */
-  demo?: { users: readonly { email: string; groups: readonly string[] }[]; password: string };
+  /** Set on the embedded default: the demo sign-ins, and a psql command with a fresh token for dev@example.com. */
+  demo?: { users: readonly { email: string; groups: readonly string[] }[]; password: string; psqlCommand?: string };
+  gateway: { host: string; port: number; tlsCertPath: string | null };
   embedded?: { adminUrl: string; demoUrl: string };
   /** Resolves with the exit code when the console process ends by itself. */
   consoleExited: Promise<number>;
@@ -110,12 +115,33 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
       OIDC_CLIENT_SECRET: oidc.clientSecret!,
       PUBLIC_URL: publicUrl,
     };
+    // The gateway accepts the IdP's ID tokens (audience: the console's client id) as passwords too.
+    await ensureTrustedIssuer(db, "system:launcher", { issuer: runtime.OIDC_ISSUER, audience: runtime.OIDC_CLIENT_ID, groupsClaim: config.OIDC_GROUPS_CLAIM });
+    const gateway = await startGateway(runtime, { selfSignedTls: !config.DATABASE_URL });
+    stops.push(() => gateway.close());
+    if (demo && server) {
+      const { token } = await createToken(db, secretKey, "system:launcher", {
+        userName: "dev@example.com",
+        connectionName: DEMO_CONNECTION_NAME,
+        groups: ["developer"],
+        ttlMs: 8 * 60 * 60 * 1000,
+      });
+      demo.psqlCommand = connectInstructions({
+        host: "localhost",
+        port: gateway.port,
+        userName: "dev@example.com",
+        token,
+        connectionName: DEMO_CONNECTION_NAME,
+        sslmode: gateway.tlsCertPath ? "require" : "disable",
+      }).psqlCommand;
+    }
+
     const child = startConsole(opts, runtime);
     stops.push(() => stopChild(child));
     const consoleExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
     const consoleUrl = `http://localhost:${config.PORT}`;
     await waitForHttp(`http://127.0.0.1:${config.PORT}/sign-in`, consoleExited);
-    return { consoleUrl, config: runtime, demo, embedded, consoleExited, stop };
+    return { consoleUrl, config: runtime, demo, embedded, gateway: { host: gateway.host, port: gateway.port, tlsCertPath: gateway.tlsCertPath }, consoleExited, stop };
   } catch (err) {
     await stop();
     throw err;
