@@ -72,6 +72,7 @@ export type MaskingMethod = z.infer<typeof maskingMethodSchema>;
 export const DETECTORS = ["card_number", "email", "phone", "iban", "us_ssn", "jwt", "cloud_key", "private_key"] as const;
 export type Detector = (typeof DETECTORS)[number];
 
+/** An admin's own type; one with a built-in's id (`card_number`) replaces that built-in's method. */
 export const semanticTypeSchema = z
   .object({
     id: z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, "Use lowercase letters, digits and underscores."),
@@ -137,6 +138,20 @@ export const policyDocumentSchema = z
     doc.masking.columnRules.forEach((r, i) => check(r.semanticType, ["masking", "columnRules", i, "semanticType"]));
     doc.masking.namePatterns.forEach((r, i) => check(r.semanticType, ["masking", "namePatterns", i, "semanticType"]));
     doc.masking.detectors.forEach((r, i) => check(r.semanticType, ["masking", "detectors", i, "semanticType"]));
+    // Two definitions of one type, or two rules for one column, would leave which mask applies to
+    // the order of the list: refuse them so the editor shows the conflict instead.
+    const firstRepeat = (keys: string[]) => keys.findIndex((k, i) => keys.indexOf(k) !== i);
+    const typeRepeat = firstRepeat(doc.masking.semanticTypes.map((t) => t.id));
+    if (typeRepeat >= 0) {
+      const id = doc.masking.semanticTypes[typeRepeat]!.id;
+      ctx.addIssue({ code: "custom", path: ["masking", "semanticTypes", typeRepeat, "id"], message: `Semantic type "${id}" is defined twice.` });
+    }
+    // PostgreSQL folds unquoted names to lowercase, and masking matches rules ignoring case too.
+    const ruleRepeat = firstRepeat(doc.masking.columnRules.map((r) => r.column.toLowerCase()));
+    if (ruleRepeat >= 0) {
+      const column = doc.masking.columnRules[ruleRepeat]!.column;
+      ctx.addIssue({ code: "custom", path: ["masking", "columnRules", ruleRepeat, "column"], message: `Column "${column}" has two rules.` });
+    }
     const ids = [...doc.guardrails, ...doc.approvals].map((r) => r.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) ctx.addIssue({ code: "custom", path: ["guardrails"], message: `Rule id "${dup}" is used twice.` });
