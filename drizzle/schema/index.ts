@@ -5,3 +5,5 @@ export * from "./tokens";
 export * from "./trusted-issuers";
 export * from "./sessions";
 export * from "./statements";
+export * from "./policies";
+export * from "./approvals";

@@ -135,3 +135,21 @@ describe("connection catalog services (real PostgreSQL)", () => {
     expect(second.events[0].seq).toBeLessThan(first.events[1].seq);
   });
 });
+
+describe("a new connection's policy", () => {
+  it("starts at version 1 with the default policy", async () => {
+    const { policyVersions } = await import("@/drizzle/schema");
+    const { defaultPolicy } = await import("@/lib/policy/default-policy");
+    const db = createDb(await createTestStore());
+    try {
+      const c = await createConnection(db, randomBytes(32), "admin@example.com", {
+        name: "p1", host: "localhost", port: 5432, database: "x", username: "u", sslmode: "disable", allowedGroups: [], description: "",
+      });
+      const versions = await db.select().from(policyVersions).where(eq(policyVersions.connectionId, c.id));
+      expect(versions).toHaveLength(1);
+      expect(versions[0]).toMatchObject({ version: 1, author: "admin@example.com", document: defaultPolicy() });
+    } finally {
+      await db.$client.end();
+    }
+  });
+});

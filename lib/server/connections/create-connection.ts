@@ -1,14 +1,17 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { connections } from "@/drizzle/schema";
+import { connections, policyVersions } from "@/drizzle/schema";
 import { appendAuditEvent } from "@/lib/audit/append-event";
 import { encryptCredential } from "@/lib/crypto/credentials";
 import type { Db } from "@/lib/db/create-db";
+import { defaultPolicy } from "@/lib/policy/default-policy";
+import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { createConnectionInput, type CreateConnectionInput } from "@/lib/shared/contracts/connections";
 import { auditableConnection, toConnectionDto } from "./connection-dto";
 import { isUniqueViolation, ServiceError } from "./service-error";
 
-export async function createConnection(db: Db, secretKey: Buffer, actor: string, input: CreateConnectionInput) {
+/** Creates a catalog entry with its first policy version (the default policy unless one is given). */
+export async function createConnection(db: Db, secretKey: Buffer, actor: string, input: CreateConnectionInput, initialPolicy: PolicyDocument = defaultPolicy()) {
   const data = createConnectionInput.parse(input);
   const id = randomUUID();
   try {
@@ -37,6 +40,7 @@ export async function createConnection(db: Db, secretKey: Buffer, actor: string,
         targetName: row.name,
         after: auditableConnection(row),
       });
+      await tx.insert(policyVersions).values({ connectionId: row.id, version: 1, document: initialPolicy, author: actor, comment: "Initial policy" });
       return toConnectionDto(row);
     });
   } catch (err) {

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { connections } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
 import type { DemoTarget } from "@/lib/db/prepare-demo-target";
+import { demoPolicy } from "@/lib/policy/default-policy";
 import { storedPassword } from "./connect-target";
 import { createConnection } from "./create-connection";
 import { updateConnection } from "./update-connection";
@@ -28,7 +29,7 @@ export async function ensureDemoConnection(db: Db, secretKey: Buffer, target: De
       sslmode: "disable",
       allowedGroups: ["developer", "admin", "reviewer", "auditor"],
       description: "Demo shop database (customers, orders) on the embedded PostgreSQL.",
-    });
+    }, demoPolicy());
   }
   let current: string | undefined;
   try {
