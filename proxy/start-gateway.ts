@@ -8,7 +8,10 @@ import { Authenticator } from "./auth/authenticate";
 import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from "./auth/failure-throttle";
 import { JwtVerifier } from "./auth/verify-jwt";
 import { CancelRegistry } from "./cancel/cancel-registry";
+import { createStoreListener } from "@/lib/db/store-listener";
+import { createDefaultHooks } from "./hooks/default-hooks";
 import type { GatewayHooks } from "./hooks/gateway-hooks";
+import { PolicyCache } from "./policy/policy-cache";
 import { createLogger, type Logger } from "./log";
 import { ClientError } from "./protocol/client-error";
 import { SqlState } from "./protocol/sql-state";
@@ -32,6 +35,7 @@ export type GatewayConfig = Pick<
   Partial<Pick<WardenConfig, "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
+  PUBLIC_URL?: string;
 };
 
 export type GatewayDeps = {
@@ -90,14 +94,20 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   const recorder = new Recorder(db, { mode: deps.recordingMode ?? config.GATEWAY_RECORDING_MODE ?? "strict", log, retryDelayMs: deps.recordingRetryMs });
   const sessions = new Set<ClientSession>();
+  const instance = `${os.hostname()}:${process.pid}`;
+  const listener = createStoreListener(config.DATABASE_URL, { onError: (err) => log.warn("store listener", { error: err.message }) });
+  const policies = new PolicyCache(db, listener);
+  const hooks =
+    deps.hooks ??
+    createDefaultHooks({ db, listener, policies, secretKey: config.WARDEN_SECRET_KEY, instance, publicUrl: config.PUBLIC_URL, log });
   const ctx: GatewayContext = {
-    instance: `${os.hostname()}:${process.pid}`,
+    instance,
     tls,
     authenticator: new Authenticator(db, config.WARDEN_SECRET_KEY, new JwtVerifier(db)),
     throttle: new FailureThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }),
     cancels: new CancelRegistry(),
     recorder,
-    hooks: deps.hooks ?? {},
+    hooks,
     secretKey: config.WARDEN_SECRET_KEY,
     limits: { ...DEFAULT_LIMITS, ...limitsFromConfig(config), ...deps.limits },
     log,
@@ -141,6 +151,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));
         await stopped;
         await recorder.close();
+        await listener.close();
         if (ownsDb) await db.$client.end();
         log.info("gateway stopped");
       })()),
