@@ -10,6 +10,8 @@ export const STORE_CHANNELS = {
   approvalDecided: "warden_approval_decided",
   /** payload: session id, when statements were recorded */
   statementsRecorded: "warden_statements_recorded",
+  /** payload: a signed CancelRequest for another worker's session (proxy/cancel/cancel-signal.ts) */
+  cancelRequested: "warden_cancel_requested",
 } as const;
 export type StoreChannel = (typeof STORE_CHANNELS)[keyof typeof STORE_CHANNELS];
 
@@ -29,6 +31,8 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
   const handlers = new Map<string, Set<(payload: string) => void>>();
   const reconnectHandlers = new Set<() => void>();
   let client: pg.Client | undefined;
+  /** A connection attempt under way, so close() can end it too. */
+  let connecting: pg.Client | undefined;
   let isClosed = false;
   let hasConnectedOnce = false;
   let retry: NodeJS.Timeout | undefined;
@@ -42,13 +46,20 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
       scheduleReconnect(c);
     });
     c.on("end", () => scheduleReconnect(c));
+    connecting = c;
     try {
       await c.connect();
       for (const channel of handlers.keys()) await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      connecting = undefined;
+      if (isClosed) {
+        await endQuietly(c);
+        return;
+      }
       client = c;
       if (hasConnectedOnce) reconnectHandlers.forEach((h) => h());
       hasConnectedOnce = true;
     } catch (err) {
+      connecting = undefined;
       opts.onError?.(err as Error);
       scheduleReconnect(c);
     }
@@ -56,7 +67,7 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
 
   const scheduleReconnect = (c: pg.Client) => {
     if (client === c) client = undefined;
-    c.end().catch(() => {});
+    void endQuietly(c);
     if (isClosed || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
@@ -86,7 +97,14 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
       isClosed = true;
       if (retry) clearTimeout(retry);
       await ready.catch(() => {});
-      await client?.end().catch(() => {});
+      await Promise.all([client, connecting].map((c) => (c ? endQuietly(c) : undefined)));
     },
   };
+}
+
+/** Ends a client without waiting forever: `end()` never settles on a connection the server already dropped. */
+async function endQuietly(c: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([c.end().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
 }
