@@ -54,7 +54,9 @@ function OpenDialog({ title, description, confirmLabel, confirmationText, isPend
       aria-describedby={`${id}-description`}
       // Escape: the browser closes the dialog (unless a request is in flight), then we report it.
       onCancel={(event) => isPending && event.preventDefault()}
-      onClose={cancel}
+      // Ignore a close that is already undone: in development React runs the mount effect twice, and the
+      // first cleanup's close event arrives after showModal() has opened the dialog again.
+      onClose={() => !ref.current?.open && cancel()}
       // A click on the backdrop lands on the <dialog> itself.
       onClick={(event) => event.target === event.currentTarget && cancel()}
       className="fixed inset-0 m-auto h-fit w-full max-w-md rounded-lg bg-white p-0 shadow-xl backdrop:bg-slate-900/40"

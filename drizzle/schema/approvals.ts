@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { connections } from "./connections";
 import { sessions } from "./sessions";
 import { ACTOR_KINDS } from "./tokens";
@@ -36,6 +36,8 @@ export const approvalRequests = pgTable(
     reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
     reviewerGroups: text("reviewer_groups").array().notNull(),
     minApprovals: integer("min_approvals").notNull().default(1),
+    /** The rule lets reviewers grant this statement's shape to the requester for a while. */
+    allowGrants: boolean("allow_grants").notNull().default(false),
     status: text("status", { enum: APPROVAL_STATUSES }).notNull().default("pending"),
     gatewayInstance: text("gateway_instance"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

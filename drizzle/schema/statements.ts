@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sessions } from "./sessions";
 
@@ -14,6 +15,26 @@ export const STATEMENT_STATUSES = ["running", "ok", "error", "blocked", "skipped
 export type RecordedParam = { format: "text" | "binary"; value: string | null; typeOid: number; isTruncated?: boolean };
 export type RecordedColumn = { name: string; typeOid: number; tableOid: number; columnNumber: number; format: "text" | "binary" };
 export type RecordedRelation = { schema: string | null; name: string; access: "read" | "write" };
+/**
+ * A result column the gateway masked, so the player can mark its cells. `column_rule` and
+ * `name_pattern` mask every value of the column; `detector` masks what content detectors found,
+ * in the result rows listed in `rows` (numbered from 0, as recorded). `exemptGroup`: the client saw
+ * this column unmasked under that group's exemption; the recording keeps it masked all the same.
+ */
+export type MaskedColumn = {
+  index: number;
+  name: string;
+  matchedBy: "column_rule" | "name_pattern" | "detector";
+  /** The semantic types applied (one for a rule; those of the detectors that fired). */
+  semanticTypes: string[];
+  /** The column rule (`schema.table.column`) or name pattern that matched; null for detectors. */
+  rule: string | null;
+  detectors?: string[];
+  rows?: number[];
+  /** More rows than listed had findings. */
+  rowsTruncated?: boolean;
+  exemptGroup?: string;
+};
 
 /**
  * Every statement a session ran, in order. In strict recording the row is committed before the
@@ -39,6 +60,13 @@ export const statements = pgTable(
     parseError: text("parse_error"),
     decision: text("decision", { enum: STATEMENT_DECISIONS }).notNull().default("forward"),
     decisionReason: text("decision_reason"),
+    /** Risk flags from the classifier (lib/policy/statement-flags.ts). */
+    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
+    /** A held statement: its approval request, and who decided it, when, with what comment. */
+    approvalRequestId: uuid("approval_request_id"),
+    decidedBy: text("decided_by"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decisionComment: text("decision_comment"),
     status: text("status", { enum: STATEMENT_STATUSES }).notNull().default("running"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
     /** Time from receiving the statement to forwarding it (recording, policy, approval). */
@@ -53,6 +81,8 @@ export const statements = pgTable(
     columns: jsonb("columns").$type<RecordedColumn[]>(),
     rows: jsonb("rows").$type<(string | null)[][]>(),
     rowsTruncated: boolean("rows_truncated").notNull().default(false),
+    /** Result columns the gateway masked (rules, or content detectors' findings), for the player. */
+    maskedColumns: jsonb("masked_columns").$type<MaskedColumn[]>(),
     resultRowCount: bigint("result_row_count", { mode: "number" }).notNull().default(0),
   },
   (t) => [

@@ -165,6 +165,9 @@ function startConsole(opts: LaunchOptions, c: RuntimeConfig): ChildProcess {
     // next-auth reads its own base URL from here.
     NEXTAUTH_URL: c.PUBLIC_URL,
     PORT: String(c.PORT),
+    // The Connect page tells people where the gateway listens.
+    GATEWAY_PORT: String(c.GATEWAY_PORT),
+    GATEWAY_HOST: c.GATEWAY_HOST,
     // The CLI and tests run with the react-server condition; the console must not inherit it.
     NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "").replace(/--conditions[= ]react-server/g, "").trim(),
   };

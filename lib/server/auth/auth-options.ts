@@ -9,6 +9,12 @@ type OidcProfile = { sub: string; email?: string; name?: string; preferred_usern
 
 let cached: NextAuthOptions | undefined;
 
+/** The groups claim as a list of strings, whether the IdP sends a list or a single string. */
+function groupsOf(profile: OidcProfile, claim: string): string[] {
+  const raw = profile[claim];
+  return Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? [raw] : [];
+}
+
 /** next-auth (v4) with one OpenID Connect provider: the local demo IdP or the configured OIDC_ISSUER. */
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
@@ -31,15 +37,15 @@ export function getAuthOptions(): NextAuthOptions {
         checks: ["pkce", "state"],
         profile(profile: OidcProfile) {
           const email = String(profile.email ?? profile.preferred_username ?? profile.sub).toLowerCase();
-          return { id: profile.sub, email, name: profile.name ?? email };
+          // next-auth hands this mapped profile (not the raw claims) to events.signIn, so it carries the groups.
+          return { id: profile.sub, email, name: profile.name ?? email, groups: groupsOf(profile, groupsClaim) };
         },
       },
     ],
     callbacks: {
       async jwt({ token, profile, account }) {
         if (profile && account) {
-          const raw = (profile as OidcProfile)[groupsClaim];
-          const groups = Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? [raw] : [];
+          const groups = groupsOf(profile as OidcProfile, groupsClaim);
           token.groups = groups;
           token.roles = rolesForGroups(groups, config.WARDEN_ROLE_GROUPS);
           token.idToken = account.id_token;
@@ -60,13 +66,12 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     events: {
-      async signIn({ user, profile }) {
-        const raw = (profile as OidcProfile | undefined)?.[groupsClaim];
-        const groups = Array.isArray(raw) ? raw.map(String) : [];
+      async signIn({ user }) {
+        const groups = ((user as { groups?: string[] }).groups ?? []).map(String);
         await recordSignIn({
           email: String(user.email ?? "").toLowerCase(),
           name: user.name ?? null,
-          subject: (profile as OidcProfile | undefined)?.sub ?? null,
+          subject: user.id ?? null,
           groups,
           roles: rolesForGroups(groups, config.WARDEN_ROLE_GROUPS),
         });

@@ -1,0 +1,80 @@
+import clsx from "clsx";
+import type { MaskedColumnDto, RecordedColumnDto } from "@/lib/shared/contracts/sessions";
+import { pgTypeName } from "./pg-type-names";
+
+type ResultTableProps = {
+  columns: RecordedColumnDto[];
+  rows: (string | null)[][];
+  isTruncated: boolean;
+  totalRows: number;
+  maskedColumns?: MaskedColumnDto[] | null;
+};
+
+/** Why a column was masked, for its tooltip: "email · public.customers.email" or "card_number · detectors: luhn". */
+function maskReason(m: MaskedColumnDto): string {
+  const how = m.rule ?? (m.detectors?.length ? `detectors: ${m.detectors.join(", ")}` : m.matchedBy.replace("_", " "));
+  return `Masked (${m.semanticTypes.join(", ") || "masked"}) · ${how}${m.exemptGroup ? ` · the client saw it unmasked as ${m.exemptGroup}` : ""}`;
+}
+
+/** Whether the recorded value at (row, column) is a masked one: rules mask the whole column, detectors the rows they listed. */
+function isMaskedCell(m: MaskedColumnDto | undefined, row: number): boolean {
+  if (!m) return false;
+  return m.matchedBy === "detector" ? (m.rows?.includes(row) ?? false) : true;
+}
+
+/**
+ * The first rows of the statement's result as the gateway recorded them: the values the client was
+ * allowed to see (masked where policy says, and marked so here), capped per policy in rows and bytes.
+ */
+export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColumns }: ResultTableProps) {
+  const masked = new Map((maskedColumns ?? []).map((m) => [m.index, m]));
+  return (
+    <div className="space-y-2">
+      <p className="text-xs text-slate-500" role="note">
+        {isTruncated
+          ? `Truncated: showing ${rows.length.toLocaleString()} of ${totalRows.toLocaleString()} rows.`
+          : `${rows.length.toLocaleString()} ${rows.length === 1 ? "row" : "rows"}.`}
+        {masked.size > 0 && " Masked values are highlighted."}
+      </p>
+      <div className="max-h-96 overflow-auto rounded-md border border-slate-200">
+        <table className="w-full text-left text-xs">
+          <caption className="sr-only">Result rows</caption>
+          <thead className="sticky top-0 bg-slate-50 text-slate-500">
+            <tr>
+              {columns.map((c, i) => {
+                const m = masked.get(i);
+                return (
+                  <th key={i} scope="col" className="px-3 py-1.5 font-medium whitespace-nowrap" title={m ? maskReason(m) : pgTypeName(c.typeOid)}>
+                    <span className="font-mono text-slate-800">{c.name}</span> <span className="font-normal text-slate-400">{pgTypeName(c.typeOid)}</span>
+                    {m && <span className="ml-1.5 rounded bg-amber-100 px-1 py-px text-[10px] font-semibold text-amber-800 uppercase">masked</span>}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={Math.max(columns.length, 1)} className="px-3 py-3 text-center text-slate-400">
+                  No rows
+                </td>
+              </tr>
+            )}
+            {rows.map((row, r) => (
+              <tr key={r} className="align-top">
+                {row.map((value, c) => {
+                  const isMasked = isMaskedCell(masked.get(c), r);
+                  return (
+                    <td key={c} className={clsx("max-w-xs px-3 py-1.5 font-mono break-all text-slate-900", isMasked && "bg-amber-50")} title={isMasked ? maskReason(masked.get(c)!) : undefined}>
+                      {value === null ? <span className="text-slate-400 italic">NULL</span> : value}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
