@@ -21,6 +21,8 @@ export default async function globalSetup() {
   process.env.E2E_DEMO_PASSWORD = warden.demo!.password;
   process.env.E2E_DEMO_DB_URL = warden.embedded!.demoUrl;
   process.env.E2E_GATEWAY_PORT = String(warden.gateway.port);
+  process.env.E2E_STORE_URL = warden.config.DATABASE_URL;
+  process.env.E2E_SECRET_KEY = warden.config.WARDEN_SECRET_KEY.toString("hex");
   process.env.E2E_DEMO_ROLE_PASSWORD = fs.readFileSync(path.join(dataDir, "demo-role.password"), "utf8").trim();
   return async () => {
     await warden.stop();

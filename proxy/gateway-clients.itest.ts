@@ -5,6 +5,8 @@ import { and, asc, eq, like } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions, statements } from "@/drizzle/schema";
+import { defaultPolicy } from "@/lib/policy/default-policy";
+import { savePolicy } from "./approvals/testing/approval-fixtures";
 import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
 import { runTool } from "./testing/run-tool";
 
@@ -13,6 +15,9 @@ describe("gateway: psql and pgbench", () => {
   let dir: string;
   beforeAll(async () => {
     fx = await startGatewayFixture();
+    // pgbench -i drops and truncates its tables: this connection's policy holds nothing for approval,
+    // as a team would set up a scratch database (the guardrails still apply).
+    await savePolicy(fx.db, fx.connectionId, { ...defaultPolicy(), approvals: [] });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-clients-"));
   });
   afterAll(async () => {

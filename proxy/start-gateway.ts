@@ -7,6 +7,7 @@ import type { WardenConfig } from "@/lib/shared/config";
 import { Authenticator } from "./auth/authenticate";
 import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from "./auth/failure-throttle";
 import { JwtVerifier } from "./auth/verify-jwt";
+import { createCancelPublisher, listenForCancels } from "./cancel/cancel-broadcast";
 import { CancelRegistry } from "./cancel/cancel-registry";
 import { createStoreListener } from "@/lib/db/store-listener";
 import { createDefaultHooks } from "./hooks/default-hooks";
@@ -32,7 +33,7 @@ export type GatewayConfig = Pick<
   | "WARDEN_DATA_DIR"
   | "LOG_LEVEL"
 > &
-  Partial<Pick<WardenConfig, "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES">> & {
+  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
   PUBLIC_URL?: string;
@@ -51,6 +52,8 @@ export type GatewayDeps = {
   throttle?: Partial<ThrottleOptions>;
   /** How often live sessions' credentials are re-checked (revocation, expiry). */
   credentialCheckMs?: number;
+  /** How often held statements' requests are re-read in case a NOTIFY was missed (default 5 s). */
+  approvalPollMs?: number;
   recordingRetryMs?: number;
 };
 
@@ -97,15 +100,18 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const instance = `${os.hostname()}:${process.pid}`;
   const listener = createStoreListener(config.DATABASE_URL, { onError: (err) => log.warn("store listener", { error: err.message }) });
   const policies = new PolicyCache(db, listener);
+  // A CancelRequest may reach another worker than the one holding the session: they meet in the store.
+  const cancels = new CancelRegistry(createCancelPublisher({ db, secretKey: config.WARDEN_SECRET_KEY, log }));
+  const stopCancelListening = listenForCancels({ listener, registry: cancels, secretKey: config.WARDEN_SECRET_KEY, log });
   const hooks =
     deps.hooks ??
-    createDefaultHooks({ db, listener, policies, secretKey: config.WARDEN_SECRET_KEY, instance, publicUrl: config.PUBLIC_URL, log });
+    createDefaultHooks({ db, listener, policies, secretKey: config.WARDEN_SECRET_KEY, instance, publicUrl: config.PUBLIC_URL, approvalWebhookUrl: config.WARDEN_APPROVAL_WEBHOOK_URL, approvalPollMs: deps.approvalPollMs, log });
   const ctx: GatewayContext = {
     instance,
     tls,
     authenticator: new Authenticator(db, config.WARDEN_SECRET_KEY, new JwtVerifier(db)),
     throttle: new FailureThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }),
-    cancels: new CancelRegistry(),
+    cancels,
     recorder,
     hooks,
     secretKey: config.WARDEN_SECRET_KEY,
@@ -147,10 +153,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweep);
+        stopCancelListening();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));
         await stopped;
         await recorder.close();
+        await hooks.close?.();
         await listener.close();
         if (ownsDb) await db.$client.end();
         log.info("gateway stopped");

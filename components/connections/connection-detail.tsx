@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { TabList, TabPanel, type TabItem } from "@/components/ui/tabs";
@@ -39,6 +40,7 @@ export function ConnectionDetail({ initialConnection, initialTab }: ConnectionDe
         back={{ href: "/connections", label: "Connections" }}
         title={connection.name}
         description={<span className="font-mono">{`${connection.username}@${connection.host}:${connection.port}/${connection.database}`}</span>}
+        actions={<ButtonLink href={`/connections/${connection.id}/policy`}>Policy</ButtonLink>}
       />
       {error && (
         <Alert tone="warning" className="mb-5">

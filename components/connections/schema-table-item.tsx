@@ -1,12 +1,28 @@
 "use client";
 
 import clsx from "clsx";
-import { useId } from "react";
+import { Fragment, useId, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import type { SchemaColumnDto, SchemaTableDto } from "@/lib/shared/contracts/connections";
 import type { FilteredTable } from "./filter-schema";
 import { HighlightMatch } from "./highlight-match";
 
-type SchemaTableItemProps = { table: FilteredTable; isOpen: boolean; onToggle: () => void; query: string };
+/**
+ * What a feature may add to the column list (the policy editor's masking tab makes each column a
+ * button with its semantic type); without it the list is the plain read-only catalog.
+ */
+export type SchemaColumnSlots = {
+  /** The column's name cell; `name` is the name with the filter match highlighted. */
+  renderName?: (table: SchemaTableDto, column: SchemaColumnDto, name: ReactNode) => ReactNode;
+  /** One more cell at the end of each column's row. */
+  extra?: { header: string; render: (table: SchemaTableDto, column: SchemaColumnDto) => ReactNode };
+  /** A row of its own under the column's (an inline editor), or null. */
+  renderDetail?: (table: SchemaTableDto, column: SchemaColumnDto) => ReactNode;
+  /** Leaves out the nullability, for narrow places. */
+  isCompact?: boolean;
+};
+
+type SchemaTableItemProps = { table: FilteredTable; isOpen: boolean; onToggle: () => void; query: string; columnSlots?: SchemaColumnSlots };
 
 function describeRows(table: FilteredTable): string {
   // Views have no storage; a table never analyzed reports no estimate (reltuples = -1).
@@ -16,9 +32,10 @@ function describeRows(table: FilteredTable): string {
 }
 
 /** One table or view: a disclosure button, and when open its columns with types and nullability. */
-export function SchemaTableItem({ table, isOpen, onToggle, query }: SchemaTableItemProps) {
+export function SchemaTableItem({ table, isOpen, onToggle, query, columnSlots: slots = {} }: SchemaTableItemProps) {
   const panelId = useId();
   const rows = describeRows(table);
+  const cellCount = 3 + (slots.isCompact ? 0 : 1) + (slots.extra ? 1 : 0);
   return (
     <li className="rounded-md border border-slate-200 bg-white">
       <h4>
@@ -53,22 +70,37 @@ export function SchemaTableItem({ table, isOpen, onToggle, query }: SchemaTableI
                 <th scope="col" className="w-10 py-1.5 pr-2 font-medium">#</th>
                 <th scope="col" className="py-1.5 pr-4 font-medium">Column</th>
                 <th scope="col" className="py-1.5 pr-4 font-medium">Type</th>
-                <th scope="col" className="py-1.5 font-medium">Nullable</th>
+                {!slots.isCompact && <th scope="col" className="py-1.5 font-medium">Nullable</th>}
+                {slots.extra && <th scope="col" className="py-1.5 font-medium">{slots.extra.header}</th>}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-50">
-              {table.columns.map((column) => (
-                <tr key={column.name}>
-                  <td className="py-1.5 pr-2 text-xs text-slate-400 tabular-nums">{column.position}</td>
-                  <td className="py-1.5 pr-4 font-mono text-slate-900">
-                    <HighlightMatch text={column.name} query={query} />
-                  </td>
-                  <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">
-                    <HighlightMatch text={column.type} query={query} />
-                  </td>
-                  <td className="py-1.5 text-xs">{column.nullable ? <span className="text-slate-500">nullable</span> : <span className="font-medium text-slate-700">not null</span>}</td>
-                </tr>
-              ))}
+              {table.columns.map((column) => {
+                const name = <HighlightMatch text={column.name} query={query} />;
+                const detail = slots.renderDetail?.(table, column);
+                return (
+                  <Fragment key={column.name}>
+                    <tr>
+                      <td className="py-1.5 pr-2 text-xs text-slate-400 tabular-nums">{column.position}</td>
+                      <td className="py-1.5 pr-4 font-mono text-slate-900">{slots.renderName ? slots.renderName(table, column, name) : name}</td>
+                      <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">
+                        <HighlightMatch text={column.type} query={query} />
+                      </td>
+                      {!slots.isCompact && (
+                        <td className="py-1.5 text-xs">{column.nullable ? <span className="text-slate-500">nullable</span> : <span className="font-medium text-slate-700">not null</span>}</td>
+                      )}
+                      {slots.extra && <td className="py-1.5 text-xs">{slots.extra.render(table, column)}</td>}
+                    </tr>
+                    {detail && (
+                      <tr>
+                        <td colSpan={cellCount} className="pb-2">
+                          {detail}
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
           {table.columns.length === 0 && <p className="py-2 text-xs text-slate-500">No columns.</p>}

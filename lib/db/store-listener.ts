@@ -6,7 +6,7 @@ export const STORE_CHANNELS = {
   policyChanged: "warden_policy_changed",
   /** payload: approval request id, when one is created */
   approvalRequested: "warden_approval_requested",
-  /** payload: approval request id, when its status changes (decided, timed out, withdrawn) */
+  /** payload: approval request id, when a reviewer votes or its status changes (decided, timed out, withdrawn) */
   approvalDecided: "warden_approval_decided",
   /** payload: session id, when statements were recorded */
   statementsRecorded: "warden_statements_recorded",

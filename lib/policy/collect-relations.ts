@@ -49,6 +49,7 @@ export function collectRelations(stmt: Node): RelationRef[] {
         const target = WRITE_TARGET_FIELD[key];
         if (target) add(body?.[target] as RangeVarBody, "write");
         if (key === "CopyStmt") add(body?.relation as RangeVarBody, body?.is_from ? "write" : "read");
+        if (key === "DropStmt") for (const rv of droppedRelations(body)) add(rv, "write");
         visit(child, key, null);
         continue;
       }
@@ -81,4 +82,17 @@ function collectCteNames(value: unknown, into: Set<string>) {
 
 function isDdl(nodeType: string): boolean {
   return /^(Create|Alter|Drop|Index|Rename|Cluster|Vacuum|Reindex|Lock|Refresh|Comment|Rule|View|Trig)/.test(nodeType) || nodeType === "IndexStmt" || nodeType === "CreateTrigStmt";
+}
+
+/** Object types of DROP whose names are relations (DROP names them as lists, not RangeVars). */
+const DROPPED_RELATION_TYPES = new Set(["OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE", "OBJECT_SEQUENCE", "OBJECT_INDEX"]);
+
+function droppedRelations(drop: Node | undefined): RangeVarBody[] {
+  if (!drop || !DROPPED_RELATION_TYPES.has(drop.removeType as string)) return [];
+  const objects = (drop.objects as { List?: { items?: { String?: { sval?: string } }[] } }[] | undefined) ?? [];
+  return objects.map((o) => {
+    const parts = (o.List?.items ?? []).map((i) => i.String?.sval ?? "");
+    // [name], [schema, name] or [catalog, schema, name]
+    return { relname: parts.at(-1), schemaname: parts.length >= 2 ? parts.at(-2) : undefined };
+  });
 }

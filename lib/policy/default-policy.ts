@@ -1,7 +1,7 @@
 import { DETECTORS, policyDocumentSchema, type Detector, type PolicyDocument } from "./policy-document";
 
 /** Which semantic type each content detector masks as. */
-const DETECTOR_TYPES: Record<Detector, string> = {
+export const DETECTOR_SEMANTIC_TYPES: Readonly<Record<Detector, string>> = {
   card_number: "card_number",
   email: "email",
   phone: "phone",
@@ -16,7 +16,7 @@ const DETECTOR_TYPES: Record<Detector, string> = {
 const DEFAULT_DETECTORS_ON: Detector[] = ["card_number", "iban", "us_ssn", "jwt", "cloud_key", "private_key"];
 
 function detectors(on: readonly Detector[]) {
-  return DETECTORS.map((detector) => ({ detector, isEnabled: on.includes(detector), semanticType: DETECTOR_TYPES[detector] }));
+  return DETECTORS.map((detector) => ({ detector, isEnabled: on.includes(detector), semanticType: DETECTOR_SEMANTIC_TYPES[detector] }));
 }
 
 /**

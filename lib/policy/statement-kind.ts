@@ -87,13 +87,12 @@ export function kindOfNode(node: Record<string, unknown>): StatementKind {
       if (body?.intoClause) return "ddl";
       return hasDataModifyingCte(body) ? "write" : "read";
     case "CopyStmt":
-      return body?.is_from ? "write" : "read";
-    case "ExplainStmt": {
+      if (body?.is_from) return "write";
+      // COPY (DELETE ... RETURNING *) TO STDOUT runs the DELETE.
+      return body?.query ? kindOfNode(body.query as Record<string, unknown>) : "read";
+    case "ExplainStmt":
       // EXPLAIN ANALYZE runs the statement; plain EXPLAIN only plans it.
-      const options = (body?.options as { DefElem?: { defname?: string } }[] | undefined) ?? [];
-      const analyze = options.some((o) => o.DefElem?.defname === "analyze");
-      return analyze && body?.query ? kindOfNode(body.query as Record<string, unknown>) : "read";
-    }
+      return isExplainAnalyze(body) && body?.query ? kindOfNode(body.query as Record<string, unknown>) : "read";
     case "DeclareCursorStmt":
       return body?.query ? kindOfNode(body.query as Record<string, unknown>) : "read";
     case "CreateTableAsStmt":
@@ -114,4 +113,25 @@ function hasDataModifyingCte(select: Record<string, unknown> | undefined): boole
     const kind = kindOfNode(q);
     return kind === "write";
   });
+}
+
+type DefElem = { DefElem?: { defname?: string; arg?: Record<string, { sval?: string; ival?: number; boolval?: boolean } | undefined> } };
+
+/**
+ * Whether an ExplainStmt runs its statement: `EXPLAIN ANALYZE ...`, `EXPLAIN (ANALYZE) ...`,
+ * `EXPLAIN (ANALYZE on) ...`, but not `EXPLAIN (ANALYZE false) ...`.
+ */
+export function isExplainAnalyze(explain: Record<string, unknown> | undefined): boolean {
+  const options = (explain?.options as DefElem[] | undefined) ?? [];
+  const analyze = options.find((o) => o.DefElem?.defname === "analyze")?.DefElem;
+  if (!analyze) return false;
+  const arg = analyze.arg;
+  if (!arg) return true;
+  const value = arg.String?.sval ?? arg.Boolean?.boolval ?? arg.Integer?.ival;
+  if (typeof value === "string") return !["false", "off", "0", "no"].includes(value.toLowerCase());
+  if (typeof value === "number") return value !== 0;
+  // An A_Const false arrives as `{ Boolean: {} }` (protobuf leaves false out).
+  if (arg.Boolean) return value === true;
+  if (arg.Integer) return false;
+  return true;
 }

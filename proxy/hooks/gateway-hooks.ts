@@ -1,4 +1,4 @@
-import type { ActorKind, RecordedColumn, RecordedParam } from "@/drizzle/schema";
+import type { ActorKind, MaskedColumn, RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 
 /**
@@ -31,19 +31,36 @@ export type StatementContext = {
   classification: ClassifiedStatement;
   /** The text did not parse (or was too large); policy applies its fail-closed rule. */
   parseError: string | null;
+  /**
+   * SQL of a statement the client prepared with the extended protocol (Parse) under `name`: SQL-level
+   * EXECUTE shares that namespace, so policy judges `EXECUTE name` by it.
+   */
+  preparedStatementSql?(name: string): string | null;
 };
 
-export type ForwardDecision = { action: "forward" };
-export type BlockDecision = { action: "block"; sqlState: string; message: string };
+/** Who decided on a held statement, for its record. */
+export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | null; decidedAt: Date | null; comment: string | null };
+/** `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome. */
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome };
+export type BlockDecision = { action: "block"; sqlState: string; message: string; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;
 /**
  * Hold: the gateway sends `notice` to the client (naming the approval request), keeps the statement
- * (and the client's later messages) back, and acts on `outcome` when it settles.
+ * (and the client's later messages) back, and acts on `outcome` when it settles. `withdraw` is
+ * called when the client cancels the statement or goes away while it waits; the outcome then
+ * settles (a cancelled statement is refused with 57014, as PostgreSQL refuses a cancelled query).
  */
-export type HoldDecision = { action: "hold"; notice?: string; outcome: Promise<FinalDecision> };
+export type HoldDecision = { action: "hold"; notice?: string; outcome: Promise<FinalDecision>; withdraw?(why: "cancelled" | "disconnected"): void };
 export type Decision = FinalDecision | HoldDecision;
 
-export type ResultContext = { statement: StatementContext; columns: RecordedColumn[] };
+/** A COPY TO STDOUT result, as its CopyOutResponse describes it (columns are not named there). */
+export type CopyOutResult = { isBinary: boolean; columnFormats: number[] };
+
+/**
+ * A result whose columns are known: from RowDescription, or (COPY TO STDOUT) from CopyOutResponse,
+ * when `columns` is a single column named "copy" standing for each CopyData message.
+ */
+export type ResultContext = { statement: StatementContext; columns: RecordedColumn[]; copy?: CopyOutResult };
 
 /**
  * Rewrites the values of each row before it reaches the client (and the recording). Return the same
@@ -53,12 +70,35 @@ export type RowFilter = {
   transformRow(values: (Buffer | null)[]): (Buffer | null)[];
   /** COPY TO STDOUT data, one CopyData message at a time. */
   transformCopyData?(data: Buffer): Buffer;
+  /**
+   * What the recording keeps of a row, when it differs from what the client got (an exempt session
+   * sees values the recording still keeps masked). Called only for rows the recording keeps, with
+   * the server's values.
+   */
+  recordRow?(values: (Buffer | null)[]): (Buffer | null)[];
+  recordCopyData?(data: Buffer): Buffer;
+  /** Which columns were masked, and how, for the recording; asked when the statement's outcome is recorded. */
+  maskedColumns?(): MaskedColumn[] | null;
 };
 
 export type GatewayHooks = {
   decideStatement?(ctx: StatementContext): Decision | Promise<Decision>;
-  /** Return undefined for results that need no rewriting: their rows are forwarded untouched. */
-  createRowFilter?(ctx: ResultContext): RowFilter | undefined;
+  /**
+   * Return undefined for results that need no rewriting: their rows are forwarded untouched. A
+   * promise holds the server's later messages back (in order, reading paused) until it settles.
+   */
+  createRowFilter?(ctx: ResultContext): RowFilter | undefined | Promise<RowFilter | undefined>;
+  /**
+   * Rewrites an ErrorResponse, NoticeResponse or NotificationResponse frame (whole, type byte
+   * included) before it reaches the client and the recording: such messages can echo data. A
+   * promise holds later messages back until it settles. When it fails, the error reaches the client
+   * with its message withheld, and a notice or notification is dropped: fail closed.
+   */
+  filterServerMessage?(session: SessionInfo, frame: Buffer): Buffer | Promise<Buffer>;
+  /** A statement has its outcome (after recording), for caches that a DDL statement makes stale. */
+  onStatementFinished?(ctx: StatementContext): void;
+  /** The worker is stopping: release what the hooks hold (connections, timers). */
+  close?(): Promise<void>;
 };
 
 export const FORWARD: ForwardDecision = { action: "forward" };

@@ -13,7 +13,7 @@ export type ActivePolicy = { version: number; document: PolicyDocument };
  * A stored document that no longer validates is an error, not a silent default: callers fail closed.
  */
 export class PolicyCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<ActivePolicy> }>();
+  private readonly entries = new Map<string, { at: number; value: Promise<ActivePolicy>; loaded?: ActivePolicy }>();
   private readonly listeners = new Set<(connectionId: string) => void>();
 
   constructor(
@@ -29,9 +29,21 @@ export class PolicyCache {
     const hit = this.entries.get(connectionId);
     if (hit && Date.now() - hit.at < this.maxAgeMs) return hit.value;
     const value = this.load(connectionId);
-    this.entries.set(connectionId, { at: Date.now(), value });
-    value.catch(() => this.entries.delete(connectionId));
+    const entry: { at: number; value: Promise<ActivePolicy>; loaded?: ActivePolicy } = { at: Date.now(), value };
+    this.entries.set(connectionId, entry);
+    value.then(
+      (loaded) => (entry.loaded = loaded),
+      () => {
+        if (this.entries.get(connectionId) === entry) this.entries.delete(connectionId);
+      },
+    );
     return value;
+  }
+
+  /** The policy in force when it is loaded and fresh, without waiting: lets the hot path decide synchronously. */
+  peek(connectionId: string): ActivePolicy | undefined {
+    const hit = this.entries.get(connectionId);
+    return hit && Date.now() - hit.at < this.maxAgeMs ? hit.loaded : undefined;
   }
 
   /** Drops one connection's cached policy, or all of them. */

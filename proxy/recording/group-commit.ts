@@ -3,6 +3,11 @@
  * batch, while the previous batch is in flight. A statement waiting for its record (strict mode)
  * shares the round trip with everyone else's.
  *
+ * Timing: a waiter (submit) starts a batch at once. Fire-and-forget records (outcomes, session ends,
+ * async-mode statements) linger up to `lingerMs` so they ride along with the next waiter's batch or
+ * with each other, instead of each costing a commit that the next waiter would queue behind. A full
+ * batch's worth never lingers.
+ *
  * Failures: waiters get the error (their statement is refused); fire-and-forget records go back to
  * the front of the queue and are retried, in order, until the store answers again. A batch that fails
  * for a reason other than the connection (a bad value) is retried one record at a time, so one bad
@@ -16,6 +21,8 @@ export type GroupCommitOptions = {
   /** Fire-and-forget records kept while the store is unreachable; beyond it new records are refused. */
   maxQueue: number;
   retryDelayMs: number;
+  /** How long fire-and-forget records may wait for company before they are written anyway. */
+  lingerMs?: number;
   /** A record failing this often on its own (not for lack of a connection) is dropped and logged. */
   maxAttempts: number;
   onDrop(item: unknown, err: Error): void;
@@ -30,6 +37,9 @@ export class GroupCommitter<T> {
   private queue: Entry<T>[] = [];
   private isFlushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** Entries in the queue that someone waits for: they never linger. */
+  private waiting = 0;
   private idleWaiters: (() => void)[] = [];
   private healthy = true;
   private isClosed = false;
@@ -55,6 +65,7 @@ export class GroupCommitter<T> {
       let failed = false;
       if (left === 0) return resolve();
       for (const item of items) {
+        this.waiting++;
         this.queue.push({
           item,
           attempts: 0,
@@ -77,18 +88,19 @@ export class GroupCommitter<T> {
   enqueue(items: T[]): void {
     if (this.queue.length + items.length > this.opts.maxQueue) throw new QueueFull(`recording backlog is full (${this.queue.length} records)`);
     for (const item of items) this.queue.push({ item, attempts: 0 });
-    this.kick();
+    this.kickLater();
   }
 
   /** Like enqueue, but never refuses: for records of things that already happened (a statement's result, a session's end). */
   enqueueAlways(items: T[]): void {
     for (const item of items) this.queue.push({ item, attempts: 0 });
-    this.kick();
+    this.kickLater();
   }
 
   /** Resolves when the queue is empty (or after timeoutMs). */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.queue.length === 0 && !this.isFlushing) return true;
+    this.kick();
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.idleWaiters.push(() => {
@@ -101,20 +113,38 @@ export class GroupCommitter<T> {
   close(): void {
     this.isClosed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.lingerTimer);
   }
 
   private kick() {
     if (this.isFlushing || this.retryTimer || this.isClosed) return;
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     this.isFlushing = true;
     // Let the current tick's records join the batch.
     setImmediate(() => void this.flushLoop());
   }
 
+  /** Fire-and-forget records: write them with the next waiter's batch, or after lingerMs. */
+  private kickLater() {
+    if (this.waiting > 0 || this.queue.length >= this.opts.maxBatch || !this.opts.lingerMs) return this.kick();
+    if (this.isFlushing || this.retryTimer || this.isClosed || this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.kick();
+    }, this.opts.lingerMs);
+  }
+
   private async flushLoop() {
-    while (this.queue.length > 0 && !this.isClosed) {
+    for (let isFirst = true; this.queue.length > 0 && !this.isClosed; isFirst = false) {
+      // After the first batch, when nobody waits and there is less than a batch: let it gather company (see kickLater).
+      if (!isFirst && this.waiting === 0 && this.queue.length < this.opts.maxBatch && this.opts.lingerMs && this.idleWaiters.length === 0) break;
       const batch = this.queue.splice(0, this.opts.maxBatch);
+      for (const e of batch) if (e.resolve) this.waiting--;
       try {
+        const t0 = performance.now(); // SCRATCH
         await this.write(batch.map((e) => e.item));
+        if (process.env.SCRATCH_GC) console.log("batch", batch.length, batch.filter((e) => e.resolve).length, (performance.now() - t0).toFixed(3)); // SCRATCH
         this.setHealthy(true);
         for (const e of batch) e.resolve?.();
       } catch (err) {
@@ -129,7 +159,8 @@ export class GroupCommitter<T> {
       }
     }
     this.isFlushing = false;
-    if (this.queue.length === 0) {
+    if (this.queue.length > 0) this.kickLater();
+    else {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

@@ -1,15 +1,48 @@
 import type { NewAuditEvent } from "@/lib/audit/append-event";
 import type { Db } from "@/lib/db/create-db";
 import type { Logger } from "../log";
-import { GroupCommitter, QueueFull } from "./group-commit";
+import { GroupCommitter, isConnectionError, QueueFull } from "./group-commit";
 import type { RecordItem, SessionEndRow, SessionStartRow, StatementBeginRow, StatementFinishRow } from "./records";
-import { writeRecordBatch } from "./write-record-batch";
+import { createRecordWriter } from "./write-record-batch";
 
 export type RecordingMode = "strict" | "async";
+
+/**
+ * Why recording cannot take a statement: the store does not answer; the async backlog is at its limit
+ * (the store answers, but slower than statements arrive); or the store refused the record itself.
+ */
+export type UnavailableReason = "store_unreachable" | "backlog_full" | "record_refused";
 
 /** Recording cannot take the statement now: the gateway refuses it rather than run it unrecorded. */
 export class RecordingUnavailable extends Error {
   override name = "RecordingUnavailable";
+  constructor(
+    readonly reason: UnavailableReason,
+    detail: string,
+  ) {
+    super(detail);
+  }
+
+  /**
+   * The SQLSTATE for the client: 57P03 cannot_connect_now while the store is away; 53000
+   * insufficient_resources when the gateway is overloaded; XX000 for a record the store refused.
+   * https://www.postgresql.org/docs/current/errcodes-appendix.html
+   */
+  get sqlState(): string {
+    return this.reason === "store_unreachable" ? "57P03" : this.reason === "backlog_full" ? "53000" : "XX000";
+  }
+
+  /** A sentence for the client; `what` is what was refused ("the statement was not run"). */
+  clientMessage(what: string): string {
+    switch (this.reason) {
+      case "store_unreachable":
+        return `Warden cannot record statements right now (its store is unreachable), so ${what}. Try again shortly.`;
+      case "backlog_full":
+        return `Warden's recording backlog is full (the gateway is recording more than its store keeps up with), so ${what}. Try again shortly.`;
+      case "record_refused":
+        return `Warden's store refused the record it was given, so ${what}.`;
+    }
+  }
 }
 
 export type RecorderOptions = {
@@ -18,13 +51,15 @@ export type RecorderOptions = {
   maxBatch?: number;
   maxQueue?: number;
   retryDelayMs?: number;
+  lingerMs?: number;
 };
 
 /**
  * The gateway's recording. `strict`: a statement's record is committed before the statement is
  * forwarded (group commit shares the wait). `async`: records go to a bounded queue; when the store
  * is unreachable or the queue is full, new statements are refused. Either way nothing runs that is
- * not recorded. Outcomes (results, session ends) are always queued, never waited for.
+ * not recorded. Outcomes (results, session ends) are always queued, never waited for; they are
+ * written in order, so a session's end is committed with or after its statements' outcomes.
  */
 export class Recorder {
   private readonly committer: GroupCommitter<RecordItem>;
@@ -33,10 +68,14 @@ export class Recorder {
     db: Db,
     private readonly opts: RecorderOptions,
   ) {
-    this.committer = new GroupCommitter<RecordItem>((items) => writeRecordBatch(db, items), {
-      maxBatch: opts.maxBatch ?? 500,
-      maxQueue: opts.maxQueue ?? 10_000,
+    this.committer = new GroupCommitter<RecordItem>(createRecordWriter(db.$client), {
+      // One batch is one statement and one commit: bigger batches cost little more than small ones.
+      maxBatch: opts.maxBatch ?? 2000,
+      // Async: a few seconds of records at full speed (two records a statement) when the store stalls.
+      maxQueue: opts.maxQueue ?? 50_000,
       retryDelayMs: opts.retryDelayMs ?? 1000,
+      // Outcomes wait this long for the next statement's batch (strict) or for each other (async).
+      lingerMs: opts.lingerMs ?? 5,
       maxAttempts: 5,
       onDrop: (item, err) => opts.log.error("dropped a record the store refused", { type: (item as RecordItem).type, error: err.message }),
       onHealthChange: (isHealthy, err) =>
@@ -91,14 +130,15 @@ export class Recorder {
   private admit(items: RecordItem[]): Promise<void> | undefined {
     if (this.opts.mode === "strict") {
       return this.committer.submit(items).catch((err) => {
-        throw new RecordingUnavailable(`the record could not be written: ${(err as Error).message}`);
+        const reason = isConnectionError(err) ? "store_unreachable" : "record_refused";
+        throw new RecordingUnavailable(reason, `the record could not be written: ${(err as Error).message}`);
       });
     }
-    if (!this.committer.isHealthy) throw new RecordingUnavailable("the recording store is unreachable");
+    if (!this.committer.isHealthy) throw new RecordingUnavailable("store_unreachable", "the recording store is unreachable");
     try {
       this.committer.enqueue(items);
     } catch (err) {
-      if (err instanceof QueueFull) throw new RecordingUnavailable(err.message);
+      if (err instanceof QueueFull) throw new RecordingUnavailable("backlog_full", err.message);
       throw err;
     }
   }

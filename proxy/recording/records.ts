@@ -18,6 +18,7 @@ export type StatementFinishRow = {
   rows: unknown;
   rowsTruncated: boolean;
   resultRowCount: number;
+  maskedColumns: unknown;
 };
 export type SessionEndRow = { id: string; endedAt: Date; endReason: string };
 

@@ -151,6 +151,8 @@ export class ClientSession {
 
   /** Cancels whatever the upstream backend is running (a client's CancelRequest named our key). */
   async cancelUpstream(): Promise<void> {
+    // A statement held for approval has not reached the server: cancelling it withdraws the request.
+    if (this.relay?.cancelHeld()) return;
     const up = this.upstream;
     const c = this.identity?.connection;
     if (!up?.backendKey || !c) return;
@@ -225,14 +227,12 @@ export class ClientSession {
     });
   }
 
+  /** CancelRequest: our own session's query, or one on another worker (passed on through the store). */
   private async forwardCancel(processId: number, secretKey: Buffer) {
-    const target = this.gw.cancels.find(processId, secretKey);
-    if (!target) {
-      this.log.info("cancel request with an unknown key ignored");
-      return;
-    }
     try {
-      await target.cancelUpstream();
+      const outcome = await this.gw.cancels.cancel(processId, secretKey);
+      if (outcome === "passed_on") this.log.info("cancel request for a key of another worker passed on");
+      else if (outcome === "unknown") this.log.info("cancel request with an unknown key ignored");
     } catch (err) {
       this.log.warn("cancel request could not be forwarded", { error: (err as Error).message });
     }
@@ -407,7 +407,7 @@ export class ClientSession {
       this.isRecorded = true;
     } catch (err) {
       if (!(err instanceof RecordingUnavailable)) throw err;
-      throw ClientError.fatal(SqlState.CannotConnectNow, "Warden cannot record sessions right now (its store is unreachable), so it accepts no connections. Try again shortly.");
+      throw ClientError.fatal(err.sqlState, err.clientMessage("it accepts no connections"));
     }
   }
 

@@ -2,14 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { serialize } from "pg-protocol";
 import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
-import { FORWARD, type Decision, type FinalDecision, type GatewayHooks, type SessionInfo } from "../hooks/gateway-hooks";
+import type { DatabaseError } from "pg-protocol/dist/messages";
+import { FORWARD, type Decision, type FinalDecision, type GatewayHooks, type HoldDecision, type RowFilter, type SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { errorResponse, noticeResponse, readyForQuery } from "../protocol/backend-messages";
 import { ClientError, protocolViolation } from "../protocol/client-error";
 import type { Frame } from "../protocol/frame-inbox";
 import type { FrameReader } from "../protocol/frame-reader";
 import { decodeBind, decodeExecute, decodeParse, decodeQuery, decodeTarget } from "../protocol/frontend-messages";
-import { codeName, FrontendCode } from "../protocol/message-codes";
+import { decodeBackendFrame } from "../protocol/backend-decoders";
+import { BackendCode, codeName, FrontendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import { BLOCKED_EXECUTE_SWALLOWED, blockedExecuteMessages, raiseErrorSql } from "./block-statement";
@@ -29,9 +31,11 @@ export type RelayDeps = {
 };
 
 type Side = { socket: Duplex; reader: FrameReader };
+/** A server message waiting its turn; `isFiltered`: already through the message mask. */
+type HeldFrame = Frame & { isFiltered?: boolean };
 
-const RECORDING_UNAVAILABLE =
-  "Warden cannot record statements right now (its store is unreachable), so the statement was not run. Try again shortly.";
+/** Server messages that can echo data, for the message mask. */
+const ECHOING_MESSAGES = new Set<number>([BackendCode.ErrorResponse, BackendCode.NoticeResponse, BackendCode.NotificationResponse]);
 
 /**
  * The `ready` phase: frames flow both ways, mostly untouched. Each statement (a Query's statements,
@@ -53,6 +57,10 @@ export class Relay {
   private seq = 0;
   private readonly clientPauses = new Set<string>();
   private readonly upstreamPauses = new Set<string>();
+  /** Server messages held back while a row filter or message mask is prepared (see holdUpstream). */
+  private heldUpstream: HeldFrame[] | null = null;
+  /** The statement waiting for approval now: a cancel or the client leaving withdraws it. */
+  private heldStatement: HoldDecision | null = null;
 
   constructor(
     private readonly client: Side,
@@ -61,16 +69,11 @@ export class Relay {
     transactionStatus: string,
   ) {
     this.tracker = new ResponseTracker({
-      onFinished: (run) => deps.recorder.finishStatement(run.finishRow()),
-      onColumns: (run) => {
-        if (!deps.hooks.createRowFilter || !run.columns) return;
-        try {
-          run.rowFilter = deps.hooks.createRowFilter({ statement: run.ctx, columns: run.columns });
-        } catch (err) {
-          // Fail closed: a result whose filter cannot be set up is withheld.
-          run.rowFilter = { transformRow: () => { throw err; }, transformCopyData: () => { throw err; } };
-        }
+      onFinished: (run) => {
+        deps.recorder.finishStatement(run.finishRow());
+        deps.hooks.onStatementFinished?.(run.ctx);
       },
+      onColumns: (run) => this.setUpRowFilter(run),
       onForgetAll: () => this.ext.forgetAll(),
       onMismatch: (detail) => deps.log.warn("unexpected server message order", { detail }),
     });
@@ -98,10 +101,50 @@ export class Relay {
     this.client.reader.stop();
     this.upstream.reader.stop();
     this.tracker.abandon();
+    this.heldStatement?.withdraw?.("disconnected");
+  }
+
+  /** A CancelRequest for a statement still waiting for approval withdraws its request; true if there was one. */
+  cancelHeld(): boolean {
+    if (!this.heldStatement?.withdraw) return false;
+    this.heldStatement.withdraw("cancelled");
+    return true;
   }
 
   get transactionStatus(): string {
     return this.tracker.transactionStatus;
+  }
+
+  /**
+   * Asks the masking hook for the result's row filter. One still being set up (a promise) makes the
+   * tracker hand back the result's rows, which wait with everything after them (see holdUpstream).
+   */
+  private setUpRowFilter(run: StatementRun): void {
+    const create = this.deps.hooks.createRowFilter;
+    if (!create || !run.columns) return;
+    // Fail closed: a result whose filter cannot be set up is withheld.
+    const failing = (err: unknown): RowFilter => ({ transformRow: () => { throw err; }, transformCopyData: () => { throw err; } });
+    let made: ReturnType<typeof create>;
+    try {
+      made = create({ statement: run.ctx, columns: run.columns, copy: run.copy ?? undefined });
+    } catch (err) {
+      run.rowFilter = failing(err);
+      return;
+    }
+    if (!(made instanceof Promise)) {
+      run.rowFilter = made;
+      return;
+    }
+    run.pendingRowFilter = made.then(
+      (filter) => {
+        run.rowFilter = filter;
+        run.pendingRowFilter = null;
+      },
+      (err) => {
+        run.rowFilter = failing(err);
+        run.pendingRowFilter = null;
+      },
+    );
   }
 
   /** Writes a NoticeResponse to the client now (notices may come at any time). */
@@ -266,7 +309,7 @@ export class Relay {
     }
     const sql = portal?.sql ?? `/* portal "${name}" was not bound through the gateway */`;
     const c = classifySql(sql);
-    const classification: ClassifiedStatement = c.statements[0] ?? { sql, kind: "unknown", command: "EmptyQuery", relations: [], fingerprint: null };
+    const classification: ClassifiedStatement = c.statements[0] ?? { sql, kind: "unknown", command: "EmptyQuery", relations: [], fingerprint: null, flags: [] };
     const run = this.newRun("extended", sql, portal?.params ?? null, classification, c.isParsed ? (portal ? null : "unknown portal") : c.error);
     if (portal) portal.run = run;
     return then(this.admit([run]), (blockedIndex) => {
@@ -282,7 +325,17 @@ export class Relay {
 
   private newRun(protocol: "simple" | "extended", sql: string, params: ReturnType<typeof recordParams> | null, classification: ClassifiedStatement, parseError: string | null) {
     return new StatementRun(
-      { session: this.deps.session, statementId: randomUUID(), protocol, sql, params, classification, parseError, seq: ++this.seq },
+      {
+        session: this.deps.session,
+        statementId: randomUUID(),
+        protocol,
+        sql,
+        params,
+        classification,
+        parseError,
+        seq: ++this.seq,
+        preparedStatementSql: (name) => this.ext.statements.get(name)?.sql ?? null,
+      },
       this.deps.limits,
     );
   }
@@ -316,7 +369,8 @@ export class Relay {
       r.status = "skipped";
       r.isFinished = true;
     }
-    runs[0].decide({ action: "block", sqlState: SqlState.CannotConnectNow, message: RECORDING_UNAVAILABLE }, false, "not recorded: store unreachable");
+    const message = err.clientMessage("the statement was not run");
+    runs[0].decide({ action: "block", sqlState: err.sqlState, message }, false, `not recorded: ${err.reason.replaceAll("_", " ")}`);
     return 0;
   }
 
@@ -347,17 +401,22 @@ export class Relay {
     let wasHeld = false;
     if (d.action === "hold") {
       wasHeld = true;
-      if (d.notice) this.sendNotice(d.notice);
+      this.heldStatement = d;
+      if (this.isStopped) d.withdraw?.("disconnected");
+      else if (d.notice) this.sendNotice(d.notice);
       try {
         final = await d.outcome;
       } catch (err) {
         final = this.policyFailure(err);
+      } finally {
+        this.heldStatement = null;
       }
     } else {
       final = d;
     }
-    if (this.isStopped) return i;
+    // Decided before the stop check, so a statement withdrawn by the client leaving is recorded as refused.
     runs[i].decide(final, wasHeld);
+    if (this.isStopped) return i;
     if (final.action === "block") return i;
     return this.decide(runs, i + 1);
   }
@@ -383,8 +442,78 @@ export class Relay {
   };
 
   private onUpstreamFrame = (code: number, frame: Buffer) => {
-    this.tracker.handle(code, frame, (b) => this.toClient.push(b));
+    if (this.heldUpstream) this.heldUpstream.push({ code, frame });
+    else this.takeUpstreamFrame({ code, frame });
   };
+
+  /** One server message, in order: masked when it may echo data, then tracked and passed on. */
+  private takeUpstreamFrame(f: HeldFrame): void {
+    const filter = this.deps.hooks.filterServerMessage;
+    if (filter && !f.isFiltered && ECHOING_MESSAGES.has(f.code)) {
+      let filtered: Buffer | null | Promise<Buffer | null>;
+      try {
+        filtered = filter(this.deps.session, f.frame);
+      } catch (err) {
+        filtered = this.withheldMessage(f.frame, err);
+      }
+      if (filtered instanceof Promise) {
+        const settled = filtered.then(
+          (frame) => ({ code: f.code, frame, isFiltered: true }),
+          (err: unknown) => ({ code: f.code, frame: this.withheldMessage(f.frame, err), isFiltered: true }),
+        );
+        return this.holdUpstream(settled);
+      }
+      if (filtered === null) return;
+      f = { code: f.code, frame: filtered, isFiltered: true };
+    }
+    const wait = this.tracker.handle(f.code, f.frame, (b) => this.toClient.push(b));
+    if (wait) this.holdUpstream(wait.then(() => f));
+  }
+
+  /**
+   * Holds the server's messages back, in order and with reading paused, until `next` settles with the
+   * message to take first (null: none); a row filter or message mask being prepared asynchronously.
+   */
+  private holdUpstream(next: Promise<{ code: number; frame: Buffer | null; isFiltered?: boolean }>): void {
+    this.heldUpstream = [];
+    this.pauseUpstream("masking", true);
+    next.then(
+      (first) => {
+        if (this.isStopped) return;
+        const queue = this.heldUpstream ?? [];
+        this.heldUpstream = null;
+        try {
+          if (first.frame) this.takeUpstreamFrame({ code: first.code, frame: first.frame, isFiltered: first.isFiltered });
+          for (let i = 0; i < queue.length; i++) {
+            // A later message needs waiting for in turn: the rest stays held behind it.
+            const heldAgain = this.heldUpstream as HeldFrame[] | null;
+            if (heldAgain) {
+              heldAgain.push(...queue.slice(i));
+              break;
+            }
+            this.takeUpstreamFrame(queue[i]);
+          }
+        } catch (err) {
+          return this.fail(err);
+        }
+        if (!this.heldUpstream) this.pauseUpstream("masking", false);
+        this.flushClient();
+      },
+      (err) => this.fail(err),
+    );
+  }
+
+  /** Fail closed: an error whose text could not be masked keeps its code but not its text; a notice is dropped. */
+  private withheldMessage(frame: Buffer, err: unknown): Buffer | null {
+    this.deps.log.error("a server message could not be masked; withheld", { error: (err as Error)?.message });
+    if (frame[0] !== BackendCode.ErrorResponse) return null;
+    const e = decodeBackendFrame<DatabaseError>(frame);
+    return errorResponse({
+      severity: e.severity === "FATAL" || e.severity === "PANIC" ? "FATAL" : "ERROR",
+      sqlState: e.code ?? SqlState.InternalError,
+      message: "the server's error message was withheld: Warden could not mask it",
+    });
+  }
 
   private flushClient(): void {
     if (!this.toClient.flushTo(this.client.socket)) this.waitForDrain(this.client.socket, "client-full", (on) => this.pauseUpstream("client-full", on));

@@ -72,8 +72,12 @@ export class ResponseTracker {
     this.emitSynthetics(out);
   }
 
-  /** Handles one backend frame: forwards it (or a rewrite of it) through `out`, or drops it. */
-  handle(code: number, frame: Buffer, out: Out): void {
+  /**
+   * Handles one backend frame: forwards it (or a rewrite of it) through `out`, or drops it. Returns
+   * a promise instead when the frame cannot be taken yet (its result's row filter is being set up):
+   * the caller holds it, and what follows, and hands it in again once the promise settles.
+   */
+  handle(code: number, frame: Buffer, out: Out): void | Promise<void> {
     // While a result is withheld, answers are still tracked (and recorded) but not sent.
     const emit = this.isWithholding ? NOOP : out;
     switch (code) {
@@ -133,13 +137,15 @@ export class ResponseTracker {
         emit(frame);
         return;
       case BackendCode.DataRow:
-        this.onDataRow(frame, emit);
-        return;
+        return this.onDataRow(frame, emit);
       case BackendCode.CopyData:
-        this.onCopyData(frame, emit);
+        return this.onCopyData(frame, emit);
+      case BackendCode.CopyOutResponse:
+        this.copyIsBinary = frame[5] === 1;
+        this.onCopyOut(frame);
+        emit(frame);
         return;
       case BackendCode.CopyInResponse:
-      case BackendCode.CopyOutResponse:
       case BackendCode.CopyBothResponse:
         // Byte 5 is the overall format: 0 text, 1 binary.
         this.copyIsBinary = frame[5] === 1;
@@ -199,13 +205,14 @@ export class ResponseTracker {
     this.events.onColumns(e.run);
   }
 
-  private onDataRow(frame: Buffer, out: Out) {
+  private onDataRow(frame: Buffer, out: Out): void | Promise<void> {
     const run = this.runForRows();
     if (!run) {
       out(frame);
       return;
     }
     if (run.isWithheld) return;
+    if (run.pendingRowFilter) return run.pendingRowFilter;
     if (!run.rowFilter) {
       run.captureRow(decodeDataRow(frame));
       out(frame);
@@ -213,22 +220,34 @@ export class ResponseTracker {
     }
     let values: (Buffer | null)[];
     try {
+      const filter = run.rowFilter;
       const original = decodeDataRow(frame);
-      values = run.rowFilter.transformRow(original);
-      run.captureRow(values);
+      values = filter.transformRow(original);
+      run.captureRow(filter.recordRow && run.isCapturing ? filter.recordRow(original) : values);
       out(values === original ? frame : encodeDataRow(values));
     } catch (err) {
       this.withhold(run, err as Error);
     }
   }
 
-  private onCopyData(frame: Buffer, out: Out) {
+  /** CopyOutResponse: the COPY's result is described, the place to set up its row filter. */
+  private onCopyOut(frame: Buffer) {
+    const run = this.runForRows();
+    if (!run || run.copy) return;
+    const count = frame.readInt16BE(6);
+    const columnFormats = Array.from({ length: count }, (_, i) => frame.readInt16BE(8 + 2 * i));
+    run.setCopyColumns({ isBinary: frame[5] === 1, columnFormats });
+    this.events.onColumns(run);
+  }
+
+  private onCopyData(frame: Buffer, out: Out): void | Promise<void> {
     const run = this.runForRows();
     if (!run) {
       out(frame);
       return;
     }
     if (run.isWithheld) return;
+    if (run.pendingRowFilter) return run.pendingRowFilter;
     const data = frame.subarray(5);
     if (!run.rowFilter?.transformCopyData) {
       run.captureCopyData(data, this.copyIsBinary);
@@ -236,8 +255,9 @@ export class ResponseTracker {
       return;
     }
     try {
-      const rewritten = run.rowFilter.transformCopyData(data);
-      run.captureCopyData(rewritten, this.copyIsBinary);
+      const filter = run.rowFilter;
+      const rewritten = filter.transformCopyData!(data);
+      run.captureCopyData(filter.recordCopyData && run.isCapturing ? filter.recordCopyData(data) : rewritten, this.copyIsBinary);
       if (rewritten === data) out(frame);
       else {
         const msg = Buffer.allocUnsafe(5 + rewritten.length);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { NewAuditEvent } from "@/lib/audit/append-event";
-import type { FinalDecision, RowFilter, StatementContext } from "../hooks/gateway-hooks";
+import type { CopyOutResult, FinalDecision, ReviewOutcome, RowFilter, StatementContext } from "../hooks/gateway-hooks";
 import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
 
 export type ResultLimits = { maxRows: number; maxBytes: number };
@@ -19,12 +19,18 @@ export class StatementRun {
   status: StatementFinishRow["status"] | "running" | "blocked" = "running";
   decision: "forward" | "block" | "hold" = "forward";
   decisionReason: string | null = null;
+  /** A held statement's approval: who decided, when, with what comment. */
+  review: ReviewOutcome | null = null;
   blockedWith: { sqlState: string; message: string } | null = null;
   columns: RecordedColumn[] | null = null;
   /** Result formats per column (0 text, 1 binary), from Bind or RowDescription. */
   private formats: number[] = [];
   hasColumns = false;
   rowFilter: RowFilter | undefined;
+  /** The row filter is still being set up: its rows wait (see ResponseTracker.handle). */
+  pendingRowFilter: Promise<void> | null = null;
+  /** COPY TO STDOUT: the CopyOutResponse's description. */
+  copy: CopyOutResult | null = null;
   /** The row filter failed: the rest of this result is withheld. */
   isWithheld = false;
   private rows: (string | null)[][] = [];
@@ -49,11 +55,12 @@ export class StatementRun {
 
   decide(decision: FinalDecision, wasHeld: boolean, reason: string | null = null): void {
     this.decision = wasHeld ? "hold" : decision.action;
-    this.decisionReason = reason;
+    this.decisionReason = reason ?? decision.reason ?? null;
+    this.review = decision.review ?? null;
     if (decision.action === "block") {
       this.status = "blocked";
       this.blockedWith = { sqlState: decision.sqlState, message: decision.message };
-      if (!reason) this.decisionReason = decision.message;
+      if (!this.decisionReason) this.decisionReason = decision.message;
     }
   }
 
@@ -65,6 +72,11 @@ export class StatementRun {
       resultFormats.length === 0 ? (columns?.[i].format === "binary" ? 1 : 0) : resultFormats.length === 1 ? resultFormats[0] : (resultFormats[i] ?? 0),
     );
     if (this.columns) this.columns = this.columns.map((c, i) => ({ ...c, format: this.formats[i] === 1 ? "binary" : "text" }));
+  }
+
+  /** The next row will be kept (unless it alone is over the byte limit). */
+  get isCapturing(): boolean {
+    return !this.isTruncated && this.rows.length < this.limits.maxRows;
   }
 
   /** Counts a row and keeps it while under the limits. */
@@ -87,12 +99,16 @@ export class StatementRun {
 
   /** COPY TO STDOUT data: each CopyData message is kept as a one-column row. */
   captureCopyData(data: Buffer, isBinary: boolean): void {
-    if (!this.hasColumns) {
-      this.hasColumns = true;
-      this.columns = [{ name: "copy", typeOid: 0, tableOid: 0, columnNumber: 0, format: isBinary ? "binary" : "text" }];
-      this.formats = [isBinary ? 1 : 0];
-    }
+    if (!this.hasColumns) this.setCopyColumns({ isBinary, columnFormats: [] });
     this.captureRow([data]);
+  }
+
+  /** COPY TO STDOUT: the recording keeps each CopyData message as a row of one column named "copy". */
+  setCopyColumns(copy: CopyOutResult): void {
+    this.copy = copy;
+    this.hasColumns = true;
+    this.columns = [{ name: "copy", typeOid: 0, tableOid: 0, columnNumber: 0, format: copy.isBinary ? "binary" : "text" }];
+    this.formats = [copy.isBinary ? 1 : 0];
   }
 
   finish(status: StatementFinishRow["status"], opts: { tag?: string; rowCount?: number | null; error?: { code: string; message: string } } = {}): void {
@@ -121,6 +137,11 @@ export class StatementRun {
       parseError: ctx.parseError,
       decision: this.decision,
       decisionReason: this.decisionReason,
+      flags: ctx.classification.flags,
+      approvalRequestId: this.review?.approvalRequestId ?? null,
+      decidedBy: this.review?.decidedBy ?? null,
+      decidedAt: this.review?.decidedAt ?? null,
+      decisionComment: this.review?.comment ?? null,
       status: isBlocked ? "blocked" : isSkipped ? "skipped" : "running",
       receivedAt: this.receivedAt,
       gatewayMs: isBlocked || isSkipped ? null : performance.now() - this.receivedPerf,
@@ -167,7 +188,15 @@ export class StatementRun {
       rows: this.hasColumns ? this.rows : null,
       rowsTruncated: this.isTruncated,
       resultRowCount: this.resultRows,
+      maskedColumns: this.recordedMaskedColumns(),
     };
+  }
+
+  private recordedMaskedColumns() {
+    const columns = this.rowFilter?.maskedColumns?.();
+    if (!columns) return null;
+    // Row numbers past the rows the recording kept would mark nothing the player can show.
+    return columns.map((c) => (c.rows ? { ...c, rows: c.rows.filter((r) => r < this.rows.length) } : c));
   }
 }
 

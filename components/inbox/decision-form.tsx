@@ -1,0 +1,111 @@
+"use client";
+
+import { useId, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { IntegerInput } from "@/components/ui/integer-input";
+import { Textarea } from "@/components/ui/textarea";
+import { ApiRequestError } from "@/lib/client/api";
+import { useDecideApproval } from "@/lib/client/approvals";
+import { REJECT_COMMENT_REQUIRED } from "@/lib/shared/contracts/approval-decision";
+import { MAX_GRANT_MINUTES, reviewRefusal, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+
+export type Reviewer = { email: string; groups: string[] };
+
+const DEFAULT_GRANT_MINUTES = 60;
+
+/**
+ * Approve or reject with a comment. Rejecting needs one: the client gets it with the error. When the
+ * rule allows it, an approval may also let the requester run statements of the same shape for a while.
+ * What the server would refuse (one's own statement, the wrong group) is said up front, in its words.
+ */
+export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDto; reviewer: Reviewer }) {
+  const decide = useDecideApproval(request.id);
+  const id = useId();
+  const [comment, setComment] = useState("");
+  const [commentError, setCommentError] = useState<string>();
+  const [isGranting, setGranting] = useState(false);
+  const [grantMinutes, setGrantMinutes] = useState<number | null>(DEFAULT_GRANT_MINUTES);
+  const refusal = reviewRefusal(request, reviewer);
+  const serverCommentError = decide.error instanceof ApiRequestError ? decide.error.fieldErrors.comment : undefined;
+  const canGrant = request.allowGrants && request.fingerprint !== null;
+  const grantError =
+    isGranting && (grantMinutes === null || !Number.isInteger(grantMinutes) || grantMinutes < 1 || grantMinutes > MAX_GRANT_MINUTES)
+      ? `Enter whole minutes from 1 to ${MAX_GRANT_MINUTES}.`
+      : undefined;
+
+  const approve = () => {
+    if (grantError) return;
+    decide.mutate({ decision: "approve", comment: comment.trim() || undefined, grantMinutes: isGranting ? grantMinutes : null });
+  };
+  const reject = () => {
+    if (!comment.trim()) {
+      setCommentError(REJECT_COMMENT_REQUIRED);
+      return;
+    }
+    decide.mutate({ decision: "reject", comment: comment.trim() });
+  };
+
+  if (refusal) {
+    return (
+      <p role="note" className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600">
+        {refusal}
+      </p>
+    );
+  }
+  return (
+    <form onSubmit={(e) => e.preventDefault()} aria-label="Decision" className="space-y-3 rounded-md border border-slate-200 bg-slate-50/60 p-3">
+      <Field label="Comment" hint="Optional for an approval; required to reject." error={commentError ?? serverCommentError}>
+        {(control) => (
+          <Textarea
+            {...control}
+            rows={2}
+            value={comment}
+            maxLength={2000}
+            onChange={(e) => {
+              setComment(e.target.value);
+              if (e.target.value.trim()) setCommentError(undefined);
+            }}
+          />
+        )}
+      </Field>
+      {canGrant && (
+        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
+          <input
+            id={`${id}-grant`}
+            type="checkbox"
+            checked={isGranting}
+            onChange={(e) => setGranting(e.target.checked)}
+            className="h-4 w-4 rounded border-slate-300 accent-brand-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2"
+          />
+          <label htmlFor={`${id}-grant`}>Approve this statement shape for</label>
+          <IntegerInput
+            aria-label="Grant minutes"
+            aria-invalid={grantError ? true : undefined}
+            value={grantMinutes}
+            onChange={setGrantMinutes}
+            disabled={!isGranting}
+            className="w-20"
+          />
+          <span>minutes, for {request.requester}</span>
+          {grantError && <p className="w-full text-xs font-medium text-red-600">{grantError}</p>}
+        </div>
+      )}
+      {decide.error && <Alert tone="danger">{decide.error.message}</Alert>}
+      <div className="flex flex-wrap gap-2">
+        <Button variant="primary" onClick={approve} isLoading={decide.isPending && decide.variables?.decision === "approve"} disabled={decide.isPending}>
+          Approve
+        </Button>
+        <Button variant="danger" onClick={reject} isLoading={decide.isPending && decide.variables?.decision === "reject"} disabled={decide.isPending}>
+          Reject
+        </Button>
+        {request.minApprovals > 1 && (
+          <span className="self-center text-xs text-slate-500">
+            {request.approvalCount} of {request.minApprovals} approvals so far
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

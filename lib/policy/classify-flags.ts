@@ -1,0 +1,189 @@
+import { parseSync } from "libpg-query";
+import { isDangerousFunction, mentionsDangerousFunction, SQL_TEXT_FUNCTIONS } from "./dangerous-functions";
+import { STATEMENT_FLAGS, type StatementFlag } from "./statement-flags";
+import { isExplainAnalyze, kindOfNode } from "./statement-kind";
+import { isTrivialCondition } from "./trivial-where";
+
+type Node = Record<string, unknown>;
+
+const DATA_MODIFYING = new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]);
+/** Function-body languages whose body is SQL the parser can read. */
+const SQL_BODY_LANGUAGES = new Set(["sql"]);
+
+/**
+ * The risk flags of one parsed statement. The whole tree is walked, so a flag raised deep inside
+ * (a DELETE in a CTE, a dangerous function in a subquery, a view's or a SQL function's body, a rule's
+ * action, `ALTER ROLE ... SET role`) counts. Two places are not walked: the statement of a PREPARE
+ * (judged when EXECUTE runs it) and the statement of a plain EXPLAIN (planned, not run).
+ */
+export function collectFlags(stmt: Node): StatementFlag[] {
+  const flags = new Set<StatementFlag>();
+  walk(stmt, flags, 0);
+  return STATEMENT_FLAGS.filter((f) => flags.has(f));
+}
+
+/** Fields that hold a node's body without its `{ Type: ... }` wrapper. */
+const UNWRAPPED_FIELDS: Record<string, string> = {
+  // ALTER ROLE / ALTER DATABASE / ALTER SYSTEM ... SET role = ...
+  setstmt: "VariableSetStmt",
+  // CALL's procedure call
+  funccall: "FuncCall",
+};
+
+/** Nested SQL texts (function bodies, query_to_xml arguments) are parsed up to this depth. */
+const MAX_NESTED_SQL_DEPTH = 4;
+
+function walk(value: unknown, flags: Set<StatementFlag>, depth: number): void {
+  if (Array.isArray(value)) {
+    for (const v of value) walk(v, flags, depth);
+    return;
+  }
+  if (!value || typeof value !== "object") return;
+  for (const [key, child] of Object.entries(value as Node)) {
+    const type = /^[A-Z]/.test(key) ? key : UNWRAPPED_FIELDS[key];
+    if (type && child && typeof child === "object" && !Array.isArray(child)) {
+      if (flagNode(type, child as Node, flags, depth) === "skip-children") continue;
+    }
+    walk(child, flags, depth);
+  }
+}
+
+/** Flags one node; returns "skip-children" when its subtree must not be walked as part of this statement. */
+function flagNode(type: string, body: Node, flags: Set<StatementFlag>, depth: number): "skip-children" | void {
+  switch (type) {
+    case "UpdateStmt":
+    case "DeleteStmt":
+      if (isTrivialCondition(body.whereClause)) flags.add("write_without_where");
+      return;
+    case "MergeStmt":
+      // MERGE ... ON true WHEN MATCHED THEN DELETE removes every row.
+      if (isTrivialCondition(body.joinCondition) && mergeChangesRows(body)) flags.add("write_without_where");
+      return;
+    case "CommonTableExpr": {
+      const query = body.ctequery as Node | undefined;
+      if (query && DATA_MODIFYING.has(Object.keys(query)[0] ?? "")) flags.add("write_in_cte");
+      return;
+    }
+    case "TruncateStmt":
+      flags.add("truncate");
+      return;
+    case "DropdbStmt":
+      flags.add("drop");
+      flags.add("drop_database");
+      return;
+    case "AlterTableCmd":
+      // Dropping a column destroys its data as surely as dropping the table.
+      if (body.subtype === "AT_DropColumn") flags.add("drop");
+      return;
+    case "ExplainStmt":
+      if (!isExplainAnalyze(body)) return "skip-children";
+      if (body.query && kindOfNode(body.query as Node) !== "read") flags.add("explain_analyze_write");
+      return;
+    case "PrepareStmt":
+      flags.add("sql_prepare");
+      return "skip-children";
+    case "ExecuteStmt":
+      flags.add("sql_execute");
+      return;
+    case "DoStmt":
+      flags.add("do_block");
+      if (mentionsDangerousFunction(doBlockCode(body))) flags.add("dangerous_function");
+      return;
+    case "CallStmt":
+      flags.add("call");
+      return;
+    case "CopyStmt":
+      if (body.is_program) flags.add("copy_program");
+      else if (body.filename) flags.add("copy_server_file");
+      return;
+    case "VariableSetStmt":
+      if (body.kind === "VAR_RESET" || body.kind === "VAR_RESET_ALL") return;
+      if (body.name === "role") flags.add("set_role");
+      if (body.name === "session_authorization") flags.add("set_session_authorization");
+      return;
+    case "AlterSystemStmt":
+      flags.add("alter_system");
+      return;
+    case "CreateExtensionStmt":
+      flags.add("create_extension");
+      return;
+    case "CreateFunctionStmt":
+      flagFunctionBody(body, flags, depth);
+      return;
+    case "FuncCall":
+      flagFunctionCall(body, flags, depth);
+      return;
+  }
+  if (type.startsWith("Drop")) flags.add("drop");
+}
+
+function doBlockCode(doStmt: Node): string {
+  const args = (doStmt.args as FunctionOption[] | undefined) ?? [];
+  return args.find((a) => a.DefElem?.defname === "as")?.DefElem?.arg?.String?.sval ?? "";
+}
+
+function mergeChangesRows(merge: Node): boolean {
+  const clauses = (merge.mergeWhenClauses as { MergeWhenClause?: { commandType?: string } }[] | undefined) ?? [];
+  return clauses.some((c) => c.MergeWhenClause?.commandType === "CMD_UPDATE" || c.MergeWhenClause?.commandType === "CMD_DELETE");
+}
+
+function functionName(call: Node): string {
+  const parts = (call.funcname as { String?: { sval?: string } }[] | undefined) ?? [];
+  return parts.at(-1)?.String?.sval ?? "";
+}
+
+function constantText(arg: unknown): string | null {
+  const c = (arg as Node)?.A_Const as { sval?: { sval?: string } } | undefined;
+  return c?.sval?.sval ?? null;
+}
+
+function flagFunctionCall(call: Node, flags: Set<StatementFlag>, depth: number) {
+  const name = functionName(call).toLowerCase();
+  const args = (call.args as unknown[] | undefined) ?? [];
+  if (isDangerousFunction(name)) {
+    flags.add("dangerous_function");
+    return;
+  }
+  if (name === "set_config") {
+    // set_config('role', ...) is SET ROLE by another name.
+    const setting = constantText(args[0])?.toLowerCase();
+    if (setting === "role") flags.add("set_role");
+    else if (setting === "session_authorization") flags.add("set_session_authorization");
+    else if (setting === undefined) flags.add("dangerous_function");
+    return;
+  }
+  const queryArg = SQL_TEXT_FUNCTIONS[name];
+  if (queryArg !== undefined && args.length > queryArg) {
+    const text = constantText(args[queryArg]);
+    if (text === null || !flagNestedSql(text, flags, depth)) flags.add("dangerous_function");
+  }
+}
+
+type FunctionOption = { DefElem?: { defname?: string; arg?: { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } } } };
+
+/** A function's body runs whenever the function is called: its flags are the definition's. */
+function flagFunctionBody(fn: Node, flags: Set<StatementFlag>, depth: number) {
+  const options = (fn.options as FunctionOption[] | undefined) ?? [];
+  const language = options.find((o) => o.DefElem?.defname === "language")?.DefElem?.arg?.String?.sval?.toLowerCase() ?? "sql";
+  const body = options.find((o) => o.DefElem?.defname === "as")?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
+  // A BEGIN ATOMIC body (`sql_body`) is part of the tree and walked like any other node.
+  if (body === undefined) return;
+  if (SQL_BODY_LANGUAGES.has(language)) {
+    if (!flagNestedSql(body, flags, depth)) flags.add("dangerous_function");
+    return;
+  }
+  if (mentionsDangerousFunction(body)) flags.add("dangerous_function");
+}
+
+/** Parses SQL found inside a statement and adds its flags; false when it cannot be read. */
+function flagNestedSql(sql: string, flags: Set<StatementFlag>, depth: number): boolean {
+  if (depth >= MAX_NESTED_SQL_DEPTH) return false;
+  let parsed: { stmts?: { stmt?: Node }[] };
+  try {
+    parsed = parseSync(sql) as typeof parsed;
+  } catch {
+    return false;
+  }
+  for (const s of parsed.stmts ?? []) if (s.stmt) walk(s.stmt, flags, depth + 1);
+  return true;
+}

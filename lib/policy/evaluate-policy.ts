@@ -1,0 +1,106 @@
+import type { ClassifiedStatement } from "./classify-statement";
+import { matchRule, type PolicyActor } from "./match-rule";
+import type { ApprovalRule, Guardrail, PolicyDocument } from "./policy-document";
+import type { StatementKind } from "./statement-kind";
+
+export type { PolicyActor } from "./match-rule";
+
+export type PolicyInput = {
+  /** Every statement of one query string (or the one statement of an Execute). */
+  statements: ClassifiedStatement[];
+  actor: PolicyActor;
+  /** The text did not parse, or was too large to parse. */
+  parseError?: string | null;
+};
+
+export type PolicyEvaluation =
+  | { action: "forward" }
+  /** `sqlState`: 42501 for guardrails; the code PostgreSQL itself would use where there is one. */
+  | { action: "block"; rule: Guardrail; message: string; sqlState: string; reasons: string[]; statementIndex: number }
+  | { action: "hold"; rule: ApprovalRule; reasons: string[]; statementIndex: number };
+
+/** Ids of the rules the gateway applies on its own, beside the document's. */
+export const BUILT_IN_RULE_IDS = { failClosed: "fail-closed", readOnly: "read-only" } as const;
+
+/** Kinds a read-only connection refuses. */
+const WRITING_KINDS: StatementKind[] = ["write", "ddl", "dcl", "admin", "procedural"];
+
+/**
+ * Decides what happens to a query: guardrails block, approval rules hold, anything else is
+ * forwarded. Across the statements of one query string the most severe outcome wins (block, then
+ * hold); within one outcome, the first statement and the first rule in the document's order. Text
+ * that cannot be classified follows the document's fail-closed rule, never passes unjudged.
+ * Pure (no I/O): the gateway and the console's policy preview call the same function.
+ */
+export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): PolicyEvaluation {
+  let hold: Extract<PolicyEvaluation, { action: "hold" }> | null = null;
+  for (const [i, statement] of input.statements.entries()) {
+    const unreadable = unreadableReason(statement, input.parseError ?? null);
+    if (unreadable) {
+      const outcome = failClosed(policy, statement, unreadable, i);
+      if (outcome.action === "block") return outcome;
+      hold ??= outcome;
+      continue;
+    }
+    for (const g of policy.guardrails) {
+      if (!g.isEnabled) continue;
+      const reasons = matchRule(g.match, statement, input.actor);
+      if (reasons) return { action: "block", rule: g, message: g.message, sqlState: "42501", reasons, statementIndex: i };
+    }
+    if (policy.access.isReadOnly && WRITING_KINDS.includes(statement.kind)) {
+      return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: [`a ${statement.kind} statement on a read-only connection`], statementIndex: i };
+    }
+    if (hold) continue;
+    for (const rule of policy.approvals) {
+      if (!rule.isEnabled) continue;
+      const reasons = matchRule(rule.match, statement, input.actor);
+      if (reasons) {
+        hold = { action: "hold", rule, reasons, statementIndex: i };
+        break;
+      }
+    }
+  }
+  return hold ?? { action: "forward" };
+}
+
+type Unreadable = { reason: string; sqlState: string };
+
+function unreadableReason(s: ClassifiedStatement, parseError: string | null): Unreadable | null {
+  if (s.flags.includes("oversized")) return { reason: parseError ?? "the statement is too large to classify", sqlState: "54000" };
+  if (s.flags.includes("unparsed")) {
+    if (s.executes !== undefined) return { reason: `EXECUTE ${s.executes} runs a statement that was not prepared in this session through Warden`, sqlState: "42501" };
+    return { reason: parseError ?? "the statement does not parse", sqlState: "42601" };
+  }
+  if (parseError) return { reason: parseError, sqlState: "42601" };
+  return null;
+}
+
+const READ_ONLY_GUARDRAIL: Guardrail = {
+  id: BUILT_IN_RULE_IDS.readOnly,
+  name: "Read-only connection",
+  isEnabled: true,
+  match: {},
+  message: "This connection is read-only through Warden: only reads are allowed.",
+};
+
+function failClosed(policy: PolicyDocument, s: ClassifiedStatement, u: Unreadable, i: number): PolicyEvaluation & { action: "block" | "hold" } {
+  if (policy.failClosed === "block") {
+    const message = `Warden could not classify this statement, so it was not run: ${u.reason}`;
+    const rule: Guardrail = { id: BUILT_IN_RULE_IDS.failClosed, name: "Statements Warden cannot classify", isEnabled: true, match: {}, message };
+    return { action: "block", rule, message, sqlState: u.sqlState, reasons: [u.reason], statementIndex: i };
+  }
+  // Held for whoever reviews anything on this connection; without approval rules, for reviewers.
+  const groups = [...new Set(policy.approvals.filter((r) => r.isEnabled).flatMap((r) => r.reviewerGroups))];
+  const rule: ApprovalRule = {
+    id: BUILT_IN_RULE_IDS.failClosed,
+    name: "Statements Warden cannot classify",
+    isEnabled: true,
+    match: {},
+    reviewerGroups: groups.length ? groups : ["reviewer"],
+    minApprovals: 1,
+    timeoutSeconds: 15 * 60,
+    // Unclassified text has no reliable shape to grant.
+    allowGrants: false,
+  };
+  return { action: "hold", rule, reasons: [`cannot be classified: ${u.reason}`], statementIndex: i };
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import type { Db } from "@/lib/db/create-db";
+import { classifySql, loadClassifier } from "@/lib/policy/classify-statement";
+import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
+import { policyPreviewInput, type PolicyPreviewDto, type PolicyPreviewInput, type PreviewDecisionDto } from "@/lib/shared/contracts/policies";
+import { getCurrentPolicy } from "./get-current-policy";
+import { requireConnection } from "./require-connection";
+
+/**
+ * What the gateway would do with this SQL from this actor on this connection now: the same classifier
+ * and the same pure evaluatePolicy the gateway runs, on the policy in force. Time-boxed grants are not
+ * considered (they belong to one user and one statement shape, and expire).
+ */
+export async function previewPolicy(db: Db, input: PolicyPreviewInput): Promise<PolicyPreviewDto> {
+  const { connectionId, sql, actor } = policyPreviewInput.parse(input);
+  const connection = await requireConnection(db, connectionId);
+  const policy = await getCurrentPolicy(db, connectionId);
+  await loadClassifier();
+  const classification = classifySql(sql);
+  const parseError = classification.isParsed ? null : classification.error;
+  const evaluation = evaluatePolicy(policy.document, { statements: classification.statements, actor, parseError });
+
+  let decision: PreviewDecisionDto;
+  if (evaluation.action === "forward") decision = { action: "forward" };
+  else if (evaluation.action === "block") {
+    decision = {
+      action: "block",
+      rule: { id: evaluation.rule.id, name: evaluation.rule.name },
+      message: evaluation.message,
+      sqlState: evaluation.sqlState,
+      reasons: evaluation.reasons,
+      statementIndex: evaluation.statementIndex,
+    };
+  } else {
+    const { rule } = evaluation;
+    decision = {
+      action: "hold",
+      rule: { id: rule.id, name: rule.name },
+      reasons: evaluation.reasons,
+      statementIndex: evaluation.statementIndex,
+      reviewerGroups: rule.reviewerGroups,
+      minApprovals: rule.minApprovals,
+      timeoutSeconds: rule.timeoutSeconds,
+      allowGrants: rule.allowGrants,
+    };
+  }
+  return {
+    connectionName: connection.name,
+    policyVersion: policy.version,
+    parseError,
+    statements: classification.statements.map((s) => ({ sql: s.sql, kind: s.kind, command: s.command, flags: s.flags, relations: s.relations, fingerprint: s.fingerprint })),
+    decision,
+  };
+}

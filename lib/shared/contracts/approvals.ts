@@ -1,0 +1,114 @@
+import { z } from "zod";
+import type { ActorKind } from "./sessions";
+
+/**
+ * Held statements, reviewers' decisions and time-boxed grants, as the console's browser code and the
+ * CLI see them. lib/server/approvals builds these from the store's rows.
+ */
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timed_out", "withdrawn"] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export type ApprovalVoteDto = {
+  reviewer: string;
+  decision: "approve" | "reject";
+  comment: string;
+  grantMinutes: number | null;
+  createdAt: string;
+};
+
+export type ApprovalRequestDto = {
+  id: string;
+  connectionId: string | null;
+  connectionName: string;
+  sessionId: string | null;
+  statementId: string | null;
+  requester: string;
+  actorKind: ActorKind;
+  agentName: string | null;
+  applicationName: string | null;
+  clientAddress: string | null;
+  protocol: string;
+  sql: string;
+  /** Bound parameters (extended protocol): text as is, binary as base64. */
+  params: { format: "text" | "binary"; value: string | null; typeOid: number; isTruncated?: boolean }[] | null;
+  fingerprint: string | null;
+  classification: { kind: string; command: string; flags: string[]; relations: { schema: string | null; name: string; access: "read" | "write" }[] };
+  ruleId: string;
+  ruleName: string;
+  /** Why it was held, in words (the rule's matched criteria). */
+  reasons: string[];
+  reviewerGroups: string[];
+  minApprovals: number;
+  approvalCount: number;
+  allowGrants: boolean;
+  /** A pending request past its expiry shows as timed_out, whether or not its gateway worker is still there to say so. */
+  status: ApprovalStatus;
+  gatewayInstance: string | null;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  votes: ApprovalVoteDto[];
+};
+
+export type ApprovalPageDto = { items: ApprovalRequestDto[]; nextCursor: string | null };
+
+export type ApprovalGrantDto = {
+  id: string;
+  connectionId: string;
+  connectionName: string | null;
+  userName: string;
+  fingerprint: string;
+  sqlSample: string;
+  requestId: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  status: "active" | "expired" | "revoked";
+};
+
+/** The longest a grant may last. */
+export const MAX_GRANT_MINUTES = 24 * 60;
+
+/** `POST /api/approvals/:id/decision` (and `warden approvals decide`). */
+export const decideApprovalInput = z
+  .object({
+    decision: z.enum(["approve", "reject"], { error: "Approve or reject." }),
+    comment: z.string().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
+    /** With an approval: let the requester run statements of this shape without asking, for this long. */
+    grantMinutes: z.number().int().min(1, "A grant lasts at least a minute.").max(MAX_GRANT_MINUTES, "A grant lasts at most 24 hours.").nullable().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.decision === "reject" && d.grantMinutes) ctx.addIssue({ code: "custom", path: ["grantMinutes"], message: "Only an approval can grant." });
+  });
+export type DecideApprovalInput = z.input<typeof decideApprovalInput>;
+
+export const APPROVAL_LIST_STATUSES = ["pending", "decided", "all"] as const;
+
+/** `GET /api/approvals`. */
+export const approvalsQuery = z.object({
+  status: z.enum(APPROVAL_LIST_STATUSES).default("pending"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, "Not a cursor.").optional(),
+});
+export type ApprovalsQuery = z.input<typeof approvalsQuery>;
+
+/** `GET /api/approvals/grants`. */
+export const grantsQuery = z.object({ active: z.literal("1").optional() });
+
+/**
+ * Whether a reviewer may decide on a request, and if not why: the same rule the services enforce,
+ * so the inbox can disable its buttons with the reason.
+ */
+export function reviewRefusal(request: Pick<ApprovalRequestDto, "status" | "requester" | "reviewerGroups" | "votes">, reviewer: { email: string; groups: string[] }): string | null {
+  if (request.status !== "pending") return `This request is already ${request.status.replace("_", " ")}.`;
+  if (request.requester.toLowerCase() === reviewer.email.toLowerCase()) return "You cannot approve your own statement.";
+  if (!request.reviewerGroups.some((g) => reviewer.groups.includes(g))) return `Only members of ${request.reviewerGroups.join(", ")} can decide on this request.`;
+  if (request.votes.some((v) => v.reviewer.toLowerCase() === reviewer.email.toLowerCase())) return "You have already decided on this request.";
+  return null;
+}

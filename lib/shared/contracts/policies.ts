@@ -1,0 +1,158 @@
+import { z } from "zod";
+import type { PolicyDocument } from "@/lib/policy/policy-document";
+
+/**
+ * Policy versions and the policy preview, as the console's browser code sees them. The document itself
+ * is validated by lib/policy's schema in the service, so a bad one comes back with errors keyed by JSON
+ * path ("guardrails.0.name") rather than one opaque "document" error.
+ */
+
+export const savePolicyInput = z.object({
+  document: z.unknown(),
+  comment: z.string().trim().min(1, "Say what changed and why; it is shown in the history.").max(500, "Keep the comment under 500 characters."),
+  /**
+   * The version the edit started from. When someone saved a newer one meanwhile, the save is refused
+   * (409) instead of silently undoing their change.
+   */
+  baseVersion: z.number().int().min(0).optional(),
+});
+export type SavePolicyInput = z.input<typeof savePolicyInput>;
+
+export type PolicyVersionSummaryDto = {
+  version: number;
+  author: string;
+  comment: string;
+  createdAt: string;
+};
+
+export type PolicyVersionDto = PolicyVersionSummaryDto & { connectionId: string; document: PolicyDocument };
+
+/** The policy in force. A connection that never had a version saved runs the default (version 0). */
+export type CurrentPolicyDto = {
+  connectionId: string;
+  version: number;
+  document: PolicyDocument;
+  isDefault: boolean;
+  author: string | null;
+  comment: string;
+  createdAt: string | null;
+};
+
+export const PREVIEW_ACTOR_KINDS = ["human", "agent", "service"] as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const policyPreviewInput = z.object({
+  connectionId: z.string().uuid("Choose a connection."),
+  sql: z.string().trim().min(1, "Paste the SQL to check.").max(200_000, "Keep it under 200,000 characters."),
+  actor: z.object({
+    userName: z.string().trim().min(1, "Enter who would run it.").max(320),
+    actorKind: z.enum(PREVIEW_ACTOR_KINDS),
+    agentName: optionalText(100),
+    groups: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    applicationName: optionalText(200),
+  }),
+});
+export type PolicyPreviewInput = z.input<typeof policyPreviewInput>;
+
+export type PreviewRelationDto = { schema: string | null; name: string; access: "read" | "write" };
+
+export type PreviewStatementDto = {
+  sql: string;
+  kind: string;
+  /** Parse node type, such as "UpdateStmt". */
+  command: string;
+  flags: string[];
+  relations: PreviewRelationDto[];
+  fingerprint: string | null;
+};
+
+/** The rule that decided, as the editor names it; built-in rules (read-only, fail-closed) have ids of their own. */
+export type PreviewRuleDto = { id: string; name: string };
+
+export type PreviewDecisionDto =
+  | { action: "forward" }
+  | {
+      action: "block";
+      rule: PreviewRuleDto;
+      message: string;
+      /** What the client's ErrorResponse would carry: 42501 for guardrails. */
+      sqlState: string;
+      reasons: string[];
+      /** The statement (index into `statements`) that decided. */
+      statementIndex: number;
+    }
+  | {
+      action: "hold";
+      rule: PreviewRuleDto;
+      reasons: string[];
+      statementIndex: number;
+      reviewerGroups: string[];
+      minApprovals: number;
+      timeoutSeconds: number;
+      allowGrants: boolean;
+    };
+
+export type PolicyPreviewDto = {
+  connectionName: string;
+  /** The version evaluated; 0 when the connection runs the default policy. */
+  policyVersion: number;
+  /** Why the SQL did not parse (the policy's fail-closed rule then decides), or null. */
+  parseError: string | null;
+  statements: PreviewStatementDto[];
+  decision: PreviewDecisionDto;
+};
+
+/** Most sample rows a masking preview reads from the target. */
+export const MASKING_PREVIEW_MAX_ROWS = 20;
+
+/**
+ * A live preview of a DRAFT masking section on sample rows of one table. The draft is validated by
+ * the policy schema in the service (errors keyed by path, "masking.columnRules.0.column").
+ */
+export const maskingPreviewInput = z.object({
+  masking: z.unknown(),
+  table: z.object({
+    schema: z.string().min(1, "Choose a table.").max(200),
+    name: z.string().min(1, "Choose a table.").max(200),
+  }),
+  limit: z.number().int().min(1).max(MASKING_PREVIEW_MAX_ROWS).default(10),
+});
+export type MaskingPreviewInput = z.input<typeof maskingPreviewInput>;
+
+/** Why a value was masked: the column's rule or name pattern, or the content detectors that fired. */
+export type MaskingPreviewReasonDto =
+  | { matchedBy: "column_rule" | "name_pattern"; semanticType: string; rule: string }
+  | { matchedBy: "detector"; semanticTypes: string[]; detectors: string[] };
+
+export type MaskingPreviewColumnDto = {
+  name: string;
+  /** The type as PostgreSQL writes it ("text", "character varying(200)"). */
+  type: string;
+  /** Where the column comes from, `schema.table.column` (a view's column: the table column it shows too). */
+  sources: string[];
+  /** The column rule or name pattern that masks the whole column, or null. */
+  rule: { matchedBy: "column_rule" | "name_pattern"; semanticType: string; rule: string } | null;
+  /** Content detectors look inside this column's values (no rule, detectors on, a type that can hold text). */
+  isSearched: boolean;
+};
+
+/** A cell as masking leaves it: the masked value (null for SQL NULL) and why it was masked, if it was. */
+export type MaskingPreviewCellDto = { value: string | null; masked: MaskingPreviewReasonDto | null };
+
+/**
+ * Sample rows of a table, masked on the server with the draft exactly as the gateway would mask them
+ * for a session without an exemption. Nothing in it was left unmasked that the draft masks.
+ */
+export type MaskingPreviewDto = {
+  table: { schema: string; name: string; kind: string };
+  columns: MaskingPreviewColumnDto[];
+  rows: MaskingPreviewCellDto[][];
+  limit: number;
+};

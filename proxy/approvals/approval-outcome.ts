@@ -1,0 +1,36 @@
+import type { FinalDecision, ReviewOutcome } from "../hooks/gateway-hooks";
+import { SqlState } from "../protocol/sql-state";
+import type { WaitOutcome } from "./approval-waiter";
+
+/**
+ * What a held statement becomes once its wait ends. Approved: it runs. Rejected: 42501 with the
+ * reviewer's comment. Timed out: 57014, as a statement timeout would. Cancelled by the client: 57014
+ * "canceling statement due to user request", exactly PostgreSQL's answer to a cancelled query.
+ */
+export function decisionForOutcome(requestId: string, outcome: WaitOutcome): FinalDecision {
+  if (outcome.kind === "withdrawn") {
+    const message = "canceling statement due to user request";
+    return { action: "block", sqlState: SqlState.QueryCanceled, message, reason: `approval request ${requestId} withdrawn: the client ${outcome.why === "cancelled" ? "cancelled the statement" : "disconnected"}`, review: review(requestId, null, null, null) };
+  }
+  const r = outcome.request;
+  const rv = review(r.id, r.decidedBy, r.decidedAt, r.decisionComment);
+  switch (r.status) {
+    case "approved":
+      return { action: "forward", reason: `approved by ${r.decidedBy} (approval request ${r.id})`, review: rv };
+    case "rejected": {
+      const comment = r.decisionComment?.trim() ? r.decisionComment.trim() : "no comment given";
+      return { action: "block", sqlState: SqlState.InsufficientPrivilege, message: `Rejected by ${r.decidedBy} (approval request ${r.id}): ${comment}`, reason: `rejected by ${r.decidedBy}`, review: rv };
+    }
+    case "timed_out": {
+      const minutes = Math.max(1, Math.round((r.expiresAt.getTime() - r.createdAt.getTime()) / 60_000));
+      const message = `canceling statement due to approval timeout: nobody decided on approval request ${r.id} within ${minutes} minute${minutes === 1 ? "" : "s"}`;
+      return { action: "block", sqlState: SqlState.QueryCanceled, message, reason: "approval timed out", review: rv };
+    }
+    default:
+      return { action: "block", sqlState: SqlState.QueryCanceled, message: `canceling statement: approval request ${r.id} was ${r.status}`, reason: `approval request ${r.status}`, review: rv };
+  }
+}
+
+function review(id: string, by: string | null, at: Date | null, comment: string | null): ReviewOutcome {
+  return { approvalRequestId: id, decidedBy: by, decidedAt: at, comment };
+}

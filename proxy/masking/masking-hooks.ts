@@ -1,0 +1,233 @@
+import type { RecordedColumn } from "@/drizzle/schema";
+import { deriveKey } from "@/lib/crypto/credentials";
+import type { Db } from "@/lib/db/create-db";
+import { findActiveExemption, type MaskingContext } from "@/lib/policy/masking";
+import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
+import type { GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
+import type { Logger } from "../log";
+import type { PolicyCache } from "../policy/policy-cache";
+import { openCatalogClient, type CatalogQueries, type DescribedField } from "./catalog-client";
+import { ColumnCatalog, columnSources, type CatalogRelation } from "./column-catalog";
+import { createCopyMasker } from "./copy-data";
+import { parseCopyStatement, type CopyStatement } from "./copy-statement";
+import { maskServerMessage } from "./message-masking";
+import { compileMasking, createRowMasker, MaskedColumnsSummary, masksNothing, matchColumn, planColumn, type ColumnPlan, type CompiledMasking } from "./result-masking";
+import { builtInValueClass, type ValueClass } from "./value-types";
+
+/** The keyed hash's key: one per installation, derived from WARDEN_SECRET_KEY for this purpose only. */
+export const MASKING_HASH_KEY_PURPOSE = "warden/masking-hash/v1";
+
+export type MaskingHookDeps = {
+  db: Db;
+  policies: PolicyCache;
+  secretKey: Buffer;
+  log: Logger;
+  /** Tests: another keyed hash, or catalog connection. */
+  maskingContext?: MaskingContext;
+  openCatalog?: (connectionId: string) => Promise<CatalogQueries>;
+  /** How long a compiled policy and the catalog cache are trusted without a change notice. */
+  maxAgeMs?: number;
+  /** Catalog connections close after this long unused. */
+  catalogIdleMs?: number;
+  upstreamTimeoutMs?: number;
+};
+
+export type MaskingHooks = Required<Pick<GatewayHooks, "createRowFilter" | "filterServerMessage" | "onStatementFinished" | "close">>;
+
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * Masking in the gateway: rewrites result rows (DataRow, in both protocols and both formats), COPY
+ * TO STDOUT data, and what errors, notices and notifications echo, as the connection's policy says.
+ * Where a result column comes from is read from the connection's own catalog (see ColumnCatalog),
+ * on a small connection of the gateway's own. Everything that can be is synchronous once cached, so
+ * rows flow without waiting; a result that needs the catalog waits for it (the relay holds the rows).
+ * Anything that fails fails closed: the result is withheld.
+ */
+export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
+  const maxAgeMs = deps.maxAgeMs ?? 60_000;
+  const ctx = deps.maskingContext ?? createNodeMaskingContext(deriveKey(deps.secretKey, MASKING_HASH_KEY_PURPOSE));
+  const compiled = new Map<string, { at: number; value: Maybe<CompiledMasking> }>();
+  const catalogs = new Map<string, ColumnCatalog>();
+
+  const forget = (connectionId: string) => {
+    if (connectionId === "*") {
+      compiled.clear();
+      for (const c of catalogs.values()) c.clear();
+    } else {
+      compiled.delete(connectionId);
+      catalogs.get(connectionId)?.clear();
+    }
+  };
+  const stopListening = deps.policies.onInvalidate(forget);
+
+  /** The connection's masking, compiled; synchronous while cached. */
+  const maskingFor = (connectionId: string): Maybe<CompiledMasking> => {
+    const hit = compiled.get(connectionId);
+    if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
+    const loading = deps.policies.get(connectionId).then(({ version, document }) => compileMasking(version, document.masking, ctx));
+    const entry = { at: Date.now(), value: loading as Maybe<CompiledMasking> };
+    compiled.set(connectionId, entry);
+    loading.then(
+      (value) => {
+        if (compiled.get(connectionId) === entry) entry.value = value;
+      },
+      (err) => {
+        if (compiled.get(connectionId) === entry) compiled.delete(connectionId);
+        deps.log.error("masking policy could not be loaded; results are withheld", { connectionId, error: (err as Error).message });
+      },
+    );
+    return loading;
+  };
+
+  const catalogFor = (connectionId: string): ColumnCatalog => {
+    let c = catalogs.get(connectionId);
+    if (!c) {
+      const open = deps.openCatalog ? () => deps.openCatalog!(connectionId) : () => openCatalogClient(deps.db, deps.secretKey, connectionId, deps.upstreamTimeoutMs ?? 10_000);
+      c = new ColumnCatalog(open, { maxAgeMs, idleMs: deps.catalogIdleMs ?? 30_000 });
+      catalogs.set(connectionId, c);
+    }
+    return c;
+  };
+
+  return {
+    createRowFilter(result) {
+      const connectionId = result.statement.session.connection.id;
+      return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId)) : rowFilter(m, result, catalogFor(connectionId))));
+    },
+
+    filterServerMessage(session: SessionInfo, frame: Buffer) {
+      const connectionId = session.connection.id;
+      return then(maskingFor(connectionId), (m) => {
+        if (masksNothing(m)) return frame;
+        const catalog = catalogFor(connectionId);
+        return maskServerMessage(frame, m, async (schema, table) => {
+          const r = await catalog.relationByName(schema, table);
+          return r ? [...r.columns.values()].map((c) => c.name) : null;
+        });
+      });
+    },
+
+    onStatementFinished(statement) {
+      // A DDL statement may rename or add columns: the catalog cache is reread. (Unparsed text may be DDL too.)
+      if (statement.classification.kind === "ddl" || statement.parseError !== null) catalogs.get(statement.session.connection.id)?.clear();
+    },
+
+    async close() {
+      stopListening();
+      for (const c of catalogs.values()) c.close();
+      catalogs.clear();
+    },
+  };
+}
+
+/** DataRow results: each column's rule (from its source column, or its name) or the detectors. */
+function rowFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog): Maybe<RowFilter | undefined> {
+  if (masksNothing(m)) return undefined;
+  const { columns } = result;
+  const exemption = findActiveExemption(result.statement.session.groups, m.masking.exemptions, new Date());
+  const sourced = m.matchesColumns ? columns.filter((c) => c.tableOid !== 0) : [];
+  const binaryTypes = columns.filter((c) => c.format === "binary").map((c) => c.typeOid);
+  const relations = sourced.length > 0 ? (catalog.peekRelations(sourced) ?? catalog.relationsFor(sourced)) : new Map<number, CatalogRelation>();
+  const types = catalog.peekTypes(binaryTypes) ?? catalog.typesFor(binaryTypes);
+  const build = (known: Map<number, CatalogRelation>, classes: Map<number, ValueClass>): RowFilter | undefined => {
+    const plans = columns.map((c) => {
+      const match = m.matchesColumns ? matchColumn(m, columnSources(known, c.tableOid, c.columnNumber), c.name) : null;
+      return planColumn(m, match, classOf(c, classes), c.format === "binary");
+    });
+    return createRowMasker(plans, columns.map((c) => c.name), m, exemption);
+  };
+  if (relations instanceof Promise || types instanceof Promise) return Promise.all([relations, types]).then(([known, classes]) => build(known, classes));
+  return build(relations, types);
+}
+
+/** A text-format value's class does not depend on binary layouts: built-ins, or "other". */
+function classOf(c: RecordedColumn, binaryClasses: Map<number, ValueClass>): ValueClass {
+  return binaryClasses.get(c.typeOid) ?? builtInOrOther(c.typeOid);
+}
+
+function builtInOrOther(typeOid: number): ValueClass {
+  return builtInValueClass(typeOid) ?? "other";
+}
+
+/**
+ * COPY TO STDOUT: the columns come from the statement (a table and its column list, resolved in the
+ * catalog; or a query, described on the catalog connection). A query that cannot be described is
+ * masked by the detectors alone, unless it reads a table with column rules: then it is refused,
+ * since the rules could not be applied.
+ */
+function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog): Maybe<RowFilter | undefined> {
+  if (masksNothing(m)) return undefined;
+  const copy = result.copy!;
+  const statement = parseCopyStatement(result.statement.sql);
+  if (!statement) throw new Error("the COPY statement could not be read, so its data cannot be masked");
+  const exemption = findActiveExemption(result.statement.session.groups, m.masking.exemptions, new Date());
+  return copyColumns(m, statement, catalog, result, copy.columnFormats.length).then((columns) => {
+    if (columns.length !== copy.columnFormats.length) throw new Error(`COPY sends ${copy.columnFormats.length} columns, but ${columns.length} were expected`);
+    const binaryTypes = copy.isBinary ? columns.map((c) => c.typeOid).filter((t): t is number => t !== null) : [];
+    return then(catalog.peekTypes(binaryTypes) ?? catalog.typesFor(binaryTypes), (classes) => {
+      const plans: ColumnPlan[] = columns.map((c) =>
+        planColumn(m, m.matchesColumns ? matchColumn(m, c.sources, c.name) : null, c.typeOid === null ? "other" : (classes.get(c.typeOid) ?? builtInOrOther(c.typeOid)), copy.isBinary),
+      );
+      if (plans.every((p) => p.kind === "pass")) return undefined;
+      const names = columns.map((c) => c.name);
+      const summary = new MaskedColumnsSummary(names, plans, m, exemption?.group ?? null);
+      const toRecord = createCopyMasker(statement.format, plans, m, (column, row, detectors) => summary.noteFindings(column, row, detectors));
+      // The client and the recording each need their own pass over the data when they differ.
+      const forClient = exemption ? null : toRecord;
+      const filter: RowFilter = {
+        transformRow: (values) => values,
+        transformCopyData: (data) => (forClient ? forClient.mask(data) : data),
+        maskedColumns: () => summary.result(),
+      };
+      if (exemption) filter.recordCopyData = (data) => toRecord.mask(data);
+      return filter;
+    });
+  });
+}
+
+type CopyColumn = { name: string; typeOid: number | null; sources: { schema: string; table: string; column: string }[] };
+
+async function copyColumns(m: CompiledMasking, statement: CopyStatement, catalog: ColumnCatalog, result: ResultContext, count: number): Promise<CopyColumn[]> {
+  const { source } = statement;
+  if (source.kind === "relation") {
+    const relation = await catalog.relationByName(source.schema, source.name);
+    if (!relation) throw new Error(`COPY's table ${source.schema ? `${source.schema}.` : ""}${source.name} was not found in the catalog, so its data cannot be masked`);
+    const all = [...relation.columns.entries()];
+    let picked: [number, { name: string; typeOid: number; isGenerated: boolean }][];
+    if (source.columns) {
+      picked = source.columns.map((name) => {
+        const hit = all.find(([, c]) => c.name === name);
+        if (!hit) throw new Error(`COPY names column ${name}, which ${relation.name} does not have in the catalog`);
+        return hit;
+      });
+    } else {
+      // Without a column list COPY sends the stored columns; generated ones only in some versions.
+      const stored = all.filter(([, c]) => !c.isGenerated);
+      picked = stored.length === count ? stored : all;
+    }
+    const own = new Map([[relation.oid, relation]]);
+    return picked.map(([attnum, c]) => ({ name: c.name, typeOid: c.typeOid, sources: columnSources(own, relation.oid, attnum) }));
+  }
+  let fields: DescribedField[];
+  try {
+    fields = await catalog.describe(source.sql);
+  } catch (err) {
+    const readsRuled = result.statement.classification.relations.some((r) =>
+      m.masking.columnRules.some((rule) => {
+        const [schema, table] = rule.column.toLowerCase().split(".");
+        return table === r.name.toLowerCase() && (!r.schema || r.schema.toLowerCase() === schema);
+      }),
+    );
+    if (readsRuled) throw new Error(`COPY's query reads a table with column rules and could not be described (${(err as Error).message})`);
+    return Array.from({ length: count }, (_, i) => ({ name: `column${i + 1}`, typeOid: null, sources: [] }));
+  }
+  const origins = fields.filter((f) => f.tableOid !== 0).map((f) => ({ tableOid: f.tableOid, columnNumber: f.columnNumber }));
+  const known = m.matchesColumns && origins.length > 0 ? await catalog.relationsFor(origins) : new Map<number, CatalogRelation>();
+  return fields.map((f) => ({ name: f.name, typeOid: f.typeOid, sources: columnSources(known, f.tableOid, f.columnNumber) }));
+}
+
+/** Continues with `f` now when `v` is a plain value, or when the promise settles. */
+function then<T, R>(v: T | Promise<T>, f: (value: T) => R | Promise<R>): R | Promise<R> {
+  return v instanceof Promise ? v.then(f) : f(v);
+}

@@ -1,0 +1,77 @@
+import type pg from "pg";
+import { serialize } from "pg-protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../testing/gateway-fixture";
+import { RawClient } from "../testing/raw-client";
+import { startMaskingFixture, type MaskingFixture } from "./testing/masking-fixture";
+
+describe("masking: errors, notices and notifications that echo data", () => {
+  let fx: MaskingFixture;
+  let c: pg.Client;
+  beforeAll(async () => {
+    fx = await startMaskingFixture();
+    c = await fx.connect({ application_name: "masking-messages" });
+  });
+  afterAll(async () => {
+    await c?.end();
+    await fx?.closeAll();
+  });
+
+  it("masks a unique violation's DETAIL by the column's rule; the connection stays usable", async () => {
+    const err = await c.query("insert into customers (id, name, email) values (3, 'Eve', 'ann@example.com')").catch((e) => e);
+    expect(err).toMatchObject({ code: "23505", table: "customers", constraint: "customers_email_key", detail: "Key (email)=(a**@example.com) already exists." });
+    // The extended protocol answers the same way.
+    const err2 = await c.query("insert into customers (id, name, email) values ($1, $2, $3)", [4, "Eve", "bob.stone@example.org"]).catch((e) => e);
+    expect(err2).toMatchObject({ code: "23505", detail: "Key (email)=(b********@example.org) already exists." });
+    expect((await c.query("select count(*)::int as n from customers")).rows).toEqual([{ n: 2 }]);
+  });
+
+  it("masks the values of a failing row (not-null violation) by the table's column rules", async () => {
+    const err = await c.query("insert into customers (id, name, email, card_number) values (5, null, 'cy@example.net', '4111 1111 1111 1111')").catch((e) => e);
+    expect(err).toMatchObject({ code: "23502", detail: "Failing row contains (5, null, c*@example.net, null, **** **** **** 1111, null, null)." });
+  });
+
+  it("masks values that a cast error echoes in its message (detectors), and records the masked message", async () => {
+    const err = await c.query("select national_id::int from customers where id = 1").catch((e) => e);
+    expect(err).toMatchObject({ code: "22P02", message: 'invalid input syntax for type integer: "***-**-6789"' });
+    const recorded = await eventually(async () => (await fx.recorded("masking-messages", 1)).find((s) => s.sql.startsWith("select national_id::int")));
+    expect(recorded).toMatchObject({ status: "error", errorCode: "22P02", errorMessage: 'invalid input syntax for type integer: "***-**-6789"' });
+  });
+
+  it("masks a foreign key violation's DETAIL", async () => {
+    await fx.admin.query(`create table referrals (email text references customers (email)); alter table referrals owner to ${fx.targetRole}`);
+    const err = await c.query("insert into referrals values ('dan@example.com')").catch((e) => e);
+    // The key column is referrals.email, which has no rule: the rule on a column of that name elsewhere counts.
+    expect(err).toMatchObject({ code: "23503", detail: 'Key (email)=(d**@example.com) is not present in table "customers".' });
+    await c.query("insert into referrals values ('ann@example.com')");
+    const err2 = await c.query("delete from customers where id = 1").catch((e) => e);
+    expect(err2).toMatchObject({ code: "23503", detail: 'Key (email)=(a**@example.com) is still referenced from table "referrals".' });
+  });
+
+  it("not caught: a value a statement sets as a reported parameter (ParameterStatus)", async () => {
+    const { client } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
+    try {
+      client.send(serialize.query("select set_config('application_name', email, false) as v from customers where id = 1"));
+      const answer = await client.readyCount(1);
+      const status = answer.find((m) => m.type === "S")!;
+      expect(status.frame.toString("utf8")).toContain("ann@example.com");
+      // The query's own result is caught by the email detector.
+      expect(answer.find((m) => m.type === "D")!.frame.toString("utf8")).toContain("a**@example.com");
+    } finally {
+      client.close();
+    }
+  });
+
+  it("masks a notice raised with data, and a notification's payload", async () => {
+    const notices: string[] = [];
+    c.on("notice", (n) => notices.push(n.message ?? ""));
+    await c.query("do $$ begin raise notice 'card on file: %', (select card_number from customers where id = 1); end $$");
+    const payloads: string[] = [];
+    c.on("notification", (n) => payloads.push(n.payload ?? ""));
+    await c.query("listen contacts");
+    await c.query("select pg_notify('contacts', email) from customers where id = 1");
+    await eventually(async () => notices.length === 1 && payloads.length === 1);
+    expect(notices).toEqual(["card on file: **** **** **** 1111"]);
+    expect(payloads).toEqual(["a**@example.com"]);
+  });
+});
