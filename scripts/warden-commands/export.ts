@@ -1,0 +1,42 @@
+import { asc, gt } from "drizzle-orm";
+import { auditEvents } from "@/drizzle/schema";
+import { parseFlags, UsageError, type Command } from "./command";
+import { openStore } from "./store-access";
+
+const USAGE = "export [--after SEQ] [--limit N]";
+
+/**
+ * `warden export`: the audit trail as JSON lines on stdout (one event per line, in order, with its
+ * sequence number and hashes), for a SIEM or an archive; `--after` resumes from the last seq shipped.
+ */
+export const exportCommand: Command = {
+  name: "export",
+  usage: USAGE,
+  summary: "print audit events as JSON lines (resume with --after SEQ)",
+  async run(args) {
+    const { values } = parseFlags(args, { after: { type: "string", default: "0" }, limit: { type: "string" } }, USAGE);
+    const after = Number(values.after);
+    const limit = values.limit === undefined ? Infinity : Number(values.limit);
+    if (!Number.isInteger(after) || after < 0) throw new UsageError("--after is a sequence number (0 or more).");
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError("--limit is a whole number above 0.");
+    const store = openStore();
+    try {
+      let cursor = after;
+      let written = 0;
+      while (written < limit) {
+        const page = await store.db
+          .select()
+          .from(auditEvents)
+          .where(gt(auditEvents.seq, cursor))
+          .orderBy(asc(auditEvents.seq))
+          .limit(Math.min(1000, limit - written));
+        if (page.length === 0) break;
+        for (const e of page) process.stdout.write(`${JSON.stringify({ ...e, occurredAt: e.occurredAt.toISOString() })}\n`);
+        written += page.length;
+        cursor = page[page.length - 1].seq;
+      }
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,26 @@
+import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import { parseFlags, type Command } from "./command";
+import { openStore } from "./store-access";
+
+/** `warden verify`: checks that the audit trail has not been altered (exit 1 if it has). */
+export const verifyCommand: Command = {
+  name: "verify",
+  usage: "verify [--json]",
+  summary: "check the audit trail's sequence numbers and hash chain; exits 1 if anything was altered",
+  async run(args) {
+    const { values } = parseFlags(args, { json: { type: "boolean" } }, "verify [--json]");
+    const store = openStore();
+    try {
+      const report = await verifyAuditChain(store.db);
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else if (report.isIntact) console.log(`Audit trail intact: ${report.checked} events, last #${report.lastSeq}, head hash ${report.lastHash}.`);
+      else {
+        console.log(`Audit trail NOT intact (${report.checked} events checked):`);
+        for (const p of report.problems) console.log(`  #${p.seq}: ${p.problem.replace("_", " ")}: ${p.detail}`);
+      }
+      if (!report.isIntact) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  },
+};
