@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromDateTimeLocal, hasAuditFilters, readAuditFilters, toDateTimeLocal, writeAuditFilters } from "./audit-filters-url";
+import { hasAuditFilters, readAuditFilters, writeAuditFilters } from "./audit-filters-url";
 
 describe("audit filters in the URL", () => {
   it("reads known, valid filters and drops the rest", () => {
@@ -17,19 +17,5 @@ describe("audit filters in the URL", () => {
   it("knows when any filter is set", () => {
     expect(hasAuditFilters({})).toBe(false);
     expect(hasAuditFilters({ q: "x" })).toBe(true);
-  });
-});
-
-describe("datetime-local conversion", () => {
-  it("round-trips a local minute through an ISO instant", () => {
-    const iso = fromDateTimeLocal("2026-03-01T09:30");
-    expect(iso).toMatch(/Z$/);
-    expect(toDateTimeLocal(iso)).toBe("2026-03-01T09:30");
-  });
-  it("treats empty and invalid values as no filter", () => {
-    expect(fromDateTimeLocal("")).toBeUndefined();
-    expect(fromDateTimeLocal("garbage")).toBeUndefined();
-    expect(toDateTimeLocal(undefined)).toBe("");
-    expect(toDateTimeLocal("garbage")).toBe("");
   });
 });

@@ -1,11 +1,11 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { ClearFiltersRow, DateTimeFilterField } from "@/components/ui/filter-fields";
+import { FilterInput } from "@/components/ui/filter-input";
 import { Select } from "@/components/ui/select";
 import type { AuditFilters as Filters } from "@/lib/client/audit";
-import { fromDateTimeLocal, hasAuditFilters, toDateTimeLocal } from "./audit-filters-url";
-import { FilterInput } from "./filter-input";
+import { hasAuditFilters } from "./audit-filters-url";
 
 type AuditFiltersProps = {
   filters: Filters;
@@ -52,19 +52,9 @@ export function AuditFilters({ filters, actions, targetTypes, onChange, onClear 
       <Field label="Search">
         {(control) => <FilterInput {...control} type="search" value={filters.q ?? ""} onCommit={(v) => onChange("q", v)} placeholder="Target, action or actor" />}
       </Field>
-      <Field label="From">
-        {(control) => <FilterInput {...control} type="datetime-local" value={toDateTimeLocal(filters.from)} onCommit={(v) => onChange("from", fromDateTimeLocal(v))} />}
-      </Field>
-      <Field label="To">
-        {(control) => <FilterInput {...control} type="datetime-local" value={toDateTimeLocal(filters.to)} onCommit={(v) => onChange("to", fromDateTimeLocal(v))} />}
-      </Field>
-      {hasAuditFilters(filters) && (
-        <div className="sm:col-span-2 lg:col-span-3 xl:col-span-6">
-          <Button size="sm" variant="ghost" onClick={onClear}>
-            Clear filters
-          </Button>
-        </div>
-      )}
+      <DateTimeFilterField label="From" value={filters.from} onChange={(v) => onChange("from", v)} />
+      <DateTimeFilterField label="To" value={filters.to} onChange={(v) => onChange("to", v)} />
+      {hasAuditFilters(filters) && <ClearFiltersRow onClear={onClear} />}
     </form>
   );
 }

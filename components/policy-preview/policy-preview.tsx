@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
+import { NamedOptions } from "@/components/ui/filter-fields";
 import { Input } from "@/components/ui/input";
 import { ListInput } from "@/components/ui/list-input";
 import { Select } from "@/components/ui/select";
@@ -63,11 +64,7 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
           <Field label="Connection" error={errors.connectionId}>
             {(control) => (
               <Select {...control} value={form.connectionId} onChange={(e) => setForm((f) => ({ ...f, connectionId: e.target.value }))}>
-                {connections.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                <NamedOptions items={connections} />
               </Select>
             )}
           </Field>

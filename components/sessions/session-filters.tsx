@@ -1,10 +1,9 @@
 "use client";
 
-import { fromDateTimeLocal, toDateTimeLocal } from "@/components/audit/audit-filters-url";
-import { FilterInput } from "@/components/audit/filter-input";
-import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
+import { ClearFiltersRow, DateTimeFilterField, NamedOptions } from "@/components/ui/filter-fields";
+import { FilterInput } from "@/components/ui/filter-input";
 import { Select } from "@/components/ui/select";
 import { ACTOR_KINDS, type ActorKind, type SessionFilters as Filters } from "@/lib/shared/contracts/sessions";
 import { hasSessionFilters } from "./session-filters-url";
@@ -46,30 +45,16 @@ export function SessionFilters({ filters, connections, canFilterByUser, onChange
         {(control) => (
           <Select {...control} value={filters.connection ?? ""} onChange={(e) => onChange("connection", e.target.value || undefined)}>
             <option value="">All connections</option>
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <NamedOptions items={connections} />
           </Select>
         )}
       </Field>
-      <Field label="Started from">
-        {(control) => <FilterInput {...control} type="datetime-local" value={toDateTimeLocal(filters.from)} onCommit={(v) => onChange("from", fromDateTimeLocal(v))} />}
-      </Field>
-      <Field label="Started until">
-        {(control) => <FilterInput {...control} type="datetime-local" value={toDateTimeLocal(filters.to)} onCommit={(v) => onChange("to", fromDateTimeLocal(v))} />}
-      </Field>
+      <DateTimeFilterField label="Started from" value={filters.from} onChange={(v) => onChange("from", v)} />
+      <DateTimeFilterField label="Started until" value={filters.to} onChange={(v) => onChange("to", v)} />
       <div className="flex items-end pb-2">
         <Checkbox label="With errors only" checked={filters.errors === "1"} onChange={(e) => onChange("errors", e.target.checked ? "1" : undefined)} />
       </div>
-      {hasSessionFilters(filters) && (
-        <div className="sm:col-span-2 lg:col-span-3 xl:col-span-6">
-          <Button size="sm" variant="ghost" onClick={onClear}>
-            Clear filters
-          </Button>
-        </div>
-      )}
+      {hasSessionFilters(filters) && <ClearFiltersRow onClear={onClear} />}
     </form>
   );
 }

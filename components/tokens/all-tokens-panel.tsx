@@ -2,13 +2,13 @@
 
 import clsx from "clsx";
 import { useState } from "react";
-import { FilterInput } from "@/components/audit/filter-input";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
+import { FilterInput } from "@/components/ui/filter-input";
 import { useAllTokens, type TokenListFilters } from "@/lib/client/tokens";
 import type { CreatedTokenDto, UsableConnectionDto } from "@/lib/shared/contracts/tokens";
 import { CreatedToken } from "./created-token";

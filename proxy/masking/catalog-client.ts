@@ -4,18 +4,13 @@ import type { DatabaseError, RowDescriptionMessage } from "pg-protocol/dist/mess
 import { connections } from "@/drizzle/schema";
 import { decryptCredential } from "@/lib/crypto/credentials";
 import type { Db } from "@/lib/db/create-db";
+import type { DescribedField, TargetCatalogQueries } from "@/lib/db/target-catalog";
 import { decodeBackendFrame, decodeDataRow } from "../protocol/backend-decoders";
 import { BackendCode } from "../protocol/message-codes";
 import { connectUpstream, type UpstreamConnection } from "../upstream/connect-upstream";
 
-/** A result column as RowDescription describes it: where it comes from and its type. */
-export type DescribedField = { name: string; tableOid: number; columnNumber: number; typeOid: number };
-
-export type CatalogQueries = {
-  /** Runs catalog SQL (simple protocol, text results). */
-  query(sql: string): Promise<(string | null)[][]>;
-  /** Parse and Describe only: the statement is never executed. */
-  describe(sql: string): Promise<DescribedField[]>;
+/** `query` runs catalog SQL (simple protocol, text results); `describe` is Parse and Describe only: the statement is never executed. */
+export type CatalogQueries = TargetCatalogQueries & {
   close(): void;
   readonly isClosed: boolean;
 };

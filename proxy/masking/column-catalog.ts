@@ -1,25 +1,6 @@
-import type { ColumnSource } from "@/lib/policy/masking";
-import type { CatalogQueries, DescribedField } from "./catalog-client";
-import { builtInValueClass, valueClassOfSendFunction, type ValueClass } from "./value-types";
-
-export type CatalogColumn = { name: string; typeOid: number; isGenerated: boolean };
-
-/** A table, view or other relation, as masking needs it. */
-export type CatalogRelation = {
-  oid: number;
-  schema: string;
-  name: string;
-  /** pg_class.relkind: r table, p partitioned, v view, m materialized view, f foreign… */
-  kind: string;
-  /** The partitioned table at the top, for a partition: rules written on it cover its partitions. */
-  root: { schema: string; name: string } | null;
-  columns: Map<number, CatalogColumn>;
-  /** Views: the columns each view column shows (its definition, described); null for other relations. */
-  viewSources: Map<number, ColumnSource[]> | null;
-};
-
-/** How deep views over views are followed to their tables. */
-const MAX_VIEW_DEPTH = 4;
+import { loadRelations, type CatalogRelation, type DescribedField, type RelationCache, type TargetCatalogQueries } from "@/lib/db/target-catalog";
+import { builtInValueClass, valueClassOfSendFunction, type ValueClass } from "@/lib/policy/masking";
+import type { CatalogQueries } from "./catalog-client";
 
 /**
  * One connection's catalog as masking sees it, cached in this worker for all its sessions: which
@@ -125,66 +106,11 @@ export class ColumnCatalog {
     return this.run((c) => c.describe(sql));
   }
 
-  private async loadRelations(oids: number[], depth: number): Promise<Map<number, CatalogRelation>> {
-    const rows = await this.run((c) =>
-      c.query(`
-        select c.oid::int8, n.nspname, c.relname, c.relkind, a.attnum, a.attname, a.atttypid::int8, a.attgenerated <> '',
-               rn.nspname, r.relname,
-               case when c.relkind in ('v', 'm') then pg_catalog.pg_get_viewdef(c.oid) end
-        from pg_catalog.pg_class c
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-        left join pg_catalog.pg_class r on c.relispartition and r.oid = pg_catalog.pg_partition_root(c.oid)
-        left join pg_catalog.pg_namespace rn on rn.oid = r.relnamespace
-        where c.oid = any('{${oids.join(",")}}'::pg_catalog.oid[])
-        order by c.oid, a.attnum`),
-    );
-    const loaded = new Map<number, CatalogRelation & { viewDefinition: string | null }>();
-    for (const [oid, schema, name, kind, attnum, attname, typeOid, isGenerated, rootSchema, rootName, viewDefinition] of rows) {
-      const key = Number(oid);
-      let r = loaded.get(key);
-      if (!r) {
-        r = { oid: key, schema: schema!, name: name!, kind: kind!, root: rootName ? { schema: rootSchema!, name: rootName } : null, columns: new Map(), viewSources: null, viewDefinition };
-        loaded.set(key, r);
-      }
-      r.columns.set(Number(attnum), { name: attname!, typeOid: Number(typeOid), isGenerated: isGenerated === "t" });
-    }
-    const out = new Map<number, CatalogRelation>();
-    for (const r of loaded.values()) {
-      if (r.viewDefinition !== null) {
-        // Fail closed rather than leave a deeper view's columns untraced.
-        if (depth >= MAX_VIEW_DEPTH) throw new Error(`view ${r.schema}.${r.name} is nested more than ${MAX_VIEW_DEPTH} views deep to be traced`);
-        r.viewSources = await this.viewSources(r.viewDefinition, depth);
-      }
-      const { viewDefinition: _, ...relation } = r;
-      this.relations.set(r.oid, relation);
-      out.set(r.oid, relation);
-    }
-    return out;
-  }
-
-  /**
-   * A view's columns, traced to the table columns they show: its definition, described on the
-   * catalog connection, names each column's origin (a table, or another view, followed in turn).
-   * Fails (and so fails the result) when the definition cannot be described, for instance while
-   * the client holds a lock on the table beneath: a view must not be a way around a column rule.
-   */
-  private async viewSources(definition: string, depth: number): Promise<Map<number, ColumnSource[]>> {
-    const fields = await this.describe(definition.trim().replace(/;$/, ""));
-    const origins = fields.filter((f) => f.tableOid !== 0);
-    const known = new Map<number, CatalogRelation>();
-    const missing = new Set<number>();
-    for (const f of origins) {
-      const r = this.relations.get(f.tableOid);
-      if (r?.columns.has(f.columnNumber)) known.set(r.oid, r);
-      else missing.add(f.tableOid);
-    }
-    if (missing.size > 0) for (const r of (await this.loadRelations([...missing], depth + 1)).values()) known.set(r.oid, r);
-    const out = new Map<number, ColumnSource[]>();
-    fields.forEach((f, i) => {
-      if (f.tableOid !== 0) out.set(i + 1, columnSources(known, f.tableOid, f.columnNumber));
-    });
-    return out;
+  private loadRelations(oids: number[], depth: number): Promise<Map<number, CatalogRelation>> {
+    const target: TargetCatalogQueries = { query: (sql) => this.run((c) => c.query(sql)), describe: (sql) => this.describe(sql) };
+    // Read through `this.relations` each time: a cache cleared meanwhile is the one filled.
+    const cache: RelationCache = { get: (oid) => this.relations.get(oid), set: (r) => this.relations.set(r.oid, r) };
+    return loadRelations(target, oids, depth, cache);
   }
 
   private expireIfOld(): void {
@@ -209,17 +135,6 @@ export class ColumnCatalog {
       this.idleTimer.unref();
     }
   }
-}
-
-/** Every source a result column has: itself, its partition root, and what a view column shows. */
-export function columnSources(relations: ReadonlyMap<number, CatalogRelation>, tableOid: number, columnNumber: number): ColumnSource[] {
-  const r = relations.get(tableOid);
-  const col = r?.columns.get(columnNumber);
-  if (!r || !col) return [];
-  const out: ColumnSource[] = [{ schema: r.schema, table: r.name, column: col.name }];
-  if (r.root) out.push({ schema: r.root.schema, table: r.root.name, column: col.name });
-  out.push(...(r.viewSources?.get(columnNumber) ?? []));
-  return out;
 }
 
 function quoteIdent(s: string): string {

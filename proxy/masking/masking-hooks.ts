@@ -1,21 +1,18 @@
 import type { RecordedColumn } from "@/drizzle/schema";
-import { deriveKey } from "@/lib/crypto/credentials";
+import { deriveMaskingKey } from "@/lib/crypto/masking-key";
 import type { Db } from "@/lib/db/create-db";
-import { findActiveExemption, type MaskingContext } from "@/lib/policy/masking";
+import { columnSources, type CatalogRelation, type DescribedField } from "@/lib/db/target-catalog";
+import { findActiveExemption, masksNothing, matchColumn, textValueClass, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
 import type { GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import type { PolicyCache } from "../policy/policy-cache";
-import { openCatalogClient, type CatalogQueries, type DescribedField } from "./catalog-client";
-import { ColumnCatalog, columnSources, type CatalogRelation } from "./column-catalog";
+import { openCatalogClient, type CatalogQueries } from "./catalog-client";
+import { ColumnCatalog } from "./column-catalog";
 import { createCopyMasker } from "./copy-data";
 import { parseCopyStatement, type CopyStatement } from "./copy-statement";
 import { maskServerMessage } from "./message-masking";
-import { compileMasking, createRowMasker, MaskedColumnsSummary, masksNothing, matchColumn, planColumn, type ColumnPlan, type CompiledMasking } from "./result-masking";
-import { builtInValueClass, type ValueClass } from "./value-types";
-
-/** The keyed hash's key: one per installation, derived from WARDEN_SECRET_KEY for this purpose only. */
-export const MASKING_HASH_KEY_PURPOSE = "warden/masking-hash/v1";
+import { compileMasking, createRowMasker, MaskedColumnsSummary, planColumn, type ColumnPlan, type CompiledMasking } from "./result-masking";
 
 export type MaskingHookDeps = {
   db: Db;
@@ -46,7 +43,7 @@ type Maybe<T> = T | Promise<T>;
  */
 export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
   const maxAgeMs = deps.maxAgeMs ?? 60_000;
-  const ctx = deps.maskingContext ?? createNodeMaskingContext(deriveKey(deps.secretKey, MASKING_HASH_KEY_PURPOSE));
+  const ctx = deps.maskingContext ?? createNodeMaskingContext(deriveMaskingKey(deps.secretKey));
   const compiled = new Map<string, { at: number; value: Maybe<CompiledMasking> }>();
   const catalogs = new Map<string, ColumnCatalog>();
 
@@ -143,11 +140,7 @@ function rowFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCat
 
 /** A text-format value's class does not depend on binary layouts: built-ins, or "other". */
 function classOf(c: RecordedColumn, binaryClasses: Map<number, ValueClass>): ValueClass {
-  return binaryClasses.get(c.typeOid) ?? builtInOrOther(c.typeOid);
-}
-
-function builtInOrOther(typeOid: number): ValueClass {
-  return builtInValueClass(typeOid) ?? "other";
+  return binaryClasses.get(c.typeOid) ?? textValueClass(c.typeOid);
 }
 
 /**
@@ -167,7 +160,7 @@ function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCa
     const binaryTypes = copy.isBinary ? columns.map((c) => c.typeOid).filter((t): t is number => t !== null) : [];
     return then(catalog.peekTypes(binaryTypes) ?? catalog.typesFor(binaryTypes), (classes) => {
       const plans: ColumnPlan[] = columns.map((c) =>
-        planColumn(m, m.matchesColumns ? matchColumn(m, c.sources, c.name) : null, c.typeOid === null ? "other" : (classes.get(c.typeOid) ?? builtInOrOther(c.typeOid)), copy.isBinary),
+        planColumn(m, m.matchesColumns ? matchColumn(m, c.sources, c.name) : null, c.typeOid === null ? "other" : (classes.get(c.typeOid) ?? textValueClass(c.typeOid)), copy.isBinary),
       );
       if (plans.every((p) => p.kind === "pass")) return undefined;
       const names = columns.map((c) => c.name);

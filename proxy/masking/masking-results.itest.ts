@@ -3,11 +3,11 @@ import pg from "pg";
 import { serialize } from "pg-protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveKey } from "@/lib/crypto/credentials";
+import { MASKING_HASH_KEY_PURPOSE } from "@/lib/crypto/masking-key";
 import { defaultPolicy, demoPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { eventually } from "../testing/gateway-fixture";
 import { RawClient, types } from "../testing/raw-client";
-import { MASKING_HASH_KEY_PURPOSE } from "./masking-hooks";
 import { startMaskingFixture, type MaskingFixture } from "./testing/masking-fixture";
 
 async function expectRows(c: pg.Client, sql: string | pg.QueryConfig, expected: unknown[]) {

@@ -1,6 +1,6 @@
-import { maskDetected, maskValue, type ColumnMatch } from "@/lib/policy/masking";
+import { maskDetected, maskValue, matchColumn, type ColumnMatch } from "@/lib/policy/masking";
 import { BackendCode } from "../protocol/message-codes";
-import { matchColumn, type CompiledMasking } from "./result-masking";
+import type { CompiledMasking } from "./result-masking";
 
 /** What replaces a value whose method is `null` inside message text (a message has no NULL). */
 export const MASKED_PLACEHOLDER = "[masked]";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { demoPolicy } from "@/lib/policy/default-policy";
+import { matchColumn } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
-import { compileMasking, createRowMasker, maskCell, matchColumn, planColumn, UNCHANGED } from "./result-masking";
+import { compileMasking, createRowMasker, maskCell, planColumn, UNCHANGED } from "./result-masking";
 
 const m = compileMasking(1, demoPolicy().masking, createNodeMaskingContext(Buffer.alloc(32, 7)));
 const rule = (semanticType: string) => ({ semanticType, matchedBy: "column_rule" as const, rule: `public.customers.${semanticType}` });

@@ -1,89 +1,36 @@
 import type { MaskedColumn } from "@/drizzle/schema";
 import type { Detector, MaskingPolicy } from "@/lib/policy/policy-document";
 import {
-  createColumnMatcher,
-  maskDetected,
-  maskValue,
-  listSemanticTypes,
-  resolveEnabledDetectors,
+  compileMaskingPolicy,
+  maskColumnText,
+  planColumn as planPolicyColumn,
   type ColumnMatch,
-  type ColumnMatcher,
-  type ColumnSource,
-  type EnabledDetector,
+  type ColumnPlan as PolicyColumnPlan,
+  type CompiledMaskingPolicy,
   type MaskingContext,
   type MaskingExemption,
-  type SemanticTypeDefinition,
+  type ValueClass,
 } from "@/lib/policy/masking";
 import type { RowFilter } from "../hooks/gateway-hooks";
-import { canWriteText, readValueText, writeValueText, type ValueClass } from "./value-types";
+import { canWriteText, readValueText, writeValueText } from "./value-types";
 
 /** A connection's masking section, prepared once per policy version. */
-export type CompiledMasking = {
-  version: number;
-  masking: MaskingPolicy;
-  matcher: ColumnMatcher;
-  detectors: EnabledDetector[];
-  /** Column rules or name patterns exist, so where a result column comes from matters. */
-  matchesColumns: boolean;
-  ctx: MaskingContext;
-  /** Every semantic type the policy can use, by id; a rule naming another fails when the policy is compiled. */
-  types: ReadonlyMap<string, SemanticTypeDefinition>;
-};
+export type CompiledMasking = CompiledMaskingPolicy & { version: number };
 
 /**
  * Throws on a semantic type the policy does not define (a validated document has none): the caller
  * then fails closed for every result of the connection rather than leave a rule's column unmasked.
  */
 export function compileMasking(version: number, masking: MaskingPolicy, ctx: MaskingContext): CompiledMasking {
-  const types = new Map(listSemanticTypes(masking).map((t) => [t.id, t]));
-  for (const r of [...masking.columnRules, ...masking.namePatterns]) {
-    if (!types.has(r.semanticType)) throw new Error(`Masking rule names unknown semantic type "${r.semanticType}".`);
-  }
-  return {
-    version,
-    masking,
-    matcher: createColumnMatcher(masking),
-    detectors: resolveEnabledDetectors(masking),
-    matchesColumns: masking.columnRules.length + masking.namePatterns.length > 0,
-    ctx,
-    types,
-  };
+  return { version, ...compileMaskingPolicy(masking, ctx) };
 }
 
-/** Nothing in the policy can mask anything: results and messages pass untouched. */
-export function masksNothing(m: CompiledMasking): boolean {
-  return !m.matchesColumns && m.detectors.length === 0;
-}
-
-/**
- * The rule for a result column: a column rule on any of its sources (the column itself, then the
- * partitioned table it belongs to, then the table columns a view column shows) before a name pattern,
- * so that an alias or a view never trades a column rule for a weaker pattern.
- */
-export function matchColumn(m: CompiledMasking, sources: readonly ColumnSource[], resultName: string): ColumnMatch | null {
-  let patternHit: ColumnMatch | null = null;
-  for (const s of sources) {
-    const hit = m.matcher(s, resultName);
-    if (hit?.matchedBy === "column_rule") return hit;
-    patternHit ??= hit;
-  }
-  return patternHit ?? m.matcher(null, resultName);
-}
-
-/** What masking does with one result column. */
-export type ColumnPlan =
-  | { kind: "pass" }
-  | { kind: "rule"; cls: ValueClass; isBinary: boolean; type: SemanticTypeDefinition; match: ColumnMatch }
-  | { kind: "detect"; cls: ValueClass; isBinary: boolean };
+/** What masking does with one result column, and whether its values come in binary format. */
+export type ColumnPlan = { kind: "pass" } | (Exclude<PolicyColumnPlan, { kind: "pass" }> & { isBinary: boolean });
 
 export function planColumn(m: CompiledMasking, match: ColumnMatch | null, cls: ValueClass, isBinary: boolean): ColumnPlan {
-  if (match) {
-    const type = m.types.get(match.semanticType);
-    if (!type) throw new Error(`Masking rule names unknown semantic type "${match.semanticType}".`);
-    return { kind: "rule", cls, isBinary, type, match };
-  }
-  if (m.detectors.length === 0 || cls === "plain" || cls === "bytea") return { kind: "pass" };
-  return { kind: "detect", cls, isBinary };
+  const plan = planPolicyColumn(m, match, cls);
+  return plan.kind === "pass" ? plan : { ...plan, isBinary };
 }
 
 export const UNCHANGED = Symbol("unchanged");
@@ -96,31 +43,14 @@ export type CellResult = Buffer | null | typeof UNCHANGED;
 export function maskCell(value: Buffer, plan: ColumnPlan, m: CompiledMasking, fired?: Set<Detector>): CellResult {
   if (plan.kind === "pass") return UNCHANGED;
   const { cls, isBinary } = plan;
-  if (plan.kind === "rule") {
-    if (!canWriteText(cls, isBinary)) return null;
-    const text = readValueText(value, cls, isBinary)!;
-    const masked = maskValue(text, plan.type, m.ctx);
-    if (masked === null) return null;
-    // A JSON column must still hold JSON: the masked text becomes a JSON string.
-    return writeValueText(cls === "json" || cls === "jsonb" ? JSON.stringify(masked) : masked, cls, isBinary);
-  }
+  if (plan.kind === "rule" && !canWriteText(cls, isBinary)) return null;
   const text = readValueText(value, cls, isBinary);
   if (text === null) return UNCHANGED;
-  const found = maskDetected(text, m.detectors, m.ctx);
-  if (found.fired.length === 0) return UNCHANGED;
-  for (const d of found.fired) fired?.add(d);
-  if (found.text === null || !canWriteText(cls, isBinary)) return null;
-  return writeValueText(cls === "json" || cls === "jsonb" ? keepJson(found.text) : found.text, cls, isBinary);
-}
-
-/** A mask inside a JSON number (a card stored as a number) breaks the document: send it as a JSON string then. */
-function keepJson(text: string): string {
-  try {
-    JSON.parse(text);
-    return text;
-  } catch {
-    return JSON.stringify(text);
-  }
+  const masked = maskColumnText(text, plan, m);
+  if (masked === null) return UNCHANGED;
+  for (const d of masked.fired) fired?.add(d);
+  if (masked.text === null || !canWriteText(cls, isBinary)) return null;
+  return writeValueText(masked.text, cls, isBinary);
 }
 
 /** Row numbers listed per column for the player; the recording keeps fewer rows than this anyway. */

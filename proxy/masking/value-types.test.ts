@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBinaryNumeric, readValueText, valueClassOfSendFunction, writeValueText } from "./value-types";
+import { decodeBinaryNumeric, readValueText, writeValueText } from "./value-types";
 
 /** numeric_send's layout, for test values. */
 function numeric(ndigits: number[], weight: number, sign: number, dscale: number): Buffer {
@@ -33,11 +33,5 @@ describe("value types", () => {
     b.writeBigInt64BE(4111111111111111n);
     expect(readValueText(b, "int8", true)).toBe("4111111111111111");
     expect(readValueText(Buffer.alloc(4), "plain", true)).toBeNull();
-  });
-
-  it("classes extension and domain types by their send function", () => {
-    expect(valueClassOfSendFunction("public.citextsend")).toBe("text");
-    expect(valueClassOfSendFunction("enum_send")).toBe("text");
-    expect(valueClassOfSendFunction("array_send")).toBe("other");
   });
 });

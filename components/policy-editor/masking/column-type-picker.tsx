@@ -15,6 +15,8 @@ type ColumnTypePickerProps = {
   ruleType: string | null;
   /** A name pattern that would mask the column when it has no rule. */
   patternMatch: ColumnMatch | null;
+  /** Some content detector is on, so values without a rule are still searched. */
+  hasDetectors: boolean;
   types: readonly SemanticTypeDefinition[];
   error?: string;
   onChange: (semanticType: string | null) => void;
@@ -22,7 +24,7 @@ type ColumnTypePickerProps = {
 };
 
 /** Gives one column a semantic type (a column rule), or takes its rule away. Applied to the draft at once. */
-export function ColumnTypePicker({ column, ruleType, patternMatch, types, error, onChange, onClose }: ColumnTypePickerProps) {
+export function ColumnTypePicker({ column, ruleType, patternMatch, hasDetectors, types, error, onChange, onClose }: ColumnTypePickerProps) {
   const select = useRef<HTMLSelectElement>(null);
   useEffect(() => select.current?.focus(), []);
   const type = ruleType ? types.find((t) => t.id === ruleType) : undefined;
@@ -43,7 +45,9 @@ export function ColumnTypePicker({ column, ruleType, patternMatch, types, error,
         hint={
           patternMatch && patternType
             ? `Without a rule, pattern “${patternMatch.rule}” masks it as ${patternType.label}.`
-            : "Without a rule, only the content detectors look at its values."
+            : hasDetectors
+              ? "Without a rule, only the content detectors look at its values."
+              : "Without a rule, its values pass unmasked: no content detector is on."
         }
       >
         {(control) => (

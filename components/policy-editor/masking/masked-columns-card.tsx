@@ -92,6 +92,7 @@ export function MaskedColumnsCard({ schema, masking, types, errors, onChange, se
           column={qualified}
           ruleType={rule?.semanticType ?? null}
           patternMatch={pattern}
+          hasDetectors={masking.detectors.some((d) => d.isEnabled)}
           types={types}
           error={ruleAt >= 0 ? (errors[`masking.columnRules.${ruleAt}.semanticType`] ?? errors[`masking.columnRules.${ruleAt}.column`]) : undefined}
           // A rule written in another case keeps its spelling; a new one is written as the catalog spells the column.

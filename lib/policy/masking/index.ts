@@ -18,3 +18,14 @@ export { createColumnMatcher, findColumnSemanticType, type ColumnMatch, type Col
 export { findActiveExemption, isExempt, type MaskingExemption } from "./exemptions";
 export { CONTENT_DETECTORS, type ContentDetector, type DetectedSpan } from "./detectors";
 export { maskDetected, resolveEnabledDetectors, type DetectionResult, type EnabledDetector } from "./mask-detected";
+export { VALUE_CLASSES, builtInValueClass, isSearchedByDetectors, textValueClass, valueClassOfSendFunction, type ValueClass } from "./value-classes";
+export {
+  compileMaskingPolicy,
+  maskColumnText,
+  masksNothing,
+  matchColumn,
+  planColumn,
+  type ColumnPlan,
+  type CompiledMaskingPolicy,
+  type MaskedText,
+} from "./column-plan";

@@ -6,7 +6,8 @@ import { appendAuditEvent } from "@/lib/audit/append-event";
 import { generateToken, hashToken, tokenHint } from "@/lib/crypto/tokens";
 import type { Db } from "@/lib/db/create-db";
 import { ServiceError } from "../connections/service-error";
-import { auditableToken, toTokenDto, type TokenDto } from "./token-dto";
+import type { TokenDto } from "@/lib/shared/contracts/tokens";
+import { auditableToken, toTokenDto } from "./token-dto";
 import { DEFAULT_TOKEN_TTL_MS, MAX_TOKEN_TTL_MS } from "./token-ttl";
 
 export const createTokenInput = z.object({

@@ -2,7 +2,8 @@ import "server-only";
 import { and, desc, eq, gt, isNull, type SQL } from "drizzle-orm";
 import { connections, tokens } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
-import { toTokenDto, type TokenDto } from "./token-dto";
+import type { TokenDto } from "@/lib/shared/contracts/tokens";
+import { toTokenDto } from "./token-dto";
 
 export type ListTokensFilter = { userName?: string; connectionId?: string; isActiveOnly?: boolean; limit?: number };
 

@@ -4,7 +4,8 @@ import { connections, tokens } from "@/drizzle/schema";
 import { appendAuditEvent } from "@/lib/audit/append-event";
 import type { Db } from "@/lib/db/create-db";
 import { ServiceError } from "../connections/service-error";
-import { auditableToken, toTokenDto, type TokenDto } from "./token-dto";
+import type { TokenDto } from "@/lib/shared/contracts/tokens";
+import { auditableToken, toTokenDto } from "./token-dto";
 
 /**
  * Revokes a token: new sign-ins with it fail at once, and gateway workers end its open sessions at

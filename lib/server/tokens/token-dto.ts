@@ -1,25 +1,8 @@
 import "server-only";
-import type { ActorKind, Token } from "@/drizzle/schema";
+import type { Token } from "@/drizzle/schema";
+import type { TokenDto } from "@/lib/shared/contracts/tokens";
 
 /** What lists show of a token: never the token or its hash. */
-export type TokenDto = {
-  id: string;
-  hint: string;
-  userName: string;
-  actorKind: ActorKind;
-  agentName: string | null;
-  connectionId: string;
-  connectionName: string;
-  groups: string[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  lastUsedAt: string | null;
-  status: "active" | "expired" | "revoked";
-};
-
 export function toTokenDto(t: Token, connectionName: string, now = new Date()): TokenDto {
   return {
     id: t.id,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type ComponentProps } from "react";
-import { Input } from "@/components/ui/input";
+import { Input } from "./input";
 
 type FilterInputProps = Omit<ComponentProps<typeof Input>, "value" | "onChange" | "defaultValue"> & {
   value: string;
