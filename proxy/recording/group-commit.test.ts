@@ -74,3 +74,31 @@ describe("GroupCommitter", () => {
     expect(dropped).toEqual([]);
   });
 });
+
+describe("GroupCommitter batching", () => {
+  it("lets fire-and-forget records wait for the next waiter's batch instead of writing them alone", async () => {
+    const store = fakeStore();
+    const gc = new GroupCommitter<number>((i) => store.write(i), { ...options(), maxQueue: 100, lingerMs: 1000 });
+    gc.enqueueAlways([1]);
+    gc.enqueueAlways([2]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.batches).toEqual([]);
+    await gc.submit([3]);
+    expect(store.batches).toEqual([[1, 2, 3]]);
+    gc.close();
+  });
+
+  it("writes lingering records after lingerMs, or at once when a drain asks", async () => {
+    const store = fakeStore();
+    const gc = new GroupCommitter<number>((i) => store.write(i), { ...options(), maxQueue: 100, lingerMs: 30 });
+    gc.enqueueAlways([1]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(store.batches).toEqual([[1]]);
+    const slow = new GroupCommitter<number>((i) => store.write(i), { ...options(), maxQueue: 100, lingerMs: 60_000 });
+    slow.enqueueAlways([2]);
+    await expect(slow.drain(1000)).resolves.toBe(true);
+    expect(store.batches).toEqual([[1], [2]]);
+    gc.close();
+    slow.close();
+  });
+});

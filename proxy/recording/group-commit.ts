@@ -142,9 +142,7 @@ export class GroupCommitter<T> {
       const batch = this.queue.splice(0, this.opts.maxBatch);
       for (const e of batch) if (e.resolve) this.waiting--;
       try {
-        const t0 = performance.now(); // SCRATCH
         await this.write(batch.map((e) => e.item));
-        if (process.env.SCRATCH_GC) console.log("batch", batch.length, batch.filter((e) => e.resolve).length, (performance.now() - t0).toFixed(3)); // SCRATCH
         this.setHealthy(true);
         for (const e of batch) e.resolve?.();
       } catch (err) {

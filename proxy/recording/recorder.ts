@@ -1,4 +1,5 @@
 import type { NewAuditEvent } from "@/lib/audit/append-event";
+import pg from "pg";
 import type { Db } from "@/lib/db/create-db";
 import type { Logger } from "../log";
 import { GroupCommitter, isConnectionError, QueueFull } from "./group-commit";
@@ -63,12 +64,14 @@ export type RecorderOptions = {
  */
 export class Recorder {
   private readonly committer: GroupCommitter<RecordItem>;
+  private readonly pool: pg.Pool;
 
   constructor(
     db: Db,
     private readonly opts: RecorderOptions,
   ) {
-    this.committer = new GroupCommitter<RecordItem>(createRecordWriter(db.$client), {
+    this.pool = createRecordingPool(db);
+    this.committer = new GroupCommitter<RecordItem>(createRecordWriter(this.pool), {
       // One batch is one statement and one commit: bigger batches cost little more than small ones.
       maxBatch: opts.maxBatch ?? 2000,
       // Async: a few seconds of records at full speed (two records a statement) when the store stalls.
@@ -125,6 +128,7 @@ export class Recorder {
     const isDrained = await this.committer.drain(timeoutMs);
     if (!isDrained) this.opts.log.error("recording backlog not written before shutdown", { records: this.committer.queueLength });
     this.committer.close();
+    await this.pool.end().catch(() => {});
   }
 
   private admit(items: RecordItem[]): Promise<void> | undefined {
@@ -142,4 +146,28 @@ export class Recorder {
       throw err;
     }
   }
+}
+
+/**
+ * The recorder's own connections to the store (same settings as the worker's pool): batches are
+ * written one at a time, so two are plenty, and recording never waits for a connection behind other
+ * store work. Sequential scans are off on them: every row the batch statement touches is found by
+ * primary key, and its plan is cached per connection (a named statement) when the tables are still
+ * small, where a sequential scan would look cheaper and then stay in the plan as the tables grow.
+ */
+function createRecordingPool(db: Db): pg.Pool {
+  const { connectionString, connectionTimeoutMillis, query_timeout, idleTimeoutMillis } = db.$client.options;
+  const pool = new pg.Pool({
+    connectionString,
+    connectionTimeoutMillis,
+    query_timeout,
+    idleTimeoutMillis,
+    max: 2,
+    application_name: "warden-recorder",
+    options: "-c enable_seqscan=off",
+  });
+  // As in createDb: a lost connection (store restart) fails its query, never the process.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
 }
