@@ -3,11 +3,10 @@
 import { formatDuration } from "@/components/ui/format-duration";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { IntegerInput } from "@/components/ui/integer-input";
 import { ListInput } from "@/components/ui/list-input";
 import type { ApprovalRule } from "@/lib/policy/policy-document";
-import { MatchFields } from "./match-fields";
+import { RuleCommonFields } from "./rule-common-fields";
 import { errorUnder } from "./use-policy-draft";
 
 type ApprovalRuleFieldsProps = { rule: ApprovalRule; onChange: (next: ApprovalRule) => void; path: string; errors: Record<string, string> };
@@ -18,13 +17,7 @@ export function ApprovalRuleFields({ rule, onChange, path, errors }: ApprovalRul
   const timeout = Number.isFinite(rule.timeoutSeconds) ? formatDuration(rule.timeoutSeconds * 1000) : null;
   return (
     <>
-      <div className="grid items-end gap-4 sm:grid-cols-[1fr_auto]">
-        <Field label="Name" error={errors[`${path}.name`]}>
-          {(control) => <Input {...control} value={rule.name} onChange={(e) => onChange({ ...rule, name: e.target.value })} />}
-        </Field>
-        <Checkbox label="Enabled" checked={rule.isEnabled} onChange={(e) => onChange({ ...rule, isEnabled: e.target.checked })} className="pb-2" />
-      </div>
-      <MatchFields match={rule.match} onChange={(match) => onChange({ ...rule, match })} path={`${path}.match`} errors={errors} />
+      <RuleCommonFields rule={rule} onChange={onChange} path={path} errors={errors} />
       <fieldset className="space-y-4">
         <legend className="text-sm font-semibold text-slate-900">Review</legend>
         <div className="grid gap-4 sm:grid-cols-3">

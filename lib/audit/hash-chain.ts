@@ -1,19 +1,10 @@
 import { createHash } from "node:crypto";
+import type { AuditEventDto } from "@/lib/shared/contracts/audit";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-export type ChainedFields = {
-  seq: number;
-  occurredAt: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  targetName: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-};
+/** Every field of an event but its hashes: exactly what the console shows of it (AuditEventDto). */
+export type ChainedFields = AuditEventDto;
 
 /** Canonical JSON (sorted keys) so the hash does not depend on key order after a jsonb round trip. */
 export function canonicalJson(value: unknown): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 // Test-only: the demo data is what the gateway masks on the embedded default, so it is the first
 // thing the detectors must get right.
 import { generateCustomers } from "@/lib/db/demo/fake-people";
+import { DETECTOR_SEMANTIC_TYPES } from "../default-policy";
 import type { Detector } from "../policy-document";
 import { createNodeMaskingContext } from "./keyed-hash-node";
 import { maskDetected, resolveEnabledDetectors, type EnabledDetector } from "./mask-detected";
@@ -9,17 +10,7 @@ import { resolveSemanticType } from "./semantic-types";
 
 const ctx = createNodeMaskingContext(new Uint8Array(32).fill(9));
 const builtIn = (id: string) => resolveSemanticType(id, { semanticTypes: [] })!;
-const DEFAULT_TYPES: Record<Detector, string> = {
-  card_number: "card_number",
-  email: "email",
-  phone: "phone",
-  iban: "iban",
-  us_ssn: "national_id",
-  jwt: "secret",
-  cloud_key: "secret",
-  private_key: "secret",
-};
-const enable = (...detectors: Detector[]): EnabledDetector[] => detectors.map((d) => ({ detector: d, semanticType: builtIn(DEFAULT_TYPES[d]) }));
+const enable = (...detectors: Detector[]): EnabledDetector[] => detectors.map((d) => ({ detector: d, semanticType: builtIn(DETECTOR_SEMANTIC_TYPES[d]) }));
 const ALL = enable("card_number", "email", "phone", "iban", "us_ssn", "jwt", "cloud_key", "private_key");
 
 describe("maskDetected", () => {
