@@ -1,8 +1,8 @@
-import type { RecordedParamDto } from "@/lib/shared/contracts/sessions";
+import type { RecordedParam } from "@/lib/shared/contracts/sessions";
 import { pgTypeName } from "./pg-type-names";
 
 /** Bind parameters as the gateway decoded them: text as sent, binary as base64. */
-export function ParamsTable({ params }: { params: RecordedParamDto[] }) {
+export function ParamsTable({ params }: { params: RecordedParam[] }) {
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200">
       <table className="w-full text-left text-xs">

@@ -1,23 +1,23 @@
 import clsx from "clsx";
-import type { MaskedColumnDto, RecordedColumnDto } from "@/lib/shared/contracts/sessions";
+import type { MaskedColumn, RecordedColumn } from "@/lib/shared/contracts/sessions";
 import { pgTypeName } from "./pg-type-names";
 
 type ResultTableProps = {
-  columns: RecordedColumnDto[];
+  columns: RecordedColumn[];
   rows: (string | null)[][];
   isTruncated: boolean;
   totalRows: number;
-  maskedColumns?: MaskedColumnDto[] | null;
+  maskedColumns?: MaskedColumn[] | null;
 };
 
 /** Why a column was masked, for its tooltip: "email · public.customers.email" or "card_number · detectors: luhn". */
-function maskReason(m: MaskedColumnDto): string {
+function maskReason(m: MaskedColumn): string {
   const how = m.rule ?? (m.detectors?.length ? `detectors: ${m.detectors.join(", ")}` : m.matchedBy.replace("_", " "));
   return `Masked (${m.semanticTypes.join(", ") || "masked"}) · ${how}${m.exemptGroup ? ` · the client saw it unmasked as ${m.exemptGroup}` : ""}`;
 }
 
 /** Whether the recorded value at (row, column) is a masked one: rules mask the whole column, detectors the rows they listed. */
-function isMaskedCell(m: MaskedColumnDto | undefined, row: number): boolean {
+function isMaskedCell(m: MaskedColumn | undefined, row: number): boolean {
   if (!m) return false;
   return m.matchedBy === "detector" ? (m.rows?.includes(row) ?? false) : true;
 }

@@ -3,7 +3,8 @@ import { asc, desc, eq } from "drizzle-orm";
 import { sessions, statements } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
 import { ServiceError } from "../connections/service-error";
-import { toSessionDto, toStatementDto, type SessionDto, type StatementDto } from "./session-dto";
+import type { SessionDto } from "@/lib/shared/contracts/sessions";
+import { toSessionDto, toStatementDto, type StatementDto } from "./session-dto";
 
 export type SessionExport = { exportedAt: string; session: SessionDto; statements: StatementDto[] };
 

@@ -3,7 +3,8 @@ import { and, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { ACTOR_KINDS, sessions } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
-import { toSessionDto, type SessionDto } from "./session-dto";
+import type { SessionDto } from "@/lib/shared/contracts/sessions";
+import { toSessionDto } from "./session-dto";
 
 export const listSessionsFilter = z.object({
   userName: z.string().trim().min(1).optional(),

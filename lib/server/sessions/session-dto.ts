@@ -1,27 +1,6 @@
 import "server-only";
 import type { Session, Statement } from "@/drizzle/schema";
-
-export type SessionDto = {
-  id: string;
-  connectionId: string | null;
-  connectionName: string;
-  userName: string;
-  actorKind: Session["actorKind"];
-  agentName: string | null;
-  groups: string[];
-  authMethod: Session["authMethod"];
-  applicationName: string | null;
-  clientAddress: string;
-  isTls: boolean;
-  protocolVersion: string;
-  gatewayInstance: string;
-  recordingMode: Session["recordingMode"];
-  startedAt: string;
-  endedAt: string | null;
-  endReason: string | null;
-  statementCount: number;
-  errorCount: number;
-};
+import type { SessionDto } from "@/lib/shared/contracts/sessions";
 
 export type StatementDto = Omit<Statement, "receivedAt" | "finishedAt"> & { receivedAt: string; finishedAt: string | null };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActorKind } from "./sessions";
+import type { ActorKind, RecordedParam, RecordedRelation } from "./sessions";
 
 /**
  * Held statements, reviewers' decisions and time-boxed grants, as the console's browser code and the
@@ -31,9 +31,9 @@ export type ApprovalRequestDto = {
   protocol: string;
   sql: string;
   /** Bound parameters (extended protocol): text as is, binary as base64. */
-  params: { format: "text" | "binary"; value: string | null; typeOid: number; isTruncated?: boolean }[] | null;
+  params: RecordedParam[] | null;
   fingerprint: string | null;
-  classification: { kind: string; command: string; flags: string[]; relations: { schema: string | null; name: string; access: "read" | "write" }[] };
+  classification: { kind: string; command: string; flags: string[]; relations: RecordedRelation[] };
   ruleId: string;
   ruleName: string;
   /** Why it was held, in words (the rule's matched criteria). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
+import type { RecordedRelation } from "./sessions";
 
 /**
  * Policy versions and the policy preview, as the console's browser code sees them. The document itself
@@ -61,15 +62,13 @@ export const policyPreviewInput = z.object({
 });
 export type PolicyPreviewInput = z.input<typeof policyPreviewInput>;
 
-export type PreviewRelationDto = { schema: string | null; name: string; access: "read" | "write" };
-
 export type PreviewStatementDto = {
   sql: string;
   kind: string;
   /** Parse node type, such as "UpdateStmt". */
   command: string;
   flags: string[];
-  relations: PreviewRelationDto[];
+  relations: RecordedRelation[];
   fingerprint: string | null;
 };
 

@@ -1,10 +1,16 @@
 import { z } from "zod";
+// The store's schema is the one definition of what a session and a statement record; the DTOs below
+// reuse its enums and recorded-JSON shapes. Type-only imports are erased at build time, so no store
+// code reaches the browser (drizzle/ may not import lib/, so the shapes cannot live here instead).
+import type { AUTH_METHODS, RECORDING_MODES } from "@/drizzle/schema/sessions";
+import type { MaskedColumn, RecordedColumn, RecordedParam, RecordedRelation, STATEMENT_DECISIONS, STATEMENT_PROTOCOLS, STATEMENT_STATUSES } from "@/drizzle/schema/statements";
 import type { Role } from "../roles";
+
+export type { MaskedColumn, RecordedColumn, RecordedParam, RecordedRelation };
 
 /**
  * Recorded gateway sessions and their statements, as the console's browser code sees them. The server
- * builds these from the store's rows (lib/server/sessions); the shapes are checked against its DTOs
- * where the route handlers return them.
+ * builds these from the store's rows (lib/server/sessions/session-dto.ts).
  */
 
 export const ACTOR_KINDS = ["human", "agent", "service"] as const;
@@ -21,13 +27,13 @@ export type SessionDto = {
   actorKind: ActorKind;
   agentName: string | null;
   groups: string[];
-  authMethod: "token" | "jwt";
+  authMethod: (typeof AUTH_METHODS)[number];
   applicationName: string | null;
   clientAddress: string;
   isTls: boolean;
   protocolVersion: string;
   gatewayInstance: string;
-  recordingMode: "strict" | "async";
+  recordingMode: (typeof RECORDING_MODES)[number];
   startedAt: string;
   endedAt: string | null;
   endReason: string | null;
@@ -66,9 +72,9 @@ export const sessionsQuery = z.object({
 });
 export type SessionsQuery = z.input<typeof sessionsQuery>;
 
-export const STATEMENT_STATUSES = ["running", "ok", "error", "blocked", "skipped", "suspended", "unknown"] as const;
 export type StatementStatus = (typeof STATEMENT_STATUSES)[number];
-export type StatementDecision = "forward" | "block" | "hold";
+export type StatementDecision = (typeof STATEMENT_DECISIONS)[number];
+export type StatementProtocol = (typeof STATEMENT_PROTOCOLS)[number];
 
 /**
  * One line of the player's statement list and one bar of its timeline: everything but the parameters
@@ -78,7 +84,7 @@ export type StatementDecision = "forward" | "block" | "hold";
 export type StatementSummaryDto = {
   id: string;
   seq: number;
-  protocol: "simple" | "extended";
+  protocol: StatementProtocol;
   sqlPreview: string;
   isSqlTruncated: boolean;
   kind: string;
@@ -104,34 +110,17 @@ export type StatementsQuery = z.input<typeof statementsQuery>;
 /** A page of statements, with the session as it is now (it may have ended since the last page). */
 export type StatementPageDto = { session: SessionDto; statements: StatementSummaryDto[]; hasMore: boolean };
 
-export type RecordedParamDto = { format: "text" | "binary"; value: string | null; typeOid: number; isTruncated?: boolean };
-export type RecordedColumnDto = { name: string; typeOid: number; tableOid: number; columnNumber: number; format: "text" | "binary" };
-export type RecordedRelationDto = { schema: string | null; name: string; access: "read" | "write" };
-
-/** A result column the gateway masked: every value (a column rule or name pattern) or the listed rows (content detectors). */
-export type MaskedColumnDto = {
-  index: number;
-  name: string;
-  matchedBy: "column_rule" | "name_pattern" | "detector";
-  semanticTypes: string[];
-  rule: string | null;
-  detectors?: string[];
-  rows?: number[];
-  rowsTruncated?: boolean;
-  exemptGroup?: string;
-};
-
 /** One statement in full: SQL, decoded parameters, decision, timings, outcome and the recorded (masked) result. */
 export type StatementDetailDto = {
   id: string;
   sessionId: string;
   seq: number;
-  protocol: "simple" | "extended";
+  protocol: StatementProtocol;
   sql: string;
-  params: RecordedParamDto[] | null;
+  params: RecordedParam[] | null;
   kind: string;
   command: string;
-  relations: RecordedRelationDto[];
+  relations: RecordedRelation[];
   fingerprint: string | null;
   parseError: string | null;
   decision: StatementDecision;
@@ -151,9 +140,9 @@ export type StatementDetailDto = {
   rowCount: number | null;
   errorCode: string | null;
   errorMessage: string | null;
-  columns: RecordedColumnDto[] | null;
+  columns: RecordedColumn[] | null;
   rows: (string | null)[][] | null;
   rowsTruncated: boolean;
-  maskedColumns?: MaskedColumnDto[] | null;
+  maskedColumns?: MaskedColumn[] | null;
   resultRowCount: number;
 };
