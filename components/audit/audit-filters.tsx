@@ -4,8 +4,8 @@ import { Field } from "@/components/ui/field";
 import { ClearFiltersRow, DateTimeFilterField } from "@/components/ui/filter-fields";
 import { FilterInput } from "@/components/ui/filter-input";
 import { Select } from "@/components/ui/select";
-import type { AuditFilters as Filters } from "@/lib/client/audit";
-import { hasAuditFilters } from "./audit-filters-url";
+import type { SetFilter } from "@/lib/client/use-url-filters";
+import type { AuditFilters as Filters, auditFilterFields } from "@/lib/shared/contracts/audit";
 
 type AuditFiltersProps = {
   filters: Filters;
@@ -13,11 +13,12 @@ type AuditFiltersProps = {
   actions: string[];
   /** Target types seen in the loaded events, offered as suggestions. */
   targetTypes: string[];
-  onChange: (key: keyof Filters, value: string | undefined) => void;
+  isFiltered: boolean;
+  onChange: SetFilter<typeof auditFilterFields>;
   onClear: () => void;
 };
 
-export function AuditFilters({ filters, actions, targetTypes, onChange, onClear }: AuditFiltersProps) {
+export function AuditFilters({ filters, actions, targetTypes, isFiltered, onChange, onClear }: AuditFiltersProps) {
   // Keep a selected action listed even before the list has loaded.
   const actionOptions = filters.action && !actions.includes(filters.action) ? [filters.action, ...actions] : actions;
   return (
@@ -54,7 +55,7 @@ export function AuditFilters({ filters, actions, targetTypes, onChange, onClear 
       </Field>
       <DateTimeFilterField label="From" value={filters.from} onChange={(v) => onChange("from", v)} />
       <DateTimeFilterField label="To" value={filters.to} onChange={(v) => onChange("to", v)} />
-      {hasAuditFilters(filters) && <ClearFiltersRow onClear={onClear} />}
+      {isFiltered && <ClearFiltersRow onClear={onClear} />}
     </form>
   );
 }

@@ -5,8 +5,8 @@ import { Field } from "@/components/ui/field";
 import { ClearFiltersRow, DateTimeFilterField, NamedOptions } from "@/components/ui/filter-fields";
 import { FilterInput } from "@/components/ui/filter-input";
 import { Select } from "@/components/ui/select";
-import { ACTOR_KINDS, type ActorKind, type SessionFilters as Filters } from "@/lib/shared/contracts/sessions";
-import { hasSessionFilters } from "./session-filters-url";
+import type { SetFilter } from "@/lib/client/use-url-filters";
+import { ACTOR_KINDS, type ActorKind, type SessionFilters as Filters, type sessionFilterFields } from "@/lib/shared/contracts/sessions";
 
 export type ConnectionOption = { id: string; name: string };
 
@@ -15,13 +15,14 @@ type SessionFiltersProps = {
   connections: ConnectionOption[];
   /** Off for people who may see only their own sessions: the server ignores the filter for them anyway. */
   canFilterByUser: boolean;
-  onChange: <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => void;
+  isFiltered: boolean;
+  onChange: SetFilter<typeof sessionFilterFields>;
   onClear: () => void;
 };
 
 const ACTOR_LABELS: Record<ActorKind, string> = { human: "People", agent: "AI agents", service: "Services" };
 
-export function SessionFilters({ filters, connections, canFilterByUser, onChange, onClear }: SessionFiltersProps) {
+export function SessionFilters({ filters, connections, canFilterByUser, isFiltered, onChange, onClear }: SessionFiltersProps) {
   return (
     <form role="search" aria-label="Session filters" onSubmit={(e) => e.preventDefault()} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
       {canFilterByUser && (
@@ -54,7 +55,7 @@ export function SessionFilters({ filters, connections, canFilterByUser, onChange
       <div className="flex items-end pb-2">
         <Checkbox label="With errors only" checked={filters.errors === "1"} onChange={(e) => onChange("errors", e.target.checked ? "1" : undefined)} />
       </div>
-      {hasSessionFilters(filters) && <ClearFiltersRow onClear={onClear} />}
+      {isFiltered && <ClearFiltersRow onClear={onClear} />}
     </form>
   );
 }

@@ -1,8 +1,9 @@
-import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import type { SessionDto, SessionFilters, SessionPageDto, StatementDetailDto, StatementPageDto, StatementSummaryDto } from "@/lib/shared/contracts/sessions";
 import { ApiRequestError, apiFetch } from "./api";
 import { mergeStatements, nextFeedCursor } from "./statement-feed-merge";
+import { useKeysetPages } from "./use-keyset-pages";
 
 export const sessionKeys = {
   all: ["sessions"] as const,
@@ -19,23 +20,9 @@ export const LIVE_POLL_MS = 500;
 
 const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
 
-function sessionsSearch(filters: SessionFilters, cursor: string | undefined): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
-  params.set("limit", String(SESSIONS_PAGE_SIZE));
-  if (cursor) params.set("cursor", cursor);
-  return params.toString();
-}
-
 /** Newest first, keyset-paged ("Load more"); the server decides whose sessions the caller may see. */
 export function useSessions(filters: SessionFilters) {
-  return useInfiniteQuery({
-    queryKey: sessionKeys.list(filters),
-    queryFn: ({ pageParam, signal }) => apiFetch<SessionPageDto>(`/api/sessions?${sessionsSearch(filters, pageParam)}`, { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  return useKeysetPages<SessionPageDto>(sessionKeys.list(filters), "/api/sessions", { ...filters, limit: String(SESSIONS_PAGE_SIZE) }, "cursor");
 }
 
 const fetchStatement = (sessionId: string, seq: number, signal?: AbortSignal) =>

@@ -1,12 +1,18 @@
 import { z } from "zod";
+import type { FilterFields, FilterValues } from "../url-filters";
 
-export const auditQuery = z.object({
-  actor: z.string().trim().max(200).optional(),
-  action: z.string().trim().max(100).optional(),
-  targetType: z.string().trim().max(100).optional(),
-  q: z.string().trim().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+/** The audit log's filters, as they appear in the page's query string and in `GET /api/audit`; `from` and `to` are ISO timestamps. */
+export const auditFilterFields = {
+  actor: z.string().trim().max(200),
+  action: z.string().trim().max(100),
+  targetType: z.string().trim().max(100),
+  q: z.string().trim().max(200),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+} satisfies FilterFields;
+export type AuditFilters = FilterValues<typeof auditFilterFields>;
+
+export const auditQuery = z.object(auditFilterFields).partial().extend({
   sort: z.enum(["newest", "oldest"]).default("newest"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),

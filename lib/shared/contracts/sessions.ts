@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AUTH_METHODS, RECORDING_MODES } from "@/drizzle/schema/sessions";
 import type { MaskedColumn, RecordedColumn, RecordedParam, RecordedRelation, STATEMENT_DECISIONS, STATEMENT_PROTOCOLS, STATEMENT_STATUSES } from "@/drizzle/schema/statements";
 import type { Role } from "../roles";
+import type { FilterFields, FilterValues } from "../url-filters";
 
 export type { MaskedColumn, RecordedColumn, RecordedParam, RecordedRelation };
 
@@ -55,17 +56,10 @@ export const sessionFilterFields = {
   to: z.iso.datetime({ offset: true }),
   /** "1": only sessions in which a statement failed or was blocked. */
   errors: z.literal("1"),
-};
-export const SESSION_FILTER_KEYS = ["user", "actor", "connection", "from", "to", "errors"] as const;
-export type SessionFilters = Partial<{ [K in (typeof SESSION_FILTER_KEYS)[number]]: z.output<(typeof sessionFilterFields)[K]> }>;
+} satisfies FilterFields;
+export type SessionFilters = FilterValues<typeof sessionFilterFields>;
 
-export const sessionsQuery = z.object({
-  user: sessionFilterFields.user.optional(),
-  actor: sessionFilterFields.actor.optional(),
-  connection: sessionFilterFields.connection.optional(),
-  from: sessionFilterFields.from.optional(),
-  to: sessionFilterFields.to.optional(),
-  errors: sessionFilterFields.errors.optional(),
+export const sessionsQuery = z.object(sessionFilterFields).partial().extend({
   /** The previous page's `nextCursor`. */
   cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, "Not a cursor.").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
