@@ -1,11 +1,13 @@
-# One image for both halves of Warden: the console (default command) and the gateway
-# (`command: ["npm", "run", "gateway"]` in docker-compose.yml).
+# One image for both halves of Warden: the console (default command) and the gateway, compiled to
+# JavaScript and run by plain node (`command: ["node", "--enable-source-maps", "dist/gateway.mjs"]`
+# in docker-compose.yml; GATEWAY_WORKERS sets how many worker processes it runs).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx next build
+# The console (.next/) and the gateway (dist/gateway.mjs).
+RUN npm run build
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1

@@ -26,9 +26,12 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown("Interrupted"));
   process.on("SIGTERM", () => void shutdown("Terminated"));
-  const code = await warden.consoleExited;
+  const [which, code] = await Promise.race([
+    warden.consoleExited.then((c) => ["console", c] as const),
+    warden.gatewayExited.then((c) => ["gateway", c] as const),
+  ]);
   if (!isStopping) {
-    log(`The console exited unexpectedly (code ${code}).`);
+    log(`The ${which} exited unexpectedly (code ${code}).`);
     await warden.stop();
     process.exit(code || 1);
   }

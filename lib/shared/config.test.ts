@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>) => {
 describe("configuration", () => {
   it("has working defaults for the embedded default", () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ PORT: 3000, GATEWAY_PORT: 6432 });
+    expect(c).toMatchObject({ PORT: 3000, GATEWAY_PORT: 6432, GATEWAY_WORKERS: 1 });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.OIDC_ISSUER).toBeUndefined();
     expect(c.WARDEN_ROLE_GROUPS.admin).toEqual(["admin"]);
@@ -29,6 +29,9 @@ describe("configuration", () => {
     expect(problemsOf({ OIDC_ISSUER: "https://idp.example.com" })).toContain("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too");
     expect(problemsOf({ GATEWAY_TLS_CERT: "/x.pem" })).toContain("GATEWAY_TLS_CERT and GATEWAY_TLS_KEY go together");
     expect(problemsOf({ WARDEN_ROLE_GROUPS: "boss=x" })).toContain("WARDEN_ROLE_GROUPS must look like");
+    expect(problemsOf({ GATEWAY_WORKERS: "0" })).toContain('GATEWAY_WORKERS must be a whole number of worker processes from 1 to 64 (got "0")');
+    expect(problemsOf({ GATEWAY_WORKERS: "two" })).toContain('GATEWAY_WORKERS must be a whole number of worker processes from 1 to 64 (got "two")');
+    expect(parseConfig({ GATEWAY_WORKERS: "4" }).GATEWAY_WORKERS).toBe(4);
   });
 
   it("never echoes a password from a URL", () => {

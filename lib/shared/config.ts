@@ -56,6 +56,21 @@ const positiveInt = (name: string, fallback: number, max: number) =>
       return n;
     });
 
+const MAX_GATEWAY_WORKERS = 64;
+/** How many gateway worker processes one host runs (node:cluster; they share the listening port). */
+const gatewayWorkers = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return 1;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_GATEWAY_WORKERS) {
+      ctx.addIssue({ code: "custom", message: `GATEWAY_WORKERS must be a whole number of worker processes from 1 to ${MAX_GATEWAY_WORKERS} (got "${v}").` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const optionalText = z
   .string()
   .optional()
@@ -127,6 +142,7 @@ export const configSchema = z
         error: (issue) => `GATEWAY_RECORDING_MODE must be strict or async (got "${String(issue.input)}").`,
       })
       .default("strict"),
+    GATEWAY_WORKERS: gatewayWorkers,
     GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),
     GATEWAY_RESULT_ROWS: positiveInt("GATEWAY_RESULT_ROWS", 100, 100_000),
     GATEWAY_RESULT_BYTES: positiveInt("GATEWAY_RESULT_BYTES", 64 * 1024, 64 * 1024 * 1024),

@@ -9,9 +9,14 @@ import { DEMO_CONNECTION_NAME, ensureDemoConnection } from "@/lib/server/connect
 import { connectInstructions } from "@/lib/server/tokens/connect-instructions";
 import { createToken } from "@/lib/server/tokens/create-token";
 import { ensureTrustedIssuer } from "@/lib/server/trusted-issuers/ensure-trusted-issuer";
-import { startGateway } from "@/proxy/start-gateway";
 import type { RuntimeConfig, WardenConfig } from "@/lib/shared/config";
+import { ensureGatewayBuild } from "./build-gateway";
+import { childNodeOptions } from "./child-node-options";
+import { forwardOutput, stdioFor, type ChildOutput } from "./child-output";
+import { gatewayEnvironment } from "./gateway-environment";
 import { isPortFree } from "./port-free";
+import { startGatewayProcess } from "./start-gateway-process";
+import { stopChild } from "./stop-child";
 import { readNumber, readOrCreateSecret, writeNumber } from "./warden-files";
 
 export type LaunchOptions = {
@@ -19,8 +24,8 @@ export type LaunchOptions = {
   config: WardenConfig;
   /** `next dev` instead of the production build. */
   isDev?: boolean;
-  /** Where the console's own output goes (inherit for `npm start`, a callback for tests). */
-  consoleOutput?: "inherit" | ((line: string) => void);
+  /** Where the console's and the gateway's own output goes (inherit for `npm start`, a callback for tests). */
+  consoleOutput?: ChildOutput;
   log: (line: string) => void;
 };
 
@@ -31,8 +36,9 @@ export type RunningWarden = {
   demo?: { users: readonly { email: string; groups: readonly string[] }[]; password: string; psqlCommand?: string };
   gateway: { host: string; port: number; tlsCertPath: string | null };
   embedded?: { adminUrl: string; demoUrl: string };
-  /** Resolves with the exit code when the console process ends by itself. */
+  /** Resolve with the exit code when the console or the gateway process ends by itself. */
   consoleExited: Promise<number>;
+  gatewayExited: Promise<number>;
   stop(): Promise<void>;
 };
 
@@ -41,7 +47,8 @@ const EMBEDDED_PG_PORT = 54320;
 /**
  * Starts the whole product: the store (embedded PostgreSQL unless DATABASE_URL is set), migrations,
  * the demo target and its catalog entry, the development OpenID provider (unless OIDC_ISSUER is set),
- * and the console. `stop()` ends everything in reverse order and may be called more than once.
+ * the gateway (compiled, `node dist/gateway.mjs`, built first when its sources changed) and the
+ * console, each in a process of its own. `stop()` ends everything in reverse order and may be called more than once.
  */
 export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> {
   const { config, log } = opts;
@@ -117,8 +124,15 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     };
     // The gateway accepts the IdP's ID tokens (audience: the console's client id) as passwords too.
     await ensureTrustedIssuer(db, "system:launcher", { issuer: runtime.OIDC_ISSUER, audience: runtime.OIDC_CLIENT_ID, groupsClaim: config.OIDC_GROUPS_CLAIM });
-    const gateway = await startGateway(runtime, { selfSignedTls: !config.DATABASE_URL });
-    stops.push(() => gateway.close());
+    await ensureGatewayBuild(opts.root, log);
+    const gateway = await startGatewayProcess({
+      root: opts.root,
+      env: gatewayEnvironment({ ...runtime, WARDEN_DATA_DIR: dataDir }, childEnvironment(runtime)),
+      // On the embedded default, a self-signed certificate in the data dir unless GATEWAY_TLS_CERT is set.
+      args: config.DATABASE_URL ? [] : ["--self-signed-tls"],
+      output: opts.consoleOutput ?? "inherit",
+    });
+    stops.push(() => gateway.stop());
     if (demo && server) {
       const { token } = await createToken(db, secretKey, "system:launcher", {
         userName: "dev@example.com",
@@ -141,11 +155,35 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     const consoleExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
     const consoleUrl = `http://localhost:${config.PORT}`;
     await waitForHttp(`http://127.0.0.1:${config.PORT}/sign-in`, consoleExited);
-    return { consoleUrl, config: runtime, demo, embedded, gateway: { host: gateway.host, port: gateway.port, tlsCertPath: gateway.tlsCertPath }, consoleExited, stop };
+    return {
+      consoleUrl,
+      config: runtime,
+      demo,
+      embedded,
+      gateway: { host: gateway.host, port: gateway.port, tlsCertPath: gateway.tlsCertPath },
+      consoleExited,
+      gatewayExited: gateway.exited,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** What the launcher filled in (the embedded store, its key, the IdP), for the processes it starts, which read only their environment. */
+function childEnvironment(c: RuntimeConfig): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: c.DATABASE_URL,
+    WARDEN_SECRET_KEY: c.WARDEN_SECRET_KEY.toString("hex"),
+    OIDC_ISSUER: c.OIDC_ISSUER,
+    OIDC_CLIENT_ID: c.OIDC_CLIENT_ID,
+    OIDC_CLIENT_SECRET: c.OIDC_CLIENT_SECRET,
+    PUBLIC_URL: c.PUBLIC_URL,
+    // The CLI and tests run with the react-server condition; the console and the gateway must not inherit it.
+    NODE_OPTIONS: childNodeOptions(),
+  };
 }
 
 /** The console runs as its own process (`next start`), configured only through its environment. */
@@ -153,48 +191,21 @@ function startConsole(opts: LaunchOptions, c: RuntimeConfig): ChildProcess {
   const nextCli = path.join(opts.root, "node_modules", "next", "dist", "bin", "next");
   const args = opts.isDev ? ["dev", "-p", String(c.PORT)] : ["start", "-p", String(c.PORT), "-H", "127.0.0.1"];
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...childEnvironment(c),
     NODE_ENV: opts.isDev ? "development" : "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: c.DATABASE_URL,
-    WARDEN_SECRET_KEY: c.WARDEN_SECRET_KEY.toString("hex"),
-    OIDC_ISSUER: c.OIDC_ISSUER,
-    OIDC_CLIENT_ID: c.OIDC_CLIENT_ID,
-    OIDC_CLIENT_SECRET: c.OIDC_CLIENT_SECRET,
-    PUBLIC_URL: c.PUBLIC_URL,
     // next-auth reads its own base URL from here.
     NEXTAUTH_URL: c.PUBLIC_URL,
     PORT: String(c.PORT),
     // The Connect page tells people where the gateway listens.
     GATEWAY_PORT: String(c.GATEWAY_PORT),
     GATEWAY_HOST: c.GATEWAY_HOST,
-    // The CLI and tests run with the react-server condition; the console must not inherit it.
-    NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "").replace(/--conditions[= ]react-server/g, "").trim(),
   };
   const output = opts.consoleOutput ?? "inherit";
-  const child = spawn(process.execPath, [nextCli, ...args], {
-    cwd: opts.root,
-    env,
-    stdio: output === "inherit" ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
-  });
-  if (typeof output === "function") {
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding("utf8").on("data", (chunk: string) => chunk.split("\n").filter(Boolean).forEach(output));
-    }
-  }
+  const stdio = stdioFor(output);
+  const child = spawn(process.execPath, [nextCli, ...args], { cwd: opts.root, env, stdio });
+  forwardOutput(child, output, stdio);
   return child;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 async function waitForHttp(url: string, exited: Promise<number>, timeoutMs = 120_000): Promise<void> {

@@ -1,0 +1,71 @@
+import cluster, { type Worker } from "node:cluster";
+import path from "node:path";
+import type { RuntimeConfig } from "@/lib/shared/config";
+import type { Logger } from "./log";
+import type { GatewayListening, GatewayOptions } from "./main";
+import { loadGatewayTls } from "./tls/load-gateway-tls";
+
+const RESPAWN_DELAY_MS = 1000;
+
+const isListening = (m: unknown): m is GatewayListening => typeof m === "object" && m !== null && (m as { type?: unknown }).type === "gateway-listening";
+
+/**
+ * GATEWAY_WORKERS gateway workers on this host under node:cluster: they share the listening port
+ * (the primary hands each new connection to one of them), and each has its own event loop, store
+ * pool and recorder. Resolves once every worker listens (and tells the parent, if any, over IPC).
+ * A worker that dies afterwards is replaced; SIGINT / SIGTERM stop every worker, then this process.
+ */
+export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
+  // Made once here: workers generating it at the same moment could each write half of a different pair.
+  if (opts.selfSignedTls) loadGatewayTls({ certFile: config.GATEWAY_TLS_CERT, keyFile: config.GATEWAY_TLS_KEY, selfSignedDir: path.resolve(config.WARDEN_DATA_DIR) });
+
+  const workers = new Set<Worker>();
+  let isStopping = false;
+  const stop = (why: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info("stopping workers", { why, workers: workers.size });
+    if (workers.size === 0) process.exit(0);
+    for (const w of workers) w.process.kill("SIGTERM");
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  if (process.send) process.once("disconnect", () => stop("parent exited"));
+
+  let started: ((m: GatewayListening) => void) | undefined;
+  let failedToStart: ((err: Error) => void) | undefined;
+  const firstListening = new Map<Worker, GatewayListening>();
+  const startWorker = () => {
+    const worker = cluster.fork();
+    workers.add(worker);
+    worker.on("message", (m: unknown) => {
+      if (!isListening(m) || !started) return;
+      firstListening.set(worker, m);
+      if (firstListening.size === config.GATEWAY_WORKERS) started({ ...m, workerPids: [...firstListening.values()].flatMap((l) => l.workerPids) });
+    });
+    worker.on("exit", (code, signal) => {
+      workers.delete(worker);
+      if (isStopping) {
+        if (workers.size === 0) process.exit(0);
+        return;
+      }
+      if (failedToStart) return failedToStart(new Error(`gateway worker ${worker.process.pid} exited with ${signal ?? code} during start-up`));
+      log.error("worker exited; starting another", { pid: worker.process.pid, code, signal });
+      setTimeout(() => !isStopping && startWorker(), RESPAWN_DELAY_MS);
+    });
+  };
+
+  const ready = await new Promise<GatewayListening>((resolve, reject) => {
+    started = resolve;
+    failedToStart = (err) => {
+      isStopping = true;
+      for (const w of workers) w.process.kill("SIGTERM");
+      reject(err);
+    };
+    for (let i = 0; i < config.GATEWAY_WORKERS; i++) startWorker();
+  });
+  started = undefined;
+  failedToStart = undefined;
+  log.info("gateway workers listening", { port: ready.port, workers: ready.workerPids });
+  process.send?.(ready);
+}
