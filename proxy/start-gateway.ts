@@ -74,6 +74,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   resultBytes: 64 * 1024,
   startupTimeoutMs: 30_000,
   upstreamTimeoutMs: 10_000,
+  maxPreparedStatements: 10_000,
 };
 
 function limitsFromConfig(c: GatewayConfig): Partial<GatewayLimits> {

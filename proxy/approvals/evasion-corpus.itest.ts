@@ -51,7 +51,7 @@ const asHuman: Case[] = [
   { sql: "do $$ begin perform pg_read_file('/etc/passwd'); end $$", outcome: "blocked" },
   { sql: { text: "select pg_ls_dir($1)", values: ["/"] }, outcome: "blocked" },
   { sql: "delete orders", outcome: "blocked", code: "42601" },
-  { sql: "execute never_prepared", outcome: "blocked" },
+  { sql: "execute never_prepared", outcome: "blocked", code: "26000" },
   { sql: "delete from orders where id = -1", outcome: "forwarded" },
   { sql: "select 'delete from orders; drop table orders' as text", outcome: "forwarded" },
   { sql: "select $$truncate orders$$ as text", outcome: "forwarded" },

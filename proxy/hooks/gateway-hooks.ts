@@ -26,16 +26,17 @@ export type StatementContext = {
   statementId: string;
   protocol: "simple" | "extended";
   sql: string;
+  /** A statement too large to keep: `sql` is only its beginning; the whole text's size and hash. */
+  sqlDigest?: { bytes: number; sha256: string };
   /** Decoded bind parameters (extended protocol), null for simple queries. */
   params: RecordedParam[] | null;
+  /**
+   * What runs, classified. An `EXECUTE name` is judged as the statement it executes (the session's
+   * prepared statements, as the server confirmed them, shared by SQL PREPARE and the protocol's Parse).
+   */
   classification: ClassifiedStatement;
   /** The text did not parse (or was too large); policy applies its fail-closed rule. */
   parseError: string | null;
-  /**
-   * SQL of a statement the client prepared with the extended protocol (Parse) under `name`: SQL-level
-   * EXECUTE shares that namespace, so policy judges `EXECUTE name` by it.
-   */
-  preparedStatementSql?(name: string): string | null;
 };
 
 /** Who decided on a held statement, for its record. */
@@ -83,6 +84,12 @@ export type RowFilter = {
 
 export type GatewayHooks = {
   decideStatement?(ctx: StatementContext): Decision | Promise<Decision>;
+  /**
+   * True when nothing in the statement can write (no writing function, CTE, lock clause, view that
+   * could hide one...): strict recording may then forward it while its record commits, and withhold
+   * its results until the record is durable. False or absent: it waits for its record, as a write.
+   */
+  isSafeRead?(ctx: StatementContext): boolean;
   /**
    * Return undefined for results that need no rewriting: their rows are forwarded untouched. A
    * promise holds the server's later messages back (in order, reading paused) until it settles.

@@ -1,13 +1,11 @@
 import type { Db } from "@/lib/db/create-db";
 import type { StoreListener } from "@/lib/db/store-listener";
-import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
 import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
-import { PreparedStatements } from "@/lib/policy/prepared-statements";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
 import { createApprovalWebhookSender } from "../approvals/approval-webhook-sender";
 import { holdStatement, type HoldDeps } from "../approvals/hold-statement";
-import { FORWARD, type Decision, type GatewayHooks, type SessionInfo, type StatementContext } from "../hooks/gateway-hooks";
+import { FORWARD, type Decision, type GatewayHooks, type StatementContext } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { SqlState } from "../protocol/sql-state";
 import type { PolicyCache } from "./policy-cache";
@@ -42,13 +40,9 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
   const sendWebhook = createApprovalWebhookSender({ url: deps.approvalWebhookUrl, publicUrl: deps.publicUrl, log, track });
   const waiter = new ApprovalWaiter(deps.db, deps.listener, log, { pollMs: deps.approvalPollMs, track, onClosed: (r) => sendWebhook(r.status as "timed_out" | "withdrawn", r) });
   const holdDeps: HoldDeps = { db: deps.db, waiter, instance: deps.instance, publicUrl: deps.publicUrl, sendWebhook };
-  // SQL-level prepared statements live as long as their session; the session object is the key.
-  const prepared = new WeakMap<SessionInfo, PreparedStatements>();
-
   const decideWith = (policy: PolicyDocument, ctx: StatementContext): Decision | Promise<Decision> => {
-    let tracker = prepared.get(ctx.session);
-    if (!tracker) prepared.set(ctx.session, (tracker = new PreparedStatements()));
-    const statement = tracker.resolve(ctx.classification, (name) => protocolStatement(ctx, name));
+    // Already judged as what runs: an EXECUTE as the statement it executes (the relay's namespace).
+    const statement = ctx.classification;
     const actor = { userName: ctx.session.userName, actorKind: ctx.session.actorKind, agentName: ctx.session.agentName, groups: ctx.session.groups, applicationName: ctx.session.applicationName };
     const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError });
     switch (result.action) {
@@ -83,12 +77,4 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
       await Promise.allSettled([...inFlight]);
     },
   };
-}
-
-/** A statement the client prepared with Parse under `name`, classified, for SQL EXECUTE of that name. */
-function protocolStatement(ctx: StatementContext, name: string): ClassifiedStatement | null {
-  const sql = ctx.preparedStatementSql?.(name);
-  if (sql === null || sql === undefined) return null;
-  const c = classifySql(sql);
-  return c.statements[0] ?? null;
 }

@@ -9,6 +9,8 @@ export const SqlState = {
   InvalidPassword: "28P01",
   InvalidCatalogName: "3D000",
   InsufficientPrivilege: "42501",
+  InvalidSqlStatementName: "26000",
+  InvalidCursorName: "34000",
   FeatureNotSupported: "0A000",
   ProgramLimitExceeded: "54000",
   QueryCanceled: "57014",

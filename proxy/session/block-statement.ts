@@ -16,15 +16,20 @@ export function raiseErrorSql(sqlState: string, message: string): string {
   return `DO ${DOLLAR_TAG}BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = '${text}'; END${DOLLAR_TAG}`;
 }
 
-/** The names the gateway reserves for its own statement and portal on the upstream connection. */
-export const RESERVED_NAME = "warden_block";
+/** The name the gateway uses for its own statement and portal on the upstream connection. */
+const RESERVED_NAME = "__warden_refusal";
+
+/** Clients may not use names starting like the gateway's own (they would collide with a refusal). */
+export function isReservedName(name: string): boolean {
+  return name.startsWith("__warden");
+}
 
 /**
- * The extended-protocol messages that replace a refused Execute: close our reserved portal and
+ * The extended-protocol messages that stand in for a refused message: close our reserved portal and
  * statement (no error if they do not exist), prepare and bind the raise, run it. Their answers
  * (CloseComplete ×2, ParseComplete, BindComplete) are not for the client.
  */
-export function blockedExecuteMessages(sqlState: string, message: string): Buffer[] {
+export function refusalMessages(sqlState: string, message: string): Buffer[] {
   return [
     serialize.close({ type: "P", name: RESERVED_NAME }),
     serialize.close({ type: "S", name: RESERVED_NAME }),
@@ -34,5 +39,5 @@ export function blockedExecuteMessages(sqlState: string, message: string): Buffe
   ];
 }
 
-/** How many of blockedExecuteMessages' answers the client must not see. */
-export const BLOCKED_EXECUTE_SWALLOWED = 4;
+/** How many of refusalMessages' answers the client must not see. */
+export const REFUSAL_SWALLOWED = 4;

@@ -40,6 +40,8 @@ export type GatewayLimits = {
   resultBytes: number;
   startupTimeoutMs: number;
   upstreamTimeoutMs: number;
+  /** Named prepared statements (and, separately, named portals) a session may have at once. */
+  maxPreparedStatements: number;
 };
 
 /** What every session of a worker shares. */
@@ -70,6 +72,9 @@ const FORWARDED_PARAMETERS = new Set([
   "lock_timeout",
   "idle_in_transaction_session_timeout",
 ]);
+
+/** How long the upstream connection may take to close by itself after Terminate before it is cut. */
+const UPSTREAM_CLOSE_GRACE_MS = 500;
 
 class ClientGone extends Error {
   override name = "ClientGone";
@@ -128,15 +133,23 @@ export class ClientSession {
     if (this.phase === "closing") return;
     const wasReady = this.phase === "ready";
     this.phase = "closing";
-    this.relay?.stop();
+    const wasRunning = this.relay?.hasStatementInFlight ?? false;
+    this.relay?.stop(reason);
+    if (!error && reason === END_REASONS.upstreamClosed && !this.relay?.hasToldClientOfFatal) {
+      // The server went away without a word: the client hears it from us, not as a bare socket end.
+      error = ClientError.fatal(SqlState.ConnectionFailure, "the connection to the database server was lost; the statement's outcome is unknown");
+    }
     if (error && !this.socket.destroyed) this.socket.write(errorResponse({ severity: error.severity, sqlState: error.sqlState, message: error.message, ...error.extra }));
     this.socket.end();
     const socket = this.socket;
     setTimeout(() => socket.destroy(), 2000).unref();
     if (this.upstream) {
       const up = this.upstream.socket;
+      // A statement still running would keep its backend (and its locks) until it ends: cancel it,
+      // so the backend reads our Terminate, or notices the closed socket, within the second.
+      if (wasRunning && reason !== END_REASONS.upstreamClosed) void this.cancelUpstreamBackend().catch(() => {});
       if (!up.destroyed) up.end(serialize.end());
-      setTimeout(() => up.destroy(), 2000).unref();
+      setTimeout(() => up.destroy(), UPSTREAM_CLOSE_GRACE_MS).unref();
     }
     if (this.cancelKey) this.gw.cancels.release(this.cancelKey.processId);
     if (this.isRecorded && this.info) {
@@ -153,6 +166,10 @@ export class ClientSession {
   async cancelUpstream(): Promise<void> {
     // A statement held for approval has not reached the server: cancelling it withdraws the request.
     if (this.relay?.cancelHeld()) return;
+    await this.cancelUpstreamBackend();
+  }
+
+  private async cancelUpstreamBackend(): Promise<void> {
     const up = this.upstream;
     const c = this.identity?.connection;
     if (!up?.backendKey || !c) return;
@@ -318,7 +335,12 @@ export class ClientSession {
         session: this.info,
         recorder: this.gw.recorder,
         hooks: this.gw.hooks,
-        limits: { maxRows: this.gw.limits.resultRows, maxBytes: this.gw.limits.resultBytes },
+        limits: {
+          maxRows: this.gw.limits.resultRows,
+          maxBytes: this.gw.limits.resultBytes,
+          maxPreparedStatements: this.gw.limits.maxPreparedStatements,
+          maxPortals: this.gw.limits.maxPreparedStatements,
+        },
         log: this.log,
         close: (reason, error) => this.close(reason, error),
       },

@@ -1,66 +1,98 @@
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { serialize } from "pg-protocol";
-import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { DatabaseError } from "pg-protocol/dist/messages";
-import { FORWARD, type Decision, type FinalDecision, type GatewayHooks, type HoldDecision, type RowFilter, type SessionInfo } from "../hooks/gateway-hooks";
+import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
+import { FORWARD, type Decision, type FinalDecision, type GatewayHooks, type HoldDecision, type SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { errorResponse, noticeResponse, readyForQuery } from "../protocol/backend-messages";
+import { decodeBackendFrame } from "../protocol/backend-decoders";
 import { ClientError, protocolViolation } from "../protocol/client-error";
 import type { Frame } from "../protocol/frame-inbox";
 import type { FrameReader } from "../protocol/frame-reader";
-import { decodeBind, decodeExecute, decodeParse, decodeQuery, decodeTarget } from "../protocol/frontend-messages";
-import { decodeBackendFrame } from "../protocol/backend-decoders";
+import { decodeBind, decodeExecute, decodeParse, decodeTarget } from "../protocol/frontend-messages";
 import { BackendCode, codeName, FrontendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
-import { BLOCKED_EXECUTE_SWALLOWED, blockedExecuteMessages, raiseErrorSql } from "./block-statement";
-import { ExtendedState } from "./extended-state";
+import { isReservedName, raiseErrorSql, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
+import { CopyInWindow } from "./copy-in-window";
 import { OutputBuffer } from "./output-buffer";
-import { ResponseTracker } from "./response-tracker";
+import { decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
+import { ReplyTracker, type Expectation } from "./reply-tracker";
+import { withholdResult } from "./result-stream";
+import { resolveStatements } from "./resolve-statements";
+import { StatementNamespace, type Lookup, type Portal, type PreparedStatement } from "./statement-namespace";
 import { recordParams, StatementRun, type ResultLimits } from "./statement-run";
+import { setUpRowFilter } from "./row-filter-setup";
+import { UpstreamGate, type UpstreamFrame } from "./upstream-gate";
+
+export type RelayLimits = ResultLimits & {
+  /** Named prepared statements a session may have at once; past it new names are refused. */
+  maxPreparedStatements: number;
+  /** Named portals a session may have at once. */
+  maxPortals: number;
+};
 
 export type RelayDeps = {
   session: SessionInfo;
   recorder: Recorder;
   hooks: GatewayHooks;
-  limits: ResultLimits;
+  limits: RelayLimits;
   log: Logger;
   /** Ends the session (idempotent); with an error, the client is told why first. */
   close(reason: string, error?: ClientError): void;
 };
 
 type Side = { socket: Duplex; reader: FrameReader };
-/** A server message waiting its turn; `isFiltered`: already through the message mask. */
-type HeldFrame = Frame & { isFiltered?: boolean };
 
 /** Server messages that can echo data, for the message mask. */
 const ECHOING_MESSAGES = new Set<number>([BackendCode.ErrorResponse, BackendCode.NoticeResponse, BackendCode.NotificationResponse]);
 
+/** Client messages read ahead while an earlier one waits (policy, approval, record): past this, reading pauses. */
+const MAX_READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What the relay does with the client's messages. Frames are read as they come (so a client that
+ * leaves is noticed at once, whatever it waits for) and handled in order.
+ */
+type ClientStep =
+  /** Each frame is handled as it comes. */
+  | { kind: "reading" }
+  /** A frame's handling waits (policy, approval, record, the server's answer to an earlier change): later frames queue. */
+  | { kind: "waiting"; for: string; hold: HoldDecision | null }
+  /** The client sent Terminate: nothing more is read; the server's close ends the session. */
+  | { kind: "terminating" }
+  | { kind: "stopped" };
+
 /**
  * The `ready` phase: frames flow both ways, mostly untouched. Each statement (a Query's statements,
- * or an Execute with its bound parameters) is classified, decided on by the policy hook, recorded
- * (committed first in strict mode), then forwarded; answers are matched to statements by the
- * ResponseTracker. Each socket is paused while the other cannot take more (backpressure).
+ * or an Execute with its bound parameters) is classified, judged by the policy hook, recorded
+ * (committed first in strict mode, except reads, whose results wait for it), then forwarded;
+ * answers are matched to statements by the ReplyTracker. Prepared statements and portals are the
+ * server's (StatementNamespace). Each socket is paused while the other cannot take more.
  */
 export class Relay {
-  private readonly tracker: ResponseTracker;
-  private readonly ext = new ExtendedState();
+  private readonly tracker: ReplyTracker;
+  private readonly namespace: StatementNamespace;
   private readonly toUpstream = new OutputBuffer();
   private readonly toClient = new OutputBuffer();
-  private readonly inbound: Frame[] = [];
+  private readonly gate: UpstreamGate;
+  private inbound: Frame[] = [];
   private inboundHead = 0;
-  private isBusy = false;
-  private isStopped = false;
-  /** The client sent Terminate: nothing more is read from it. */
-  isTerminating = false;
+  private inboundBytes = 0;
+  private step: ClientStep = { kind: "reading" };
   private seq = 0;
+  /** Runs recorded as begun and not finished: a session that ends finishes them as unknown. */
+  private readonly openRuns = new Set<StatementRun>();
+  /** The COPY FROM STDIN the client may be in (see CopyInWindow). */
+  private copyIn: CopyInWindow | null = null;
   private readonly clientPauses = new Set<string>();
   private readonly upstreamPauses = new Set<string>();
-  /** Server messages held back while a row filter or message mask is prepared (see holdUpstream). */
-  private heldUpstream: HeldFrame[] | null = null;
-  /** The statement waiting for approval now: a cancel or the client leaving withdraws it. */
-  private heldStatement: HoldDecision | null = null;
+  private readonly draining = new Set<string>();
+  /** What the client defined while the server skips to Sync (it never will have them), for the record of skipped Executes. */
+  private readonly skipped = { statements: new Map<string, PreparedStatement>(), portals: new Map<string, Portal>() };
+  /** A FATAL from the server reached the client: a close needs no further explanation. */
+  private hasForwardedFatal = false;
 
   constructor(
     private readonly client: Side,
@@ -68,23 +100,33 @@ export class Relay {
     private readonly deps: RelayDeps,
     transactionStatus: string,
   ) {
-    this.tracker = new ResponseTracker({
+    this.namespace = new StatementNamespace({ maxStatements: deps.limits.maxPreparedStatements, maxPortals: deps.limits.maxPortals });
+    this.tracker = new ReplyTracker({
       onFinished: (run) => {
+        if (run.isFinished) this.openRuns.delete(run);
         deps.recorder.finishStatement(run.finishRow());
         deps.hooks.onStatementFinished?.(run.ctx);
       },
-      onColumns: (run) => this.setUpRowFilter(run),
-      onForgetAll: () => this.ext.forgetAll(),
+      onColumns: (run) => setUpRowFilter(run, deps.hooks),
+      onReady: (status) => {
+        if (status === "I") this.namespace.onTransactionEnded();
+      },
       onMismatch: (detail) => deps.log.warn("unexpected server message order", { detail }),
     });
     this.tracker.transactionStatus = transactionStatus;
+    this.gate = new UpstreamGate((f) => this.takeUpstreamFrame(f), {
+      pause: (on) => this.pauseUpstream("gate", on),
+      flush: () => this.flushClient(),
+      fail: (err) => this.fail(err),
+      isStopped: () => this.step.kind === "stopped",
+    });
   }
 
   /** Takes over both sockets; `early` frames arrived before the relay did. */
   start(clientEarly: Frame[], upstreamEarly: Frame[]): void {
     for (const f of upstreamEarly) this.onUpstreamFrame(f.code, f.frame);
     this.flushClient();
-    this.inbound.push(...clientEarly);
+    for (const f of clientEarly) this.queueInbound(f);
     this.client.socket.on("data", this.onClientData);
     this.upstream.socket.on("data", this.onUpstreamData);
     this.client.socket.resume();
@@ -92,59 +134,57 @@ export class Relay {
     this.pump();
   }
 
-  /** Stops both directions; statements still waiting for an answer are recorded as unknown. */
-  stop(): void {
-    if (this.isStopped) return;
-    this.isStopped = true;
+  /**
+   * Stops both directions. Statements still waiting for the server's answer, or for approval, end as
+   * unknown with the reason; a held statement's request is withdrawn.
+   */
+  stop(reason: string): void {
+    if (this.step.kind === "stopped") return;
+    const hold = this.step.kind === "waiting" ? this.step.hold : null;
+    this.step = { kind: "stopped" };
     this.client.socket.off("data", this.onClientData);
     this.upstream.socket.off("data", this.onUpstreamData);
     this.client.reader.stop();
     this.upstream.reader.stop();
     this.tracker.abandon();
-    this.heldStatement?.withdraw?.("disconnected");
+    this.namespace.abandon();
+    hold?.withdraw?.("disconnected");
+    for (const run of this.openRuns) {
+      if (run.isFinished) continue;
+      run.finish("unknown", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the server answered` } });
+      this.deps.recorder.finishStatement(run.finishRow());
+    }
+    this.openRuns.clear();
   }
 
   /** A CancelRequest for a statement still waiting for approval withdraws its request; true if there was one. */
   cancelHeld(): boolean {
-    if (!this.heldStatement?.withdraw) return false;
-    this.heldStatement.withdraw("cancelled");
+    if (this.step.kind !== "waiting" || !this.step.hold?.withdraw) return false;
+    this.step.hold.withdraw("cancelled");
     return true;
+  }
+
+  private get isStopped(): boolean {
+    return this.step.kind === "stopped";
+  }
+
+  get isTerminating(): boolean {
+    return this.step.kind === "terminating";
+  }
+
+  /** A statement may be running on the server (forwarded, not answered yet). */
+  get hasStatementInFlight(): boolean {
+    for (const run of this.openRuns) if (run.isForwarded && !run.isFinished) return true;
+    return false;
+  }
+
+  /** A FATAL error from the server already told the client why the session ends. */
+  get hasToldClientOfFatal(): boolean {
+    return this.hasForwardedFatal;
   }
 
   get transactionStatus(): string {
     return this.tracker.transactionStatus;
-  }
-
-  /**
-   * Asks the masking hook for the result's row filter. One still being set up (a promise) makes the
-   * tracker hand back the result's rows, which wait with everything after them (see holdUpstream).
-   */
-  private setUpRowFilter(run: StatementRun): void {
-    const create = this.deps.hooks.createRowFilter;
-    if (!create || !run.columns) return;
-    // Fail closed: a result whose filter cannot be set up is withheld.
-    const failing = (err: unknown): RowFilter => ({ transformRow: () => { throw err; }, transformCopyData: () => { throw err; } });
-    let made: ReturnType<typeof create>;
-    try {
-      made = create({ statement: run.ctx, columns: run.columns, copy: run.copy ?? undefined });
-    } catch (err) {
-      run.rowFilter = failing(err);
-      return;
-    }
-    if (!(made instanceof Promise)) {
-      run.rowFilter = made;
-      return;
-    }
-    run.pendingRowFilter = made.then(
-      (filter) => {
-        run.rowFilter = filter;
-        run.pendingRowFilter = null;
-      },
-      (err) => {
-        run.rowFilter = failing(err);
-        run.pendingRowFilter = null;
-      },
-    );
   }
 
   /** Writes a NoticeResponse to the client now (notices may come at any time). */
@@ -157,98 +197,119 @@ export class Relay {
 
   private onClientData = (chunk: Buffer) => {
     try {
-      this.client.reader.push(chunk, (code, frame) => this.inbound.push({ code, frame }));
+      this.client.reader.push(chunk, (code, frame) => this.queueInbound({ code, frame }));
     } catch (err) {
       return this.fail(err);
     }
     this.pump();
   };
 
-  /** Handles queued client frames in order; an asynchronous step (recording, policy) holds the rest back. */
+  private queueInbound(f: Frame) {
+    this.inbound.push(f);
+    this.inboundBytes += f.frame.length;
+    if (this.inboundBytes > MAX_READ_AHEAD_BYTES) this.pauseClient("read-ahead", true);
+  }
+
+  /** Handles queued client frames in order; a frame whose handling waits holds the rest back. */
   private pump(): void {
-    if (this.isBusy || this.isStopped) return;
-    while (this.inboundHead < this.inbound.length && !this.isTerminating) {
-      const { code, frame } = this.inbound[this.inboundHead++];
+    while (this.step.kind === "reading" && this.inboundHead < this.inbound.length) {
+      const f = this.inbound[this.inboundHead];
       let pending: void | Promise<void>;
       try {
-        pending = this.handleClientFrame(code, frame);
+        pending = this.handleClientFrame(f.code, f.frame);
       } catch (err) {
         return this.fail(err);
       }
       if (this.isStopped) return;
       if (pending) {
-        this.isBusy = true;
+        if (this.step.kind === "reading") this.step = { kind: "waiting", for: "statement", hold: null };
         this.flushUpstream();
-        this.pauseClient("busy", true);
         pending.then(
           () => {
-            this.isBusy = false;
+            if (this.step.kind !== "waiting") return;
+            this.step = { kind: "reading" };
+            this.consumeInbound();
             this.flushUpstream();
-            this.pauseClient("busy", false);
             this.pump();
           },
           (err) => this.fail(err),
         );
         return;
       }
+      this.consumeInbound();
     }
-    this.inbound.length = 0;
-    this.inboundHead = 0;
+    if (this.inboundHead >= this.inbound.length) {
+      this.inbound = [];
+      this.inboundHead = 0;
+    }
     this.flushUpstream();
+  }
+
+  private consumeInbound() {
+    const f = this.inbound[this.inboundHead++];
+    this.inboundBytes -= f.frame.length;
+    if (this.inboundBytes <= MAX_READ_AHEAD_BYTES) this.pauseClient("read-ahead", false);
+  }
+
+  /**
+   * Re-handles the current frame once `settled` resolves (an earlier change of the namespace or a
+   * COPY's start, answered by the server). The frame stays at the head of the queue meanwhile.
+   */
+  private retryAfter(settled: Promise<void>, what: string): Promise<void> {
+    this.step = { kind: "waiting", for: what, hold: null };
+    return settled.then(() => {
+      if (this.step.kind !== "waiting") return;
+      this.step = { kind: "reading" };
+      const f = this.inbound[this.inboundHead];
+      const again = this.handleClientFrame(f.code, f.frame);
+      if (again) {
+        if (this.step.kind === "reading") this.step = { kind: "waiting", for: "statement", hold: null };
+        this.flushUpstream();
+        return again;
+      }
+    });
   }
 
   /** One frontend message. https://www.postgresql.org/docs/current/protocol-message-formats.html */
   private handleClientFrame(code: number, frame: Buffer): void | Promise<void> {
+    if (this.copyIn && !this.copyIn.isFinished && !COPY_IN_MESSAGES.has(code)) {
+      // The server may be reading COPY data at this point of the stream (see CopyInWindow).
+      if (this.copyIn.isUndecided) return this.retryAfter(this.copyIn.changed(), "copy");
+      if (this.copyIn.isServerCopying) return this.interruptCopy(code);
+    }
     switch (code) {
       case FrontendCode.Query:
         return this.onQuery(frame);
-      case FrontendCode.Parse: {
-        const m = decodeParse(frame);
-        const statement = { name: m.statement, sql: m.sql, paramTypes: m.paramTypes, columns: null };
-        this.ext.setStatement(statement);
-        return this.forward(frame, { kind: "complete", statement });
-      }
-      case FrontendCode.Bind: {
-        const m = decodeBind(frame);
-        const statement = this.ext.statements.get(m.statement) ?? null;
-        const portal = {
-          name: m.portal,
-          statement,
-          sql: statement?.sql ?? `/* prepared statement "${m.statement}" was not prepared through the gateway */`,
-          params: recordParams(m.values, m.paramFormats, statement?.paramTypes ?? []),
-          resultFormats: m.resultFormats,
-          columns: null,
-          run: null,
-        };
-        this.ext.setPortal(portal);
-        return this.forward(frame, { kind: "complete", portal });
-      }
-      case FrontendCode.Describe: {
-        const m = decodeTarget(frame, "Describe");
-        const statement = m.target === "S" ? (this.ext.statements.get(m.name) ?? null) : null;
-        const portal = m.target === "P" ? (this.ext.portals.get(m.name) ?? null) : null;
-        return this.forward(frame, { kind: "describe", statement, portal });
-      }
+      case FrontendCode.Parse:
+        return this.onParse(frame);
+      case FrontendCode.Bind:
+        return this.onBind(frame);
+      case FrontendCode.Describe:
+        return this.onDescribe(frame);
       case FrontendCode.Execute:
         return this.onExecute(frame);
-      case FrontendCode.Close: {
-        const m = decodeTarget(frame, "Close");
-        if (m.target === "S") this.ext.statements.delete(m.name);
-        else this.ext.portals.delete(m.name);
-        return this.forward(frame, { kind: "complete" });
-      }
+      case FrontendCode.Close:
+        return this.onClose(frame);
       case FrontendCode.Sync:
-        return this.forward(frame, { kind: "sync" });
-      case FrontendCode.Flush:
-      case FrontendCode.CopyData:
+        this.skipped.statements.clear();
+        this.skipped.portals.clear();
+        this.toUpstream.push(frame);
+        this.tracker.expect(this.copyIn && !this.copyIn.isFinished ? { kind: "sync", copyIn: this.copyIn, segment: this.copyIn.segment } : { kind: "sync" }, this.out);
+        this.namespace.endBlock();
+        return;
       case FrontendCode.CopyDone:
       case FrontendCode.CopyFail:
+        if (this.copyIn) this.copyIn.segment++;
+        this.toUpstream.push(frame);
+        return;
+      case FrontendCode.Flush:
+      case FrontendCode.CopyData:
         this.toUpstream.push(frame);
         return;
       case FrontendCode.Terminate:
         // The server answers what came before, then closes; the session ends when it has.
         this.toUpstream.push(frame);
-        this.isTerminating = true;
+        this.step = { kind: "terminating" };
         this.client.socket.off("data", this.onClientData);
         setTimeout(() => this.deps.close("client_terminated"), 5000).unref();
         return;
@@ -262,7 +323,7 @@ export class Relay {
               readyForQuery(status),
             ],
           },
-          (b) => this.toClient.push(b),
+          this.out,
         );
         this.flushClient();
         return;
@@ -271,95 +332,255 @@ export class Relay {
     }
   }
 
-  private forward(frame: Buffer, expectation: Parameters<ResponseTracker["expect"]>[0]): void {
+  private readonly out = (b: Buffer) => this.toClient.push(b);
+
+  private forward(frame: Buffer, expectation: Expectation): void {
     this.toUpstream.push(frame);
-    this.tracker.expect(expectation, (b) => this.toClient.push(b));
+    this.tracker.expect(expectation, this.out);
+  }
+
+  /**
+   * The server is reading COPY data and the client sent something else: PostgreSQL fails the COPY
+   * ("unexpected message type during COPY from stdin") and drops the message. The gateway does the
+   * same with a CopyFail, so the message never reaches a server that would take it out of order.
+   */
+  private interruptCopy(code: number): void {
+    this.toUpstream.push(serialize.copyFail(`unexpected message type 0x${code.toString(16).padStart(2, "0")} during COPY from stdin`));
+    this.copyIn!.segment++;
   }
 
   /** Query ('Q'): one or more statements in one string. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SIMPLE-QUERY */
   private onQuery(frame: Buffer): void | Promise<void> {
-    const { sql } = decodeQuery(frame);
-    const c = classifySql(sql);
+    const text = decodeQueryText(frame);
+    if (text.digest instanceof Promise) {
+      // Too large to classify: refused, recorded by its beginning and the whole text's hash.
+      return text.digest.then((digest) => this.runQuery(frame, text.sql, oversizedClassification(text.sql, digest), digest));
+    }
+    return this.runQuery(frame, text.sql, classifySql(text.sql));
+  }
+
+  private runQuery(frame: Buffer, sql: string, c: ReturnType<typeof classifySql>, digest?: SqlDigest): void | Promise<void> {
     const parseError = c.isParsed ? null : c.error;
-    const runs = c.statements.map((s) => this.newRun("simple", s.sql, null, s, parseError));
-    if (runs.length === 0) return this.forward(frame, { kind: "query", runs, index: 0, blockedRun: null });
-    return then(this.admit(runs), (blockedIndex) => {
-      if (blockedIndex === null) {
-        for (const r of runs) r.markForwarded();
-        return this.forward(frame, { kind: "query", runs, index: 0, blockedRun: null });
-      }
+    const resolved = resolveStatements(c.statements, this.namespace, { names: (n) => this.nameProblem(n) });
+    if (resolved.kind === "uncertain") return this.retryAfter(resolved.settled, "namespace");
+    const runs = resolved.statements.map((s) => this.newRun("simple", s.statement.sql, null, s.judged, parseError, digest));
+    const hasCopy = resolved.statements.some((s) => s.statement.command === "CopyStmt");
+    const refusals = resolved.statements.map((s) => s.refusal);
+    return this.admit(runs, refusals, (blockedIndex) => {
+      // Changes are proposed as the string is forwarded: one Query is one block.
+      const changes = resolved.statements.map((s) => (s.change ? this.namespace.propose(s.change) : null));
+      this.namespace.endBlock();
+      const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
+      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn });
       const ran = runs.slice(0, blockedIndex);
       const blocked = runs[blockedIndex];
-      for (const r of ran) r.markForwarded();
       // Earlier statements keep their place; the refused one is replaced by the raise.
-      const text = [...ran.map((r) => r.ctx.sql), raiseErrorSql(blocked.blockedWith!.sqlState, blocked.blockedWith!.message)].join("\n;\n");
-      this.forward(serialize.query(text), { kind: "query", runs: [...ran, blocked], index: 0, blockedRun: blocked });
+      const replaced = [...ran.map((r) => r.ctx.sql), raiseErrorSql(blocked.blockedWith!.sqlState, blocked.blockedWith!.message)].join("\n;\n");
+      this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn });
     });
+  }
+
+  /** Parse ('P'): a prepared statement, defined once the server answers ParseComplete. */
+  private onParse(frame: Buffer): void {
+    const m = decodeParse(frame);
+    const problem = this.nameProblem(m.statement, "statement");
+    if (problem) return this.refuseMessage(problem, `/* Parse of prepared statement "${m.statement}" */ ${m.sql}`);
+    const c = classifySql(m.sql);
+    const classification = c.statements[0] ?? emptyStatement(m.sql);
+    const statement: PreparedStatement = { name: m.statement, sql: m.sql, classification, parseError: c.isParsed ? null : c.error, paramTypes: m.paramTypes, columns: null };
+    if (c.statements.length > 1) statement.parseError = "a prepared statement cannot hold several statements";
+    const change = this.namespace.propose({ space: "statement", kind: "define", name: m.statement, value: statement });
+    if (this.tracker.willSkip) this.skipped.statements.set(m.statement, statement);
+    this.forward(frame, { kind: "parse", change });
+  }
+
+  /** Bind ('B'): a portal of a prepared statement the server has; refused when the gateway cannot tie it to classified SQL. */
+  private onBind(frame: Buffer): void | Promise<void> {
+    const m = decodeBind(frame);
+    const skippedStatement = this.tracker.willSkip ? this.skipped.statements.get(m.statement) : undefined;
+    const found: Lookup<PreparedStatement> = skippedStatement ? { kind: "found", value: skippedStatement } : this.namespace.lookupStatement(m.statement);
+    if (found.kind === "uncertain") return this.retryAfter(found.settled, "namespace");
+    if (found.kind === "missing") {
+      return this.refuseMessage(
+        { sqlState: SqlState.InvalidSqlStatementName, message: m.statement ? `prepared statement "${m.statement}" does not exist` : "unnamed prepared statement does not exist" },
+        `/* Bind of prepared statement "${m.statement}", which Warden does not know */`,
+      );
+    }
+    const problem = this.nameProblem(m.portal, "portal");
+    if (problem) return this.refuseMessage(problem, `/* Bind of portal "${m.portal}" */ ${found.value.sql}`);
+    const statement = found.value;
+    const portal: Portal = { name: m.portal, statement, params: recordParams(m.values, m.paramFormats, statement.paramTypes), resultFormats: m.resultFormats, columns: null, run: null };
+    const change = this.namespace.propose({ space: "portal", kind: "define", name: m.portal, value: portal });
+    if (this.tracker.willSkip) this.skipped.portals.set(m.portal, portal);
+    this.forward(frame, { kind: "bind", change });
+  }
+
+  private onDescribe(frame: Buffer): void {
+    const m = decodeTarget(frame, "Describe");
+    const found: Lookup<PreparedStatement | Portal> = m.target === "S" ? this.namespace.lookupStatement(m.name) : this.namespace.lookupPortal(m.name);
+    const value = found.kind === "found" ? found.value : null;
+    this.forward(frame, { kind: "describe", statement: m.target === "S" ? (value as PreparedStatement | null) : null, portal: m.target === "P" ? (value as Portal | null) : null });
+  }
+
+  private onClose(frame: Buffer): void {
+    const m = decodeTarget(frame, "Close");
+    const change = this.namespace.propose({ space: m.target === "S" ? "statement" : "portal", kind: "drop", name: m.name });
+    this.forward(frame, { kind: "close", change });
   }
 
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
   private onExecute(frame: Buffer): void | Promise<void> {
     const { portal: name } = decodeExecute(frame);
-    const portal = this.ext.portals.get(name) ?? null;
-    if (portal?.run && portal.run.status === "suspended") {
-      // Fetching more rows of a suspended portal continues the statement already decided and recorded.
-      portal.run.status = "running";
-      portal.run.isFinished = false;
-      return this.forward(frame, { kind: "execute", run: portal.run, portal });
+    if (this.tracker.willSkip) return this.skipExecute(frame, name);
+    const found = this.namespace.lookupPortal(name);
+    if (found.kind === "uncertain") return this.retryAfter(found.settled, "namespace");
+    if (found.kind === "missing") {
+      return this.refuseMessage({ sqlState: SqlState.InvalidCursorName, message: name ? `portal "${name}" does not exist` : "unnamed portal does not exist" }, `/* Execute of portal "${name}", which Warden does not know */`);
     }
-    const sql = portal?.sql ?? `/* portal "${name}" was not bound through the gateway */`;
-    const c = classifySql(sql);
-    const classification: ClassifiedStatement = c.statements[0] ?? { sql, kind: "unknown", command: "EmptyQuery", relations: [], fingerprint: null, flags: [] };
-    const run = this.newRun("extended", sql, portal?.params ?? null, classification, c.isParsed ? (portal ? null : "unknown portal") : c.error);
-    if (portal) portal.run = run;
-    return then(this.admit([run]), (blockedIndex) => {
-      if (blockedIndex === null) {
-        run.markForwarded();
-        return this.forward(frame, { kind: "execute", run, portal });
-      }
-      const messages = blockedExecuteMessages(run.blockedWith!.sqlState, run.blockedWith!.message);
-      for (const m of messages.slice(0, BLOCKED_EXECUTE_SWALLOWED)) this.forward(m, { kind: "swallow" });
-      this.forward(messages[BLOCKED_EXECUTE_SWALLOWED], { kind: "blocked", run });
+    const portal = found.value;
+    if (portal.run && portal.run.status === "suspended") {
+      // Fetching more rows of a suspended portal continues the statement already decided and recorded.
+      portal.run.resume();
+      this.openRuns.add(portal.run);
+      return this.forward(frame, { kind: "execute", run: portal.run, portal, change: null, copyIn: null });
+    }
+    const { statement } = portal;
+    const resolved = resolveStatements([statement.classification], this.namespace, { names: (n) => this.nameProblem(n) });
+    if (resolved.kind === "uncertain") return this.retryAfter(resolved.settled, "namespace");
+    const [s] = resolved.statements;
+    const run = this.newRun("extended", statement.sql, portal.params, s.judged, statement.parseError);
+    portal.run = run;
+    return this.admit([run], [s.refusal], (blockedIndex) => {
+      if (blockedIndex !== null) return this.forwardRefusal(run);
+      const change = s.change ? this.namespace.propose(s.change) : null;
+      const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
+      this.forward(frame, { kind: "execute", run, portal, change, copyIn });
     });
   }
 
-  private newRun(protocol: "simple" | "extended", sql: string, params: ReturnType<typeof recordParams> | null, classification: ClassifiedStatement, parseError: string | null) {
-    return new StatementRun(
-      {
-        session: this.deps.session,
-        statementId: randomUUID(),
-        protocol,
-        sql,
-        params,
-        classification,
-        parseError,
-        seq: ++this.seq,
-        preparedStatementSql: (name) => this.ext.statements.get(name)?.sql ?? null,
-      },
-      this.deps.limits,
-    );
+  /**
+   * An Execute the server will skip (an earlier request of its pipeline failed): recorded as skipped
+   * with the SQL it would have run, never judged, never held.
+   */
+  private skipExecute(frame: Buffer, name: string): void {
+    const portal = this.skipped.portals.get(name) ?? (() => {
+      const found = this.namespace.lookupPortal(name);
+      return found.kind === "found" ? found.value : null;
+    })();
+    if (!portal) {
+      // Refused all the same (never forwarded as is), though the server skips the refusal too.
+      const refused = this.newRun("extended", "", null, emptyStatement(""), null);
+      refused.decide({ action: "block", sqlState: SqlState.InvalidCursorName, message: `portal "${name}" does not exist` }, false);
+      return this.forwardRefusal(refused);
+    }
+    const run = this.newRun("extended", portal.statement.sql, portal.params, portal.statement.classification, portal.statement.parseError);
+    this.openRuns.add(run);
+    try {
+      this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id), audit: run.beginAudit(this.deps.session.userName, this.deps.session.connection.name) }])?.catch(() => {});
+    } catch {
+      // recording unavailable: the server skips this Execute anyway
+    }
+    this.forward(frame, { kind: "execute", run, portal, change: null, copyIn: null });
+  }
+
+  /** Why a client may not define `name` now: the gateway's reserved name, or the session's cap. */
+  private nameProblem(name: string, space: "statement" | "portal" = "statement"): { sqlState: string; message: string } | null {
+    if (isReservedName(name)) return { sqlState: SqlState.InvalidSqlStatementName, message: `the name "${name}" is reserved by Warden` };
+    if (this.namespace.hasRoomFor(space, name)) return null;
+    const limit = space === "statement" ? this.deps.limits.maxPreparedStatements : this.deps.limits.maxPortals;
+    return {
+      sqlState: SqlState.ProgramLimitExceeded,
+      message: `Warden allows at most ${limit} named ${space === "statement" ? "prepared statements" : "portals"} per session; close or deallocate some before preparing "${name}"`,
+    };
   }
 
   /**
-   * Decides on and records the statements; resolves to the index of the first refused one (those
-   * after it are not run), or null. Synchronous when nothing needs waiting for.
+   * Refuses an extended-protocol message the gateway cannot tie to classified SQL (or that breaks a
+   * limit): recorded as a blocked statement, answered by the server itself with the error at the
+   * message's place, so the server skips to Sync as after any error.
    */
-  private admit(runs: StatementRun[]): number | null | Promise<number | null> {
-    return then(this.decide(runs, 0), (blockedIndex) => {
+  private refuseMessage(error: { sqlState: string; message: string }, sql: string): void {
+    const run = this.newRun("extended", sql, null, emptyStatement(sql), null);
+    run.decide({ action: "block", sqlState: error.sqlState, message: error.message }, false, error.message);
+    this.recordRefused(run);
+    this.forwardRefusal(run);
+  }
+
+  /** The messages that make the server raise the refusal of `run`. */
+  private forwardRefusal(run: StatementRun): void {
+    const messages = refusalMessages(run.blockedWith!.sqlState, run.blockedWith!.message);
+    for (const m of messages.slice(0, REFUSAL_SWALLOWED)) this.forward(m, { kind: "swallow" });
+    this.forward(messages[REFUSAL_SWALLOWED], { kind: "refusal" });
+  }
+
+  private recordRefused(run: StatementRun) {
+    try {
+      // Best effort: the refusal stands even when it cannot be recorded.
+      void this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id), audit: run.beginAudit(this.deps.session.userName, this.deps.session.connection.name) }])?.catch(() => {});
+    } catch {
+      // recording unavailable: nothing ran
+    }
+  }
+
+  private newRun(protocol: "simple" | "extended", sql: string, params: ReturnType<typeof recordParams> | null, classification: ClassifiedStatement, parseError: string | null, sqlDigest?: SqlDigest) {
+    return new StatementRun({ session: this.deps.session, statementId: randomUUID(), protocol, sql, sqlDigest, params, classification, parseError, seq: ++this.seq }, this.deps.limits);
+  }
+
+  /**
+   * Decides on and records the statements, then calls `go` with the index of the first refused one
+   * (those after it are not run) or null. `refusals`: statements already known to be refused (an
+   * EXECUTE of a name the session does not have). Synchronous when nothing needs waiting for.
+   */
+  private admit(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], go: (blockedIndex: number | null) => void): void | Promise<void> {
+    const decided = this.decide(runs, refusals, 0);
+    return then(decided, (blockedIndex) => {
+      if (this.step.kind === "stopped") return;
       if (blockedIndex !== null) for (const r of runs.slice(blockedIndex + 1)) r.status = "skipped";
       const { session } = this.deps;
       let recorded: Promise<void> | undefined;
       try {
         recorded = this.deps.recorder.beginStatements(runs.map((r) => ({ row: r.beginRow(session.id), audit: r.beginAudit(session.userName, session.connection.name) })));
       } catch (err) {
-        return this.refuseUnrecorded(runs, err);
+        return go(this.refuseUnrecorded(runs, err));
       }
-      if (!recorded) return blockedIndex;
+      const toRun = blockedIndex === null ? runs : runs.slice(0, blockedIndex);
+      for (const r of toRun) this.openRuns.add(r);
+      if (!recorded) return this.forwardRuns(toRun, blockedIndex, go);
+      if (toRun.length > 0 && this.areSafeReads(toRun)) {
+        // A read starts while its record commits; its answers wait at the gate until the record is durable.
+        this.gate.hold(
+          recorded.then(
+            () => undefined,
+            (err) => {
+              if (!(err instanceof RecordingUnavailable)) throw err;
+              this.deps.log.warn("a read's record failed; its result is withheld", { error: err.message });
+              for (const r of toRun) withholdResult(r, err, err.clientMessage("its result was not sent"), err.sqlState);
+            },
+          ),
+        );
+        return this.forwardRuns(toRun, blockedIndex, go);
+      }
       return recorded.then(
-        () => blockedIndex,
-        (err) => this.refuseUnrecorded(runs, err),
+        () => this.forwardRuns(toRun, blockedIndex, go),
+        (err) => {
+          for (const r of toRun) this.openRuns.delete(r);
+          go(this.refuseUnrecorded(runs, err));
+        },
       );
     });
+  }
+
+  private forwardRuns(toRun: StatementRun[], blockedIndex: number | null, go: (blockedIndex: number | null) => void): void {
+    if (this.step.kind === "stopped") return;
+    for (const r of toRun) r.markForwarded();
+    go(blockedIndex);
+  }
+
+  private areSafeReads(runs: StatementRun[]): boolean {
+    const check = this.deps.hooks.isSafeRead;
+    if (!check) return false;
+    for (const r of runs) if (r.ctx.parseError || !check(r.ctx)) return false;
+    return true;
   }
 
   private refuseUnrecorded(runs: StatementRun[], err: unknown): number {
@@ -374,23 +595,28 @@ export class Relay {
     return 0;
   }
 
-  private decide(runs: StatementRun[], from: number): number | null | Promise<number | null> {
+  private decide(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], from: number): number | null | Promise<number | null> {
     const hook = this.deps.hooks.decideStatement;
     for (let i = from; i < runs.length; i++) {
+      const refusal = refusals[i];
+      if (refusal) {
+        runs[i].decide({ action: "block", ...refusal }, false, refusal.message);
+        return i;
+      }
       let d: Decision | Promise<Decision>;
       try {
         d = hook ? hook(runs[i].ctx) : FORWARD;
       } catch (err) {
         d = this.policyFailure(err);
       }
-      if (d instanceof Promise || d.action === "hold") return this.decideAsync(runs, i, d);
+      if (d instanceof Promise || d.action === "hold") return this.decideAsync(runs, refusals, i, d);
       runs[i].decide(d, false);
       if (d.action === "block") return i;
     }
     return null;
   }
 
-  private async decideAsync(runs: StatementRun[], i: number, pending: Decision | Promise<Decision>): Promise<number | null> {
+  private async decideAsync(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], i: number, pending: Decision | Promise<Decision>): Promise<number | null> {
     let d: Decision;
     try {
       d = await pending;
@@ -401,24 +627,28 @@ export class Relay {
     let wasHeld = false;
     if (d.action === "hold") {
       wasHeld = true;
-      this.heldStatement = d;
-      if (this.isStopped) d.withdraw?.("disconnected");
-      else if (d.notice) this.sendNotice(d.notice);
+      if (this.step.kind === "stopped") d.withdraw?.("disconnected");
+      else {
+        this.step = { kind: "waiting", for: "approval", hold: d };
+        if (d.notice) this.sendNotice(d.notice);
+      }
       try {
         final = await d.outcome;
       } catch (err) {
         final = this.policyFailure(err);
-      } finally {
-        this.heldStatement = null;
       }
+      if (this.step.kind === "waiting") this.step = { kind: "waiting", for: "statement", hold: null };
     } else {
       final = d;
     }
     // Decided before the stop check, so a statement withdrawn by the client leaving is recorded as refused.
     runs[i].decide(final, wasHeld);
-    if (this.isStopped) return i;
+    if (this.step.kind === "stopped") {
+      if (final.action === "block") this.recordRefused(runs[i]);
+      return i;
+    }
     if (final.action === "block") return i;
-    return this.decide(runs, i + 1);
+    return this.decide(runs, refusals, i + 1);
   }
 
   private policyFailure(err: unknown): FinalDecision {
@@ -442,12 +672,12 @@ export class Relay {
   };
 
   private onUpstreamFrame = (code: number, frame: Buffer) => {
-    if (this.heldUpstream) this.heldUpstream.push({ code, frame });
-    else this.takeUpstreamFrame({ code, frame });
+    this.gate.push({ code, frame });
   };
 
   /** One server message, in order: masked when it may echo data, then tracked and passed on. */
-  private takeUpstreamFrame(f: HeldFrame): void {
+  private takeUpstreamFrame(f: UpstreamFrame): void | Promise<UpstreamFrame> {
+    if (f.code === BackendCode.ErrorResponse && f.frame[5] !== undefined && isFatal(f.frame)) this.hasForwardedFatal = true;
     const filter = this.deps.hooks.filterServerMessage;
     if (filter && !f.isFiltered && ECHOING_MESSAGES.has(f.code)) {
       let filtered: Buffer | null | Promise<Buffer | null>;
@@ -457,50 +687,17 @@ export class Relay {
         filtered = this.withheldMessage(f.frame, err);
       }
       if (filtered instanceof Promise) {
-        const settled = filtered.then(
-          (frame) => ({ code: f.code, frame, isFiltered: true }),
-          (err: unknown) => ({ code: f.code, frame: this.withheldMessage(f.frame, err), isFiltered: true }),
+        return filtered.then(
+          (frame) => ({ code: f.code, frame: frame ?? EMPTY_FRAME, isFiltered: true }),
+          (err: unknown) => ({ code: f.code, frame: this.withheldMessage(f.frame, err) ?? EMPTY_FRAME, isFiltered: true }),
         );
-        return this.holdUpstream(settled);
       }
       if (filtered === null) return;
       f = { code: f.code, frame: filtered, isFiltered: true };
     }
-    const wait = this.tracker.handle(f.code, f.frame, (b) => this.toClient.push(b));
-    if (wait) this.holdUpstream(wait.then(() => f));
-  }
-
-  /**
-   * Holds the server's messages back, in order and with reading paused, until `next` settles with the
-   * message to take first (null: none); a row filter or message mask being prepared asynchronously.
-   */
-  private holdUpstream(next: Promise<{ code: number; frame: Buffer | null; isFiltered?: boolean }>): void {
-    this.heldUpstream = [];
-    this.pauseUpstream("masking", true);
-    next.then(
-      (first) => {
-        if (this.isStopped) return;
-        const queue = this.heldUpstream ?? [];
-        this.heldUpstream = null;
-        try {
-          if (first.frame) this.takeUpstreamFrame({ code: first.code, frame: first.frame, isFiltered: first.isFiltered });
-          for (let i = 0; i < queue.length; i++) {
-            // A later message needs waiting for in turn: the rest stays held behind it.
-            const heldAgain = this.heldUpstream as HeldFrame[] | null;
-            if (heldAgain) {
-              heldAgain.push(...queue.slice(i));
-              break;
-            }
-            this.takeUpstreamFrame(queue[i]);
-          }
-        } catch (err) {
-          return this.fail(err);
-        }
-        if (!this.heldUpstream) this.pauseUpstream("masking", false);
-        this.flushClient();
-      },
-      (err) => this.fail(err),
-    );
+    if (f.frame === EMPTY_FRAME) return;
+    const wait = this.tracker.handle(f.code, f.frame, this.out);
+    if (wait) return wait.then(() => f);
   }
 
   /** Fail closed: an error whose text could not be masked keeps its code but not its text; a notice is dropped. */
@@ -521,8 +718,6 @@ export class Relay {
 
   // ---- backpressure -------------------------------------------------------------------------
 
-  private readonly draining = new Set<string>();
-
   private waitForDrain(socket: Duplex, reason: string, pause: (on: boolean) => void) {
     if (this.draining.has(reason)) return;
     this.draining.add(reason);
@@ -534,15 +729,15 @@ export class Relay {
   }
 
   private pauseClient(reason: string, on: boolean) {
-    setPaused(this.client.socket, this.clientPauses, reason, on, this.isStopped);
+    setPaused(this.client.socket, this.clientPauses, reason, on, this.step.kind === "stopped");
   }
 
   private pauseUpstream(reason: string, on: boolean) {
-    setPaused(this.upstream.socket, this.upstreamPauses, reason, on, this.isStopped);
+    setPaused(this.upstream.socket, this.upstreamPauses, reason, on, this.step.kind === "stopped");
   }
 
   private fail(err: unknown) {
-    if (this.isStopped) return;
+    if (this.step.kind === "stopped") return;
     if (err instanceof ClientError) {
       this.deps.close(err.sqlState === SqlState.ProtocolViolation ? "protocol_violation" : "error", err);
       return;
@@ -550,6 +745,21 @@ export class Relay {
     this.deps.log.error("unexpected error in the relay", { error: (err as Error)?.stack ?? String(err) });
     this.deps.close("internal_error", ClientError.fatal(SqlState.InternalError, "internal error in the Warden gateway; the connection was closed"));
   }
+}
+
+/** Messages a client may send while the server reads COPY data (Sync and Flush are ignored there). */
+const COPY_IN_MESSAGES = new Set<number>([FrontendCode.CopyData, FrontendCode.CopyDone, FrontendCode.CopyFail, FrontendCode.Sync, FrontendCode.Flush, FrontendCode.Terminate]);
+
+const EMPTY_FRAME = Buffer.alloc(0);
+
+function emptyStatement(sql: string): ClassifiedStatement {
+  return { sql, kind: "unknown", command: "EmptyQuery", relations: [], fingerprint: null, flags: [] };
+}
+
+function isFatal(frame: Buffer): boolean {
+  // Severity field 'S' (or 'V') comes first in PostgreSQL's errors.
+  const text = frame.toString("latin1", 5, Math.min(frame.length, 40));
+  return text.startsWith("SFATAL") || text.startsWith("SPANIC");
 }
 
 function setPaused(socket: Duplex, reasons: Set<string>, reason: string, on: boolean, isStopped: boolean) {
@@ -564,3 +774,4 @@ function setPaused(socket: Duplex, reasons: Set<string>, reason: string, on: boo
 function then<T, R>(v: T | Promise<T>, f: (value: T) => R | Promise<R>): R | Promise<R> {
   return v instanceof Promise ? v.then(f) : f(v);
 }
+

@@ -53,12 +53,24 @@ export class StatementRun {
     this.forwardedPerf = performance.now();
   }
 
+  get isForwarded(): boolean {
+    return this.forwardedPerf !== null;
+  }
+
+  /** A suspended portal is executed again: the same statement goes on. */
+  resume(): void {
+    this.status = "running";
+    this.isFinished = false;
+  }
+
   decide(decision: FinalDecision, wasHeld: boolean, reason: string | null = null): void {
     this.decision = wasHeld ? "hold" : decision.action;
     this.decisionReason = reason ?? decision.reason ?? null;
     this.review = decision.review ?? null;
     if (decision.action === "block") {
+      // Never forwarded: the begin record carries its final state.
       this.status = "blocked";
+      this.isFinished = true;
       this.blockedWith = { sqlState: decision.sqlState, message: decision.message };
       if (!this.decisionReason) this.decisionReason = decision.message;
     }
@@ -77,6 +89,12 @@ export class StatementRun {
   /** The next row will be kept (unless it alone is over the byte limit). */
   get isCapturing(): boolean {
     return !this.isTruncated && this.rows.length < this.limits.maxRows;
+  }
+
+  /** Counts a row the recording does not keep (isCapturing was false). */
+  countRow(): void {
+    this.resultRows++;
+    if (!this.isTruncated) this.isTruncated = true;
   }
 
   /** Counts a row and keeps it while under the limits. */
@@ -128,7 +146,7 @@ export class StatementRun {
       sessionId,
       seq: ctx.seq,
       protocol: ctx.protocol,
-      sql: cleanText(ctx.sql),
+      sql: recordedSql(ctx.sql, ctx.sqlDigest),
       params: ctx.params,
       kind: ctx.classification.kind,
       command: ctx.classification.command,
@@ -211,4 +229,14 @@ export function recordParams(values: (Buffer | null)[], formats: number[], types
     if (isTruncated) value = value.slice(0, maxChars);
     return isTruncated ? { format, value, typeOid, isTruncated } : { format, value, typeOid };
   });
+}
+
+/** Statement text longer than this is recorded as a prefix and the full text's size and hash. */
+export const RECORDED_SQL_CHARS = 64 * 1024;
+
+/** The statement's text for the record: whole when short; else a capped prefix, its size and hash. */
+function recordedSql(sql: string, digest: StatementContext["sqlDigest"]): string {
+  if (!digest && sql.length <= RECORDED_SQL_CHARS) return cleanText(sql);
+  const full = digest ?? { bytes: Buffer.byteLength(sql), sha256: createHash("sha256").update(sql).digest("hex") };
+  return `${cleanText(sql.slice(0, RECORDED_SQL_CHARS))}\n/* … statement text cut by Warden: ${full.bytes} bytes in all, sha256 ${full.sha256} */`;
 }

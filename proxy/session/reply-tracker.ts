@@ -1,33 +1,36 @@
 import type { DatabaseError, RowDescriptionMessage } from "pg-protocol/dist/messages";
 import type { RecordedColumn } from "@/drizzle/schema";
 import { errorResponse } from "../protocol/backend-messages";
-import { decodeBackendFrame, decodeDataRow, encodeDataRow, rowCountOfTag } from "../protocol/backend-decoders";
+import { decodeBackendFrame, rowCountOfTag } from "../protocol/backend-decoders";
 import { BackendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
-import type { Portal, PreparedStatement } from "./extended-state";
+import type { CopyInWindow } from "./copy-in-window";
+import { passCopyData, passDataRow } from "./result-stream";
+import type { PendingChange, Portal, PreparedStatement } from "./statement-namespace";
 import type { StatementRun } from "./statement-run";
 
 /**
- * What the gateway expects the server to answer, in order, for each message it forwarded. Walking
- * this queue as answers arrive tells which statement each row, tag or error belongs to, where the
- * extended protocol skips to Sync after an error, and when a reply of the gateway's own can be
- * slotted in. https://www.postgresql.org/docs/current/protocol-flow.html
+ * Reply ordering: what the gateway expects the server to answer, in order, for each message it
+ * forwarded. Walking this queue as answers arrive tells which statement each row, tag or error
+ * belongs to, when a namespace change is confirmed or refused, where the extended protocol skips to
+ * Sync after an error, and when a reply of the gateway's own can be slotted in.
+ * https://www.postgresql.org/docs/current/protocol-flow.html
  */
 export type Expectation =
-  /** Parse -> ParseComplete, Bind -> BindComplete, Close -> CloseComplete. */
-  | { kind: "complete"; statement?: PreparedStatement; portal?: Portal }
-  /** Answers to the gateway's own messages (a refused Execute's stand-ins): not for the client. */
+  /** Parse -> ParseComplete; Bind -> BindComplete; Close -> CloseComplete. `change`: what the answer confirms. */
+  | { kind: "parse" | "bind" | "close"; change: PendingChange | null }
+  /** Answers to the gateway's own messages (a refusal's stand-ins): not for the client. */
   | { kind: "swallow" }
   /** Describe -> [ParameterDescription] RowDescription | NoData. */
   | { kind: "describe"; statement: PreparedStatement | null; portal: Portal | null }
   /** Execute -> DataRow* then CommandComplete | EmptyQueryResponse | PortalSuspended | ErrorResponse (or COPY). */
-  | { kind: "execute"; run: StatementRun; portal: Portal | null }
-  /** The stand-in for a refused Execute: its ErrorResponse is the refusal. */
-  | { kind: "blocked"; run: StatementRun }
+  | { kind: "execute"; run: StatementRun; portal: Portal; change: PendingChange | null; copyIn: CopyInWindow | null }
+  /** The stand-in for a refused message: its ErrorResponse is the refusal (the refused run is already recorded). */
+  | { kind: "refusal" }
   /** Query -> per statement: [RowDescription] DataRow* CommandComplete | EmptyQueryResponse | ErrorResponse; then ReadyForQuery. */
-  | { kind: "query"; runs: StatementRun[]; index: number; blockedRun: StatementRun | null }
-  /** Sync -> ReadyForQuery. */
-  | { kind: "sync" }
+  | { kind: "query"; runs: StatementRun[]; changes: (PendingChange | null)[]; index: number; blockedRun: StatementRun | null; copyIn: CopyInWindow | null }
+  /** Sync -> ReadyForQuery; unless the server reads it in copy-in mode and ignores it (`copyIn`, `segment`). */
+  | { kind: "sync"; copyIn?: CopyInWindow; segment?: number }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
   | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] };
 
@@ -36,25 +39,34 @@ export type TrackerEvents = {
   onFinished(run: StatementRun): void;
   /** The result's columns are known: the place to set up a row filter. */
   onColumns(run: StatementRun): void;
-  /** DISCARD ALL / DEALLOCATE ALL completed. */
-  onForgetAll(): void;
+  /** ReadyForQuery: the transaction status after it. */
+  onReady(transactionStatus: string): void;
   /** The server's answer does not fit what was expected (a bug, or a server we do not understand). */
   onMismatch(detail: string): void;
 };
 
 type Out = (buf: Buffer) => void;
-type FailedRequest = { statement?: PreparedStatement; portal?: Portal; info: { code: string; message: string } };
+/** A Parse or Bind the server refused: an Execute of what it would have defined fails with its error. */
+type FailedRequest = { defined: PreparedStatement | Portal | null; info: { code: string; message: string } };
 const NOOP: Out = () => {};
 
-export class ResponseTracker {
+/** What the tracker is doing with the server's answers. */
+type ReplyStep =
+  | { kind: "following" }
+  /** An extended-protocol request failed: requests up to the next Sync are skipped by the server. */
+  | { kind: "skipping"; failed: FailedRequest | null }
+  /**
+   * A result was withheld (fail closed): the client was told the statement failed, so answers up to
+   * ReadyForQuery are tracked and recorded but not sent. `skipping`: the server also skips to Sync.
+   */
+  | { kind: "withholding"; skipping: { failed: FailedRequest | null } | null };
+
+export class ReplyTracker {
   private queue: Expectation[] = [];
   private head = 0;
   transactionStatus = "I";
-  /** A row filter failed: everything up to the next ReadyForQuery is withheld from the client. */
-  private isWithholding = false;
+  private step: ReplyStep = { kind: "following" };
   private copyIsBinary = false;
-  /** An extended-protocol request failed and nothing queued is left to skip: later ones are skipped until Sync. */
-  private skipping: { failed: FailedRequest | null } | null = null;
 
   constructor(private readonly events: TrackerEvents) {}
 
@@ -62,12 +74,19 @@ export class ResponseTracker {
     return this.head >= this.queue.length;
   }
 
+  /**
+   * An extended-protocol request failed and no Sync has been forwarded since: the server skips
+   * whatever the client sends now, up to its Sync. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+   */
+  get willSkip(): boolean {
+    return this.isIdle && (this.step.kind === "skipping" || (this.step.kind === "withholding" && this.step.skipping !== null));
+  }
+
   /** Registers what a forwarded message will produce. A synthetic reply with nothing ahead of it goes out at once. */
   expect(e: Expectation, out: Out): void {
-    if (this.skipping) {
-      if (e.kind !== "sync") return this.skipOne(e, this.skipping.failed);
-      this.skipping = null;
-    }
+    if (e.kind === "sync" && e.copyIn && e.copyIn.serverStarted > e.segment!) return; // read in copy-in mode: ignored
+    // The server skips what the client sends after an error, up to its Sync (which ends the skipping).
+    if (this.willSkip && e.kind !== "sync" && e.kind !== "synthetic") return this.skipOne(e, this.step.kind === "skipping" ? this.step.failed : this.step.kind === "withholding" ? (this.step.skipping?.failed ?? null) : null);
     this.queue.push(e);
     this.emitSynthetics(out);
   }
@@ -78,8 +97,7 @@ export class ResponseTracker {
    * the caller holds it, and what follows, and hands it in again once the promise settles.
    */
   handle(code: number, frame: Buffer, out: Out): void | Promise<void> {
-    // While a result is withheld, answers are still tracked (and recorded) but not sent.
-    const emit = this.isWithholding ? NOOP : out;
+    const emit = this.step.kind === "withholding" ? NOOP : out;
     switch (code) {
       case BackendCode.NoticeResponse:
       case BackendCode.NotificationResponse:
@@ -98,15 +116,19 @@ export class ResponseTracker {
     switch (code) {
       case BackendCode.ParseComplete:
       case BackendCode.BindComplete:
-      case BackendCode.CloseComplete:
+      case BackendCode.CloseComplete: {
         if (e?.kind === "swallow") {
           this.pop();
           return;
         }
-        if (e?.kind === "complete") this.pop();
-        else this.events.onMismatch(`${String.fromCharCode(code)} while expecting ${e?.kind ?? "nothing"}`);
+        const wanted = code === BackendCode.ParseComplete ? "parse" : code === BackendCode.BindComplete ? "bind" : "close";
+        if (e?.kind === wanted) {
+          e.change?.settle(true);
+          this.pop();
+        } else this.events.onMismatch(`${String.fromCharCode(code)} while expecting ${e?.kind ?? "nothing"}`);
         emit(frame);
         return;
+      }
       case BackendCode.ParameterDescription:
         emit(frame);
         return;
@@ -136,10 +158,16 @@ export class ResponseTracker {
         }
         emit(frame);
         return;
-      case BackendCode.DataRow:
-        return this.onDataRow(frame, emit);
-      case BackendCode.CopyData:
-        return this.onCopyData(frame, emit);
+      case BackendCode.DataRow: {
+        const run = this.runForRows();
+        if (!run) return emit(frame);
+        return passDataRow(run, frame, emit);
+      }
+      case BackendCode.CopyData: {
+        const run = this.runForRows();
+        if (!run) return emit(frame);
+        return passCopyData(run, frame, this.copyIsBinary, emit);
+      }
       case BackendCode.CopyOutResponse:
         this.copyIsBinary = frame[5] === 1;
         this.onCopyOut(frame);
@@ -149,6 +177,7 @@ export class ResponseTracker {
       case BackendCode.CopyBothResponse:
         // Byte 5 is the overall format: 0 text, 1 binary.
         this.copyIsBinary = frame[5] === 1;
+        this.onCopyIn();
         emit(frame);
         return;
       case BackendCode.CommandComplete:
@@ -162,12 +191,12 @@ export class ResponseTracker {
     }
   }
 
-  /** The session ends: statements without an answer are recorded as unknown. */
+  /** The session ends: pending namespace changes are void; runs are finished by the relay. */
   abandon(): void {
     for (let i = this.head; i < this.queue.length; i++) {
       const e = this.queue[i];
-      if (e.kind === "execute" && !e.run.isFinished) this.finish(e.run, "unknown");
-      if (e.kind === "query") for (const r of e.runs.slice(e.index)) if (!r.isFinished && r.status !== "blocked") this.finish(r, "unknown");
+      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
+      if (e.kind === "query") for (const c of e.changes.slice(e.index)) c?.settle(false);
     }
     this.queue = [];
     this.head = 0;
@@ -198,36 +227,10 @@ export class ResponseTracker {
   /** An Execute's columns come from an earlier Describe of its portal or statement. */
   private resolveColumns(e: Extract<Expectation, { kind: "execute" }>) {
     if (e.run.hasColumns) return;
-    const portal = e.portal;
-    const columns = portal?.columns ?? portal?.statement?.columns ?? null;
+    const columns = e.portal.columns ?? e.portal.statement.columns ?? null;
     if (!columns) return;
-    e.run.setColumns(columns, portal?.resultFormats ?? []);
+    e.run.setColumns(columns, e.portal.resultFormats);
     this.events.onColumns(e.run);
-  }
-
-  private onDataRow(frame: Buffer, out: Out): void | Promise<void> {
-    const run = this.runForRows();
-    if (!run) {
-      out(frame);
-      return;
-    }
-    if (run.isWithheld) return;
-    if (run.pendingRowFilter) return run.pendingRowFilter;
-    if (!run.rowFilter) {
-      run.captureRow(decodeDataRow(frame));
-      out(frame);
-      return;
-    }
-    let values: (Buffer | null)[];
-    try {
-      const filter = run.rowFilter;
-      const original = decodeDataRow(frame);
-      values = filter.transformRow(original);
-      run.captureRow(filter.recordRow && run.isCapturing ? filter.recordRow(original) : values);
-      out(values === original ? frame : encodeDataRow(values));
-    } catch (err) {
-      this.withhold(run, err as Error);
-    }
   }
 
   /** CopyOutResponse: the COPY's result is described, the place to set up its row filter. */
@@ -240,41 +243,13 @@ export class ResponseTracker {
     this.events.onColumns(run);
   }
 
-  private onCopyData(frame: Buffer, out: Out): void | Promise<void> {
-    const run = this.runForRows();
-    if (!run) {
-      out(frame);
-      return;
-    }
-    if (run.isWithheld) return;
-    if (run.pendingRowFilter) return run.pendingRowFilter;
-    const data = frame.subarray(5);
-    if (!run.rowFilter?.transformCopyData) {
-      run.captureCopyData(data, this.copyIsBinary);
-      out(frame);
-      return;
-    }
-    try {
-      const filter = run.rowFilter;
-      const rewritten = filter.transformCopyData!(data);
-      run.captureCopyData(filter.recordCopyData && run.isCapturing ? filter.recordCopyData(data) : rewritten, this.copyIsBinary);
-      if (rewritten === data) out(frame);
-      else {
-        const msg = Buffer.allocUnsafe(5 + rewritten.length);
-        msg[0] = BackendCode.CopyData;
-        msg.writeInt32BE(4 + rewritten.length, 1);
-        rewritten.copy(msg, 5);
-        out(msg);
-      }
-    } catch (err) {
-      this.withhold(run, err as Error);
-    }
-  }
-
-  /** Fail closed: the rest of the result is not sent, and the statement ends in an error. */
-  private withhold(run: StatementRun, err: Error) {
-    run.isWithheld = true;
-    run.error = { code: SqlState.InternalError, message: `result withheld: a row could not be filtered (${err.message})` };
+  /** CopyInResponse: the server reads the next copy segment in copy-in mode; Syncs sent in it are ignored. */
+  private onCopyIn() {
+    const e = this.peek();
+    const window = e?.kind === "execute" || e?.kind === "query" ? e.copyIn : null;
+    if (!window) return this.events.onMismatch("CopyInResponse for a statement that is not a COPY");
+    const segment = window.onServerCopyIn();
+    this.queue = [...this.queue.slice(0, this.head + 1), ...this.queue.slice(this.head + 1).filter((q) => !(q.kind === "sync" && q.copyIn === window && q.segment === segment))];
   }
 
   private onCompletion(code: number, frame: Buffer, out: Out) {
@@ -282,11 +257,15 @@ export class ResponseTracker {
     const tag = code === BackendCode.CommandComplete ? frame.toString("utf8", 5, frame.length - 1) : code === BackendCode.EmptyQueryResponse ? "" : null;
     const run = e?.kind === "execute" ? e.run : e?.kind === "query" ? e.runs[e.index] : undefined;
     if (run?.isWithheld) {
-      out(errorResponse({ severity: "ERROR", sqlState: SqlState.InternalError, message: run.error!.message }));
+      out(errorResponse({ severity: "ERROR", sqlState: run.error?.code ?? SqlState.InternalError, message: run.error!.message }));
       this.finish(run, "error");
-      this.isWithholding = true;
-      if (e?.kind === "execute") this.pop();
-      if (e?.kind === "query") e.index++;
+      this.step = { kind: "withholding", skipping: null };
+      if (e?.kind === "execute") {
+        e.change?.settle(false);
+        e.copyIn?.finish();
+        this.pop();
+      }
+      if (e?.kind === "query") e.changes[e.index++]?.settle(false);
       return;
     }
     if (e?.kind === "execute") {
@@ -296,18 +275,20 @@ export class ResponseTracker {
         this.events.onFinished(e.run);
       } else {
         this.finish(e.run, "ok", tag);
+        e.change?.settle(true);
       }
+      e.copyIn?.finish();
       this.pop();
     } else if (e?.kind === "query") {
       const r = e.runs[e.index];
       if (r) {
         this.finish(r, "ok", tag);
+        e.changes[e.index]?.settle(true);
         e.index++;
       }
     } else {
       this.events.onMismatch(`completion while expecting ${e?.kind ?? "nothing"}`);
     }
-    if (tag === "DISCARD ALL" || tag === "DEALLOCATE ALL") this.events.onForgetAll();
     out(frame);
   }
 
@@ -328,17 +309,26 @@ export class ResponseTracker {
         if (r) this.finish(r, "error", undefined, info);
         out(frame);
       }
-      e.index = e.runs.length;
       // The rest of the query string is not run; ReadyForQuery follows.
-      for (const rest of e.runs) if (!rest.isFinished && rest.status !== "blocked") this.finish(rest, "skipped");
+      for (let i = e.index; i < e.runs.length; i++) {
+        e.changes[i]?.settle(false);
+        const rest = e.runs[i];
+        if (!rest.isFinished && rest.status !== "blocked") this.finish(rest, "skipped");
+      }
+      e.index = e.runs.length;
+      e.copyIn?.finish();
       return;
     }
     // Extended protocol: this request failed; the server skips everything up to Sync.
-    if (e.kind === "execute") this.finish(e.run, "error", undefined, info);
-    const isRefusal = e.kind === "blocked";
+    if (e.kind === "execute") {
+      this.finish(e.run, "error", undefined, info);
+      e.copyIn?.finish();
+    }
+    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
+    const isRefusal = e.kind === "refusal";
     this.pop();
-    // A failed Parse or Bind is the failure of the Execute that would have run it.
-    this.skipToSync(e.kind === "complete" && (e.statement || e.portal) ? { statement: e.statement, portal: e.portal, info } : null);
+    const defined = (e.kind === "parse" || e.kind === "bind") && e.change?.kind === "define" ? e.change.value : null;
+    this.skipToSync(defined ? { defined, info } : null);
     out(isRefusal ? withoutContext(frame) : frame);
   }
 
@@ -347,34 +337,48 @@ export class ResponseTracker {
       this.skipOne(e, failed);
       this.pop();
     }
-    // Requests the client sends later, up to its Sync, will be skipped too (the gateway may still be
-    // deciding on them when the error arrives).
-    if (!this.peek()) this.skipping = { failed };
+    this.step = this.step.kind === "withholding" ? { kind: "withholding", skipping: { failed } } : { kind: "skipping", failed };
   }
 
   /** The server skips this request (ignore_till_sync covers every message but Sync, Query included). */
   private skipOne(e: Expectation, failed: FailedRequest | null) {
-    if (e.kind === "execute" && !e.run.isFinished) {
-      const isCause = failed && e.portal && ((failed.portal && e.portal === failed.portal) || (failed.statement && e.portal.statement === failed.statement));
-      if (isCause) this.finish(e.run, "error", undefined, failed.info);
-      else this.finish(e.run, "skipped");
+    switch (e.kind) {
+      case "parse":
+      case "bind":
+      case "close":
+        e.change?.settle(false);
+        return;
+      case "execute":
+        e.change?.settle(false);
+        e.copyIn?.finish();
+        if (!e.run.isFinished) {
+          // A failed Parse or Bind of what this Execute runs is the failure of the Execute.
+          const isCause = failed?.defined && (e.portal === failed.defined || e.portal.statement === failed.defined);
+          if (isCause) this.finish(e.run, "error", undefined, failed.info);
+          else this.finish(e.run, "skipped");
+        }
+        return;
+      case "query":
+        for (const c of e.changes) c?.settle(false);
+        e.copyIn?.finish();
+        for (const r of e.runs) if (!r.isFinished && r.status !== "blocked") this.finish(r, "skipped");
+        return;
     }
-    if (e.kind === "query") for (const r of e.runs) if (!r.isFinished && r.status !== "blocked") this.finish(r, "skipped");
   }
 
   private onReadyForQuery(frame: Buffer, out: Out) {
     this.transactionStatus = String.fromCharCode(frame[5]);
-    this.skipping = null;
     for (let e = this.peek(); e; e = this.peek()) {
       this.pop();
-      if (e.kind === "execute" && !e.run.isFinished) this.finish(e.run, "skipped");
+      if (e.kind === "sync") break;
       if (e.kind === "query") {
-        for (const r of e.runs) if (!r.isFinished && r.status !== "blocked") this.finish(r, "skipped");
+        this.skipOne(e, null);
         break;
       }
-      if (e.kind === "sync") break;
+      this.skipOne(e, null);
     }
-    this.isWithholding = false;
+    this.step = { kind: "following" };
+    this.events.onReady(this.transactionStatus);
     out(frame);
     this.emitSynthetics(out);
   }
