@@ -226,7 +226,7 @@ export class Relay {
         this.flushUpstream();
         pending.then(
           () => {
-            if (this.step.kind !== "waiting") return;
+            if (this.step.kind === "stopped" || this.step.kind === "terminating") return;
             this.step = { kind: "reading" };
             this.consumeInbound();
             this.flushUpstream();
@@ -258,7 +258,7 @@ export class Relay {
   private retryAfter(settled: Promise<void>, what: string): Promise<void> {
     this.step = { kind: "waiting", for: what, hold: null };
     return settled.then(() => {
-      if (this.step.kind !== "waiting") return;
+      if (this.step.kind === "stopped") return;
       this.step = { kind: "reading" };
       const f = this.inbound[this.inboundHead];
       const again = this.handleClientFrame(f.code, f.frame);
