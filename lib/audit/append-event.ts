@@ -1,6 +1,7 @@
 import { desc, sql } from "drizzle-orm";
 import { auditEvents } from "@/drizzle/schema";
 import type { DbOrTx } from "@/lib/db/create-db";
+import type { AuditEventDto } from "@/lib/shared/contracts/audit";
 import { GENESIS_HASH, hashEvent } from "./hash-chain";
 
 export type NewAuditEvent = {
@@ -18,40 +19,31 @@ export type NewAuditEvent = {
 export type ChainHead = { seq: number; hash: string };
 export const EMPTY_CHAIN: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
-/** An event ready to insert: its place in the chain and its hash. */
-export type ChainedAuditRow = {
-  seq: number;
-  occurredAt: Date;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  targetName: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-};
+/** An event ready to insert: the fields the console shows (and the hash covers), its place in the chain and its hash. */
+export type ChainedAuditRow = Omit<AuditEventDto, "occurredAt"> & { occurredAt: Date; prevHash: string; hash: string };
 
-/** Serialises appenders so sequence numbers stay gap-free and each hash links to the one before. */
+/**
+ * Serialises appenders so sequence numbers stay gap-free and each hash links to the one before:
+ * console writers hold it (waiting for it) until their transaction commits; the chainer only tries it.
+ */
 export const AUDIT_CHAIN_LOCK = 7341002;
 
 /**
  * Numbers and hashes events after `head`, in order. Pure: the caller must hold the chain lock (or
- * otherwise make sure `head` is still the last event when the rows are inserted).
+ * otherwise make sure `head` is still the last event when the rows are inserted). An event without
+ * its own `occurredAt` gets `occurredAt`.
  */
-export function chainAuditEvents(events: NewAuditEvent[], head: ChainHead, occurredAt = new Date()): ChainedAuditRow[] {
+export function chainAuditEvents(events: (NewAuditEvent & { occurredAt?: Date })[], head: ChainHead, occurredAt = new Date()): ChainedAuditRow[] {
   let seq = head.seq;
   let prevHash = head.hash;
-  const occurredAtIso = occurredAt.toISOString();
   const rows: ChainedAuditRow[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     seq += 1;
-    const fields = {
+    const at = event.occurredAt ?? occurredAt;
+    const fields: AuditEventDto = {
       seq,
-      occurredAt: occurredAtIso,
+      occurredAt: at.toISOString(),
       actor: event.actor,
       action: event.action,
       targetType: event.targetType,
@@ -62,7 +54,7 @@ export function chainAuditEvents(events: NewAuditEvent[], head: ChainHead, occur
       details: event.details ?? null,
     };
     const hash = hashEvent(prevHash, fields);
-    rows[i] = { ...fields, occurredAt, prevHash, hash };
+    rows[i] = { ...fields, occurredAt: at, prevHash, hash };
     prevHash = hash;
   }
   return rows;
@@ -70,9 +62,9 @@ export function chainAuditEvents(events: NewAuditEvent[], head: ChainHead, occur
 
 /**
  * Appends events to the audit trail, in order. Call it inside the transaction that makes the change,
- * so the change and its record commit (or roll back) together. A batch takes the chain lock once.
- * (The gateway's recorder appends its events with its own one-statement write, under the same lock:
- * proxy/recording/write-record-batch.ts.)
+ * so the change and its record commit (or roll back) together. A batch takes the chain lock once,
+ * and holds it until the transaction ends. (The gateway does not append here: it writes its events
+ * unchained, and the chainer appends them under the same lock: ./chain-waiting-events.ts.)
  */
 export async function appendAuditEvents(tx: DbOrTx, events: NewAuditEvent[]) {
   if (events.length === 0) return [];
