@@ -3,8 +3,9 @@ import { serialize } from "pg-protocol";
 import type { BackendMessage } from "pg-protocol/dist/messages";
 import { decodeBackendFrame } from "../protocol/backend-decoders";
 import { FrameReader } from "../protocol/frame-reader";
-import { startupMessage } from "../protocol/frontend-serializers";
-import { ProtocolVersion } from "../protocol/message-codes";
+import { saslResponse, startupMessage } from "../protocol/frontend-serializers";
+import { AuthRequest, ProtocolVersion } from "../protocol/message-codes";
+import { createScramClient, SCRAM_SHA_256 } from "../upstream/scram-client";
 
 export type RawMessage = { type: string; frame: Buffer; decoded?: BackendMessage & Record<string, unknown> };
 
@@ -35,9 +36,9 @@ export class RawClient {
     socket.on("error", () => {});
   }
 
-  static connect(port: number): Promise<RawClient> {
+  static connect(port: number, host = "127.0.0.1"): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => resolve(new RawClient(socket)));
+      const socket = net.connect({ host, port }, () => resolve(new RawClient(socket)));
       socket.once("error", reject);
     });
   }
@@ -52,8 +53,39 @@ export class RawClient {
     return { client: c, startup };
   }
 
+  /**
+   * Connects straight to a PostgreSQL server (no gateway) and signs in with SCRAM-SHA-256 or no
+   * password, so a test can send the same messages to the server directly and compare.
+   */
+  static async signInDirect(url: string, extra: Record<string, string> = {}) {
+    const u = new URL(url);
+    const c = await RawClient.connect(Number(u.port || 5432), u.hostname === "localhost" ? "127.0.0.1" : u.hostname);
+    const user = decodeURIComponent(u.username);
+    const password = decodeURIComponent(u.password);
+    c.send(startupMessage(ProtocolVersion.V3_0, { user, database: decodeURIComponent(u.pathname.slice(1)), ...extra }));
+    const scram = createScramClient(password);
+    for (;;) {
+      const [m] = (await c.until((x) => x.type === "R" || x.type === "E")).slice(-1);
+      if (!m || m.type === "E") throw new Error(`direct sign-in refused: ${String(m?.decoded?.message ?? "connection closed")}`);
+      const kind = m.frame.readInt32BE(5);
+      if (kind === AuthRequest.Ok) break;
+      if (kind === AuthRequest.SASL) c.send(serialize.sendSASLInitialResponseMessage(SCRAM_SHA_256, scram.clientFirst()));
+      else if (kind === AuthRequest.SASLContinue) c.send(saslResponse(scram.clientFinal(m.frame.toString("utf8", 9))));
+      else if (kind === AuthRequest.SASLFinal) scram.verifyServerFinal(m.frame.toString("utf8", 9));
+      else throw new Error(`direct sign-in: unsupported authentication request ${kind}`);
+    }
+    const startup = await c.until((m) => m.type === "Z" || m.type === "E");
+    if (startup.at(-1)?.type !== "Z") throw new Error("direct sign-in failed after authentication");
+    return { client: c, startup };
+  }
+
   send(...frames: Buffer[]): void {
     this.socket.write(Buffer.concat(frames));
+  }
+
+  /** Messages received so far and not yet taken, left in place. */
+  peek(): readonly RawMessage[] {
+    return this.messages;
   }
 
   /** Messages received so far and not yet taken. */
@@ -71,6 +103,27 @@ export class RawClient {
       if (i >= 0) return this.messages.splice(0, i + 1);
       if (this.isClosed) return this.take();
       if (Date.now() > deadline) throw new Error(`timed out; got ${this.messages.map((m) => m.type).join("")}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, Math.max(0, deadline - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  /** Waits until `n` messages matching `match` have arrived; returns everything up to the n-th (long pipelines). */
+  async untilCount(match: (m: RawMessage) => boolean, n: number, timeoutMs = 10_000): Promise<RawMessage[]> {
+    const deadline = Date.now() + timeoutMs;
+    let scanned = 0;
+    let seen = 0;
+    for (;;) {
+      for (; scanned < this.messages.length; scanned++) {
+        if (match(this.messages[scanned]) && ++seen === n) return this.messages.splice(0, scanned + 1);
+      }
+      if (this.isClosed) return this.take();
+      if (Date.now() > deadline) throw new Error(`timed out after ${seen} of ${n} messages`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.max(0, deadline - Date.now()));
         this.waiters.push(() => {
@@ -100,4 +153,13 @@ export class RawClient {
 }
 
 /** "1", "2", "T", "D", "C", "Z" … of a message list, for compact assertions. */
-export const types = (ms: RawMessage[]) => ms.map((m) => m.type).join("");
+export const types = (ms: readonly RawMessage[]) => ms.map((m) => m.type).join("");
+
+/** The SQLSTATE of an ErrorResponse (or NoticeResponse); undefined for other messages. */
+export const sqlStateOf = (m: RawMessage | undefined): string | undefined => (m && (m.type === "E" || m.type === "N") ? String(m.decoded?.code ?? "") : undefined);
+
+/** The tag of a CommandComplete ("DELETE 3"); undefined for other messages. */
+export const commandTagOf = (m: RawMessage | undefined): string | undefined => (m?.type === "C" ? String(m.decoded?.text ?? "") : undefined);
+
+/** A DataRow's values as text. */
+export const rowOf = (m: RawMessage): (string | null)[] => (m.decoded?.fields as (string | null)[] | undefined) ?? [];
