@@ -1,7 +1,8 @@
 /**
- * Group commit: records from every session of a worker are written together, one transaction per
- * batch, while the previous batch is in flight. A statement waiting for its record (strict mode)
- * shares the round trip with everyone else's.
+ * Group commit: records are written together, one transaction per batch, while the previous batch is
+ * in flight. A statement waiting for its record (strict mode) shares the round trip with everyone
+ * else's. One committer writes on one store connection, one batch at a time, in order; the recorder
+ * runs several side by side (see recorder.ts).
  *
  * Timing: a waiter (submit) starts a batch at once. Fire-and-forget records (outcomes, session ends,
  * async-mode statements) linger up to `lingerMs` so they ride along with the next waiter's batch or
@@ -27,6 +28,8 @@ export type GroupCommitOptions = {
   maxAttempts: number;
   onDrop(item: unknown, err: Error): void;
   onHealthChange?(isHealthy: boolean, err?: Error): void;
+  /** An item is done with: written, dropped, or refused to its waiter (never called for one kept for a retry). */
+  onSettled?(item: unknown): void;
 };
 
 export class QueueFull extends Error {
@@ -35,6 +38,7 @@ export class QueueFull extends Error {
 
 export class GroupCommitter<T> {
   private queue: Entry<T>[] = [];
+  private inFlight = 0;
   private isFlushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -56,6 +60,11 @@ export class GroupCommitter<T> {
 
   get queueLength(): number {
     return this.queue.length;
+  }
+
+  /** Records queued or being written: how busy this committer is. */
+  get backlog(): number {
+    return this.queue.length + this.inFlight;
   }
 
   /** Resolves once the items are committed; rejects when they could not be. */
@@ -141,10 +150,11 @@ export class GroupCommitter<T> {
       if (!isFirst && this.waiting === 0 && this.queue.length < this.opts.maxBatch && this.opts.lingerMs && this.idleWaiters.length === 0) break;
       const batch = this.queue.splice(0, this.opts.maxBatch);
       for (const e of batch) if (e.resolve) this.waiting--;
+      this.inFlight = batch.length;
       try {
         await this.write(batch.map((e) => e.item));
         this.setHealthy(true);
-        for (const e of batch) e.resolve?.();
+        for (const e of batch) this.settle(e);
       } catch (err) {
         if (isConnectionError(err) || batch.length === 1) {
           this.setHealthy(false, err as Error);
@@ -154,6 +164,8 @@ export class GroupCommitter<T> {
           return;
         }
         await this.writeOneByOne(batch);
+      } finally {
+        this.inFlight = 0;
       }
     }
     this.isFlushing = false;
@@ -170,7 +182,7 @@ export class GroupCommitter<T> {
       const e = batch[i];
       try {
         await this.write([e.item]);
-        e.resolve?.();
+        this.settle(e);
       } catch (err) {
         if (isConnectionError(err)) {
           this.setHealthy(false, err as Error);
@@ -179,6 +191,7 @@ export class GroupCommitter<T> {
         }
         if (e.reject) e.reject(err as Error);
         else this.opts.onDrop(e.item, err as Error);
+        this.opts.onSettled?.(e.item);
       }
     }
   }
@@ -189,7 +202,11 @@ export class GroupCommitter<T> {
     for (const e of batch) {
       if (e.reject) e.reject(err);
       else if (++e.attempts >= this.opts.maxAttempts && !isConnectionError(err)) this.opts.onDrop(e.item, err);
-      else retry.push(e);
+      else {
+        retry.push(e);
+        continue;
+      }
+      this.opts.onSettled?.(e.item);
     }
     this.queue.unshift(...retry);
   }
@@ -214,6 +231,11 @@ export class GroupCommitter<T> {
         },
       );
     }, this.opts.retryDelayMs);
+  }
+
+  private settle(e: Entry<T>) {
+    e.resolve?.();
+    this.opts.onSettled?.(e.item);
   }
 
   private setHealthy(isHealthy: boolean, err?: Error) {

@@ -1,9 +1,10 @@
-import type { NewAuditEvent } from "@/lib/audit/append-event";
 import pg from "pg";
+import type { NewAuditEvent } from "@/lib/audit/append-event";
 import type { Db } from "@/lib/db/create-db";
 import type { Logger } from "../log";
-import { GroupCommitter, isConnectionError, QueueFull } from "./group-commit";
-import type { RecordItem, SessionEndRow, SessionStartRow, StatementBeginRow, StatementFinishRow } from "./records";
+import { AuditChainer } from "./audit-chainer";
+import { GroupCommitter, isConnectionError } from "./group-commit";
+import { sessionOf, type RecordItem, type SessionEndRow, type SessionStartRow, type StatementBeginRow, type StatementFinishRow } from "./records";
 import { createRecordWriter } from "./write-record-batch";
 
 export type RecordingMode = "strict" | "async";
@@ -49,41 +50,90 @@ export class RecordingUnavailable extends Error {
 export type RecorderOptions = {
   mode: RecordingMode;
   log: Logger;
+  /** Group commits in flight at once, each on its own store connection. */
+  lanes?: number;
   maxBatch?: number;
   maxQueue?: number;
   retryDelayMs?: number;
   lingerMs?: number;
+  /** How often an open session's statement and error counts are written (its end always writes them). */
+  countsIntervalMs?: number;
+  /** How long after events are written the chainer appends them to the audit trail. */
+  chainDelayMs?: number;
+};
+
+/** What the recorder knows of a session it records. */
+type SessionState = {
+  /** The lane its records go to while any are unwritten: one lane writes in order. */
+  lane: number;
+  /** Its records queued or in flight. */
+  pending: number;
+  statementCount: number;
+  errorCount: number;
+  /** The counts changed since they were last queued for writing. */
+  isCountDirty: boolean;
+  isEnded: boolean;
 };
 
 /**
  * The gateway's recording. `strict`: a statement's record is committed before the statement is
  * forwarded (group commit shares the wait). `async`: records go to a bounded queue; when the store
  * is unreachable or the queue is full, new statements are refused. Either way nothing runs that is
- * not recorded. Outcomes (results, session ends) are always queued, never waited for; they are
- * written in order, so a session's end is committed with or after its statements' outcomes.
+ * not recorded. Outcomes (results, session ends) are always queued, never waited for.
+ *
+ * Several group commits are in flight at once ("lanes", one store connection each), and no lock is
+ * taken on the way, so sessions do not queue behind each other's commits, nor workers behind other
+ * workers. A session's records stay in one lane while any of them is unwritten, so they are written
+ * in order: a statement after its session, an outcome after its statement, a session's end with or
+ * after its statements' outcomes. An idle session's next record goes to the least busy lane.
+ *
+ * Per statement the hot path writes the statement's row (and a small unchained audit event naming
+ * it); the audit chain is extended for those events in the background (./audit-chainer.ts). Session
+ * counters are counted here and written every `countsIntervalMs` and at the session's end, not per
+ * statement.
  */
 export class Recorder {
-  private readonly committer: GroupCommitter<RecordItem>;
+  private readonly lanes: GroupCommitter<RecordItem>[];
   private readonly pool: pg.Pool;
+  private readonly chainer: AuditChainer;
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly countsTimer: NodeJS.Timeout;
+  private readonly maxQueue: number;
+  private healthy = true;
 
   constructor(
     db: Db,
     private readonly opts: RecorderOptions,
   ) {
-    this.pool = createRecordingPool(db);
-    this.committer = new GroupCommitter<RecordItem>(createRecordWriter(this.pool), {
-      // One batch is one statement and one commit: bigger batches cost little more than small ones.
-      maxBatch: opts.maxBatch ?? 2000,
-      // Async: a few seconds of records at full speed (two records a statement) when the store stalls.
-      maxQueue: opts.maxQueue ?? 50_000,
-      retryDelayMs: opts.retryDelayMs ?? 1000,
-      // Outcomes wait this long for the next statement's batch (strict) or for each other (async).
-      lingerMs: opts.lingerMs ?? 5,
-      maxAttempts: 5,
-      onDrop: (item, err) => opts.log.error("dropped a record the store refused", { type: (item as RecordItem).type, error: err.message }),
-      onHealthChange: (isHealthy, err) =>
-        isHealthy ? opts.log.info("recording store reachable again") : opts.log.error("recording store unreachable; refusing statements until it returns", { error: err?.message }),
-    });
+    const laneCount = Math.max(1, opts.lanes ?? 3);
+    this.maxQueue = opts.maxQueue ?? 50_000;
+    // One connection per lane, and one for the chainer.
+    this.pool = createRecordingPool(db, laneCount + 1);
+    this.chainer = new AuditChainer(this.pool, { log: opts.log, delayMs: opts.chainDelayMs, retryDelayMs: opts.retryDelayMs });
+    const writeBatch = createRecordWriter(this.pool);
+    const write = async (items: RecordItem[]) => {
+      await writeBatch(items);
+      if (items.some(hasAuditEvent)) this.chainer.poke();
+    };
+    this.lanes = Array.from(
+      { length: laneCount },
+      () =>
+        new GroupCommitter<RecordItem>(write, {
+          // One batch is one statement and one commit: bigger batches cost little more than small ones.
+          maxBatch: opts.maxBatch ?? 2000,
+          // The backlog limit is the recorder's, over all lanes (see admit).
+          maxQueue: Number.MAX_SAFE_INTEGER,
+          retryDelayMs: opts.retryDelayMs ?? 1000,
+          // Outcomes wait this long for the next statement's batch (strict) or for each other (async).
+          lingerMs: opts.lingerMs ?? 5,
+          maxAttempts: 5,
+          onDrop: (item, err) => opts.log.error("dropped a record the store refused", { type: (item as RecordItem).type, error: err.message }),
+          onHealthChange: (_, err) => this.updateHealth(err),
+          onSettled: (item) => this.settle(item as RecordItem),
+        }),
+    );
+    this.countsTimer = setInterval(() => this.queueCounts(), opts.countsIntervalMs ?? 1000);
+    this.countsTimer.unref();
   }
 
   get mode(): RecordingMode {
@@ -91,78 +141,198 @@ export class Recorder {
   }
 
   get isHealthy(): boolean {
-    return this.committer.isHealthy;
+    return this.healthy;
   }
 
   async startSession(row: SessionStartRow, audit: NewAuditEvent): Promise<void> {
-    await this.admit([{ type: "session.start", row, audit }]);
+    this.sessions.set(row.id, { lane: 0, pending: 0, statementCount: 0, errorCount: 0, isCountDirty: false, isEnded: false });
+    try {
+      await this.admit([{ type: "session.start", row, audit }]);
+    } catch (err) {
+      this.sessions.delete(row.id);
+      throw err;
+    }
   }
 
   /**
    * Records statements before they run. Strict: returns a promise of the commit. Async: queues them
    * and returns nothing. Either way a RecordingUnavailable (thrown, or the promise's rejection)
-   * means the statements must not run.
+   * means the statements must not run. `audit` is not needed: each statement's audit event is made
+   * from its row (see write-record-batch.ts).
    */
-  beginStatements(rows: { row: StatementBeginRow; audit: NewAuditEvent }[]): Promise<void> | undefined {
-    return this.admit(rows.map((r) => ({ type: "statement.begin", ...r })));
+  beginStatements(rows: { row: StatementBeginRow; audit?: NewAuditEvent }[]): Promise<void> | undefined {
+    const items: RecordItem[] = rows.map(({ row }) => ({ type: "statement.begin", row }));
+    const counted = this.count(items, 1);
+    try {
+      const durable = this.admit(items);
+      return durable?.catch((err) => {
+        this.count(counted, -1);
+        throw err;
+      });
+    } catch (err) {
+      this.count(counted, -1);
+      throw err;
+    }
   }
 
   finishStatement(row: StatementFinishRow): void {
-    this.committer.enqueueAlways([{ type: "statement.finish", row }]);
+    const s = this.sessions.get(row.sessionId);
+    if (s && row.status === "error") {
+      s.errorCount++;
+      s.isCountDirty = true;
+    }
+    this.queueAlways([{ type: "statement.finish", row }]);
   }
 
+  /** The session's end carries its final counts (when this recorder counted them). */
   endSession(row: SessionEndRow, audit: NewAuditEvent): void {
-    this.committer.enqueueAlways([{ type: "session.end", row, audit }]);
+    const s = this.sessions.get(row.id);
+    if (!s) return this.queueAlways([{ type: "session.end", row, audit }]);
+    s.isEnded = true;
+    s.isCountDirty = false;
+    this.queueAlways([{ type: "session.end", row: { ...row, statementCount: s.statementCount, errorCount: s.errorCount }, audit }]);
   }
 
   /** Best effort: a failed sign-in is worth an audit event, but never worth refusing anything. */
   recordEvent(audit: NewAuditEvent): void {
-    try {
-      this.committer.enqueue([{ type: "audit", audit }]);
-    } catch {
-      // backlog full: the event is lost, the log has the failure
-    }
+    if (this.backlog >= this.maxQueue) return; // backlog full: the event is lost, the log has the failure
+    this.queueAlways([{ type: "audit", audit }]);
   }
 
   async close(timeoutMs = 5000): Promise<void> {
-    const isDrained = await this.committer.drain(timeoutMs);
-    if (!isDrained) this.opts.log.error("recording backlog not written before shutdown", { records: this.committer.queueLength });
-    this.committer.close();
+    clearInterval(this.countsTimer);
+    this.queueCounts();
+    const deadline = Date.now() + timeoutMs;
+    const drained = await Promise.all(this.lanes.map((l) => l.drain(timeoutMs)));
+    if (drained.includes(false)) this.opts.log.error("recording backlog not written before shutdown", { records: this.backlog });
+    for (const l of this.lanes) l.close();
+    await this.chainer.close(Math.max(0, deadline - Date.now()));
     await this.pool.end().catch(() => {});
+  }
+
+  /** Records queued or in flight, over all lanes. */
+  private get backlog(): number {
+    let n = 0;
+    for (const l of this.lanes) n += l.backlog;
+    return n;
   }
 
   private admit(items: RecordItem[]): Promise<void> | undefined {
     if (this.opts.mode === "strict") {
-      return this.committer.submit(items).catch((err) => {
+      const groups = this.route(items);
+      const commits = [...groups].map(([lane, laneItems]) => lane.submit(laneItems));
+      return (commits.length === 1 ? commits[0] : Promise.all(commits).then(() => {})).catch((err) => {
         const reason = isConnectionError(err) ? "store_unreachable" : "record_refused";
         throw new RecordingUnavailable(reason, `the record could not be written: ${(err as Error).message}`);
       });
     }
-    if (!this.committer.isHealthy) throw new RecordingUnavailable("store_unreachable", "the recording store is unreachable");
-    try {
-      this.committer.enqueue(items);
-    } catch (err) {
-      if (err instanceof QueueFull) throw new RecordingUnavailable("backlog_full", err.message);
-      throw err;
+    if (!this.healthy) throw new RecordingUnavailable("store_unreachable", "the recording store is unreachable");
+    const backlog = this.backlog;
+    if (backlog + items.length > this.maxQueue) throw new RecordingUnavailable("backlog_full", `recording backlog is full (${backlog} records)`);
+    this.queueAlways(items);
+  }
+
+  /** Queues records of what already happened: never refused. */
+  private queueAlways(items: RecordItem[]) {
+    for (const [lane, laneItems] of this.route(items)) lane.enqueueAlways(laneItems);
+  }
+
+  /** Picks each item's lane (see the class comment) and counts it as pending for its session. */
+  private route(items: RecordItem[]): Map<GroupCommitter<RecordItem>, RecordItem[]> {
+    const groups = new Map<GroupCommitter<RecordItem>, RecordItem[]>();
+    for (const item of items) {
+      const id = sessionOf(item);
+      const s = id === undefined ? undefined : this.sessions.get(id);
+      let lane: number;
+      if (s && s.pending > 0) lane = s.lane;
+      else {
+        lane = this.leastBusyLane();
+        if (s) s.lane = lane;
+      }
+      if (s) s.pending++;
+      const committer = this.lanes[lane];
+      const group = groups.get(committer);
+      if (group) group.push(item);
+      else groups.set(committer, [item]);
     }
+    return groups;
+  }
+
+  /** The lane with the smallest backlog; the first of equals, so a quiet worker keeps to one warm connection. */
+  private leastBusyLane(): number {
+    let best = 0;
+    for (let i = 1; i < this.lanes.length; i++) if (this.lanes[i].backlog < this.lanes[best].backlog) best = i;
+    return best;
+  }
+
+  private settle(item: RecordItem) {
+    const id = sessionOf(item);
+    if (id === undefined) return;
+    const s = this.sessions.get(id);
+    if (!s) return;
+    s.pending--;
+    if (s.isEnded && s.pending <= 0) this.sessions.delete(id);
+  }
+
+  /** Counts begun statements (and blocked ones as errors) for their sessions; returns the items counted. */
+  private count(items: RecordItem[], sign: 1 | -1): RecordItem[] {
+    for (const item of items) {
+      if (item.type !== "statement.begin") continue;
+      const s = this.sessionState(item.row.sessionId);
+      s.statementCount += sign;
+      if (item.row.status === "blocked") s.errorCount += sign;
+      s.isCountDirty = true;
+    }
+    return items;
+  }
+
+  /** Queues the counts of open sessions that changed since they were last queued. */
+  private queueCounts() {
+    const items: RecordItem[] = [];
+    for (const [id, s] of this.sessions) {
+      if (!s.isCountDirty || s.isEnded) continue;
+      s.isCountDirty = false;
+      items.push({ type: "session.counts", row: { id, statementCount: s.statementCount, errorCount: s.errorCount } });
+    }
+    if (items.length) this.queueAlways(items);
+  }
+
+  /** A session this recorder did not see start is counted from its first statement. */
+  private sessionState(id: string): SessionState {
+    let s = this.sessions.get(id);
+    if (!s) this.sessions.set(id, (s = { lane: 0, pending: 0, statementCount: 0, errorCount: 0, isCountDirty: false, isEnded: false }));
+    return s;
+  }
+
+  private updateHealth(err?: Error) {
+    const isHealthy = this.lanes.every((l) => l.isHealthy);
+    if (isHealthy === this.healthy) return;
+    this.healthy = isHealthy;
+    if (isHealthy) this.opts.log.info("recording store reachable again");
+    else this.opts.log.error("recording store unreachable; refusing statements until it returns", { error: err?.message });
   }
 }
 
+/** Items that write an audit event (the chainer then has work). */
+function hasAuditEvent(item: RecordItem): boolean {
+  return item.type !== "statement.finish" && item.type !== "session.counts";
+}
+
 /**
- * The recorder's own connections to the store (same settings as the worker's pool): batches are
- * written one at a time, so two are plenty, and recording never waits for a connection behind other
- * store work. Sequential scans are off on them: every row the batch statement touches is found by
- * primary key, and its plan is cached per connection (a named statement) when the tables are still
- * small, where a sequential scan would look cheaper and then stay in the plan as the tables grow.
+ * The recorder's own connections to the store (same settings as the worker's pool), so recording
+ * never waits for a connection behind other store work. Sequential scans are off on them: every row
+ * the batch statement touches is found by primary key, and its plan is cached per connection (a
+ * named statement) when the tables are still small, where a sequential scan would look cheaper and
+ * then stay in the plan as the tables grow.
  */
-function createRecordingPool(db: Db): pg.Pool {
+function createRecordingPool(db: Db, max: number): pg.Pool {
   const { connectionString, connectionTimeoutMillis, query_timeout, idleTimeoutMillis } = db.$client.options;
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis,
     query_timeout,
     idleTimeoutMillis,
-    max: 2,
+    max,
     application_name: "warden-recorder",
     options: "-c enable_seqscan=off",
   });
