@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { classifySql, loadClassifier } from "./classify-statement";
+import { classifySql, classifySqlUncached, loadClassifier } from "./classify-statement";
 import type { StatementFlag } from "./statement-flags";
 import type { StatementKind } from "./statement-kind";
+import { literalVariants } from "./testing/literal-variants";
 
 /**
  * The evasion corpus: statements as people and agents write them, and as someone trying to slip a
@@ -18,10 +19,17 @@ function classifyOne(sql: string) {
   return c.statements[0];
 }
 
+/**
+ * Each row is also a seed for the shape cache's soundness: after it is classified (and its shape
+ * cached), every text that differs from it in one literal's value must classify exactly as it
+ * would with no cache at all (`set_config('role', ...)` and `set_config('search_path', ...)` share
+ * a shape but not their flags).
+ */
 const check = (cases: Case[]) =>
   it.each(cases)("%s", (sql, kind, flags) => {
     const s = classifyOne(sql);
     expect({ kind: s.kind, flags: s.flags }).toEqual({ kind, flags });
+    for (const variant of literalVariants(sql)) expect(classifySql(variant), variant).toEqual(classifySqlUncached(variant));
   });
 
 describe("reads and harmless statements", () => {

@@ -11,15 +11,25 @@ const DATA_MODIFYING = new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "Merge
 const SQL_BODY_LANGUAGES = new Set(["sql"]);
 
 /**
+ * One walk's state. `readsLiteralValues` is set by every rule that looks at the value of a literal
+ * (a constant argument, a function or DO body, an EXPLAIN option's value): such a statement's flags
+ * can change with a literal, so the classifier caches it by its full text, never by its shape
+ * (statement-shape.ts). A new rule that reads a constant must go through `literalText` or set it.
+ */
+type FlagWalk = { flags: Set<StatementFlag>; readsLiteralValues: boolean };
+
+export type CollectedFlags = { flags: StatementFlag[]; readsLiteralValues: boolean };
+
+/**
  * The risk flags of one parsed statement. The whole tree is walked, so a flag raised deep inside
  * (a DELETE in a CTE, a dangerous function in a subquery, a view's or a SQL function's body, a rule's
  * action, `ALTER ROLE ... SET role`) counts. Two places are not walked: the statement of a PREPARE
  * (judged when EXECUTE runs it) and the statement of a plain EXPLAIN (planned, not run).
  */
-export function collectFlags(stmt: Node): StatementFlag[] {
-  const flags = new Set<StatementFlag>();
-  walk(stmt, flags, 0);
-  return STATEMENT_FLAGS.filter((f) => flags.has(f));
+export function collectFlags(stmt: Node): CollectedFlags {
+  const w: FlagWalk = { flags: new Set(), readsLiteralValues: false };
+  walk(stmt, w, 0);
+  return { flags: STATEMENT_FLAGS.filter((f) => w.flags.has(f)), readsLiteralValues: w.readsLiteralValues };
 }
 
 /** Fields that hold a node's body without its `{ Type: ... }` wrapper. */
@@ -33,23 +43,24 @@ const UNWRAPPED_FIELDS: Record<string, string> = {
 /** Nested SQL texts (function bodies, query_to_xml arguments) are parsed up to this depth. */
 const MAX_NESTED_SQL_DEPTH = 4;
 
-function walk(value: unknown, flags: Set<StatementFlag>, depth: number): void {
+function walk(value: unknown, w: FlagWalk, depth: number): void {
   if (Array.isArray(value)) {
-    for (const v of value) walk(v, flags, depth);
+    for (const v of value) walk(v, w, depth);
     return;
   }
   if (!value || typeof value !== "object") return;
   for (const [key, child] of Object.entries(value as Node)) {
     const type = /^[A-Z]/.test(key) ? key : UNWRAPPED_FIELDS[key];
     if (type && child && typeof child === "object" && !Array.isArray(child)) {
-      if (flagNode(type, child as Node, flags, depth) === "skip-children") continue;
+      if (flagNode(type, child as Node, w, depth) === "skip-children") continue;
     }
-    walk(child, flags, depth);
+    walk(child, w, depth);
   }
 }
 
 /** Flags one node; returns "skip-children" when its subtree must not be walked as part of this statement. */
-function flagNode(type: string, body: Node, flags: Set<StatementFlag>, depth: number): "skip-children" | void {
+function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-children" | void {
+  const flags = w.flags;
   switch (type) {
     case "UpdateStmt":
     case "DeleteStmt":
@@ -76,6 +87,8 @@ function flagNode(type: string, body: Node, flags: Set<StatementFlag>, depth: nu
       if (body.subtype === "AT_DropColumn") flags.add("drop");
       return;
     case "ExplainStmt":
+      // EXPLAIN (ANALYZE 0) and (ANALYZE 1) differ by a literal's value.
+      w.readsLiteralValues = true;
       if (!isExplainAnalyze(body)) return "skip-children";
       if (body.query && kindOfNode(body.query as Node) !== "read") flags.add("explain_analyze_write");
       return;
@@ -87,6 +100,7 @@ function flagNode(type: string, body: Node, flags: Set<StatementFlag>, depth: nu
       return;
     case "DoStmt":
       flags.add("do_block");
+      w.readsLiteralValues = true;
       if (mentionsDangerousFunction(doBlockCode(body))) flags.add("dangerous_function");
       return;
     case "CallStmt":
@@ -108,10 +122,11 @@ function flagNode(type: string, body: Node, flags: Set<StatementFlag>, depth: nu
       flags.add("create_extension");
       return;
     case "CreateFunctionStmt":
-      flagFunctionBody(body, flags, depth);
+      w.readsLiteralValues = true;
+      flagFunctionBody(body, w, depth);
       return;
     case "FuncCall":
-      flagFunctionCall(body, flags, depth);
+      flagFunctionCall(body, w, depth);
       return;
   }
   if (type.startsWith("Drop")) flags.add("drop");
@@ -132,12 +147,15 @@ function functionName(call: Node): string {
   return parts.at(-1)?.String?.sval ?? "";
 }
 
-function constantText(arg: unknown): string | null {
+/** The value of a string constant (null for anything else); the walk now depends on literal values. */
+function literalText(arg: unknown, w: FlagWalk): string | null {
+  w.readsLiteralValues = true;
   const c = (arg as Node)?.A_Const as { sval?: { sval?: string } } | undefined;
   return c?.sval?.sval ?? null;
 }
 
-function flagFunctionCall(call: Node, flags: Set<StatementFlag>, depth: number) {
+function flagFunctionCall(call: Node, w: FlagWalk, depth: number) {
+  const flags = w.flags;
   const name = functionName(call).toLowerCase();
   const args = (call.args as unknown[] | undefined) ?? [];
   if (isDangerousFunction(name)) {
@@ -146,7 +164,7 @@ function flagFunctionCall(call: Node, flags: Set<StatementFlag>, depth: number) 
   }
   if (name === "set_config") {
     // set_config('role', ...) is SET ROLE by another name.
-    const setting = constantText(args[0])?.toLowerCase();
+    const setting = literalText(args[0], w)?.toLowerCase();
     if (setting === "role") flags.add("set_role");
     else if (setting === "session_authorization") flags.add("set_session_authorization");
     else if (setting === undefined) flags.add("dangerous_function");
@@ -154,29 +172,30 @@ function flagFunctionCall(call: Node, flags: Set<StatementFlag>, depth: number) 
   }
   const queryArg = SQL_TEXT_FUNCTIONS[name];
   if (queryArg !== undefined && args.length > queryArg) {
-    const text = constantText(args[queryArg]);
-    if (text === null || !flagNestedSql(text, flags, depth)) flags.add("dangerous_function");
+    const text = literalText(args[queryArg], w);
+    if (text === null || !flagNestedSql(text, w, depth)) flags.add("dangerous_function");
   }
 }
 
 type FunctionOption = { DefElem?: { defname?: string; arg?: { String?: { sval?: string }; List?: { items?: { String?: { sval?: string } }[] } } } };
 
 /** A function's body runs whenever the function is called: its flags are the definition's. */
-function flagFunctionBody(fn: Node, flags: Set<StatementFlag>, depth: number) {
+function flagFunctionBody(fn: Node, w: FlagWalk, depth: number) {
+  const flags = w.flags;
   const options = (fn.options as FunctionOption[] | undefined) ?? [];
   const language = options.find((o) => o.DefElem?.defname === "language")?.DefElem?.arg?.String?.sval?.toLowerCase() ?? "sql";
   const body = options.find((o) => o.DefElem?.defname === "as")?.DefElem?.arg?.List?.items?.[0]?.String?.sval;
   // A BEGIN ATOMIC body (`sql_body`) is part of the tree and walked like any other node.
   if (body === undefined) return;
   if (SQL_BODY_LANGUAGES.has(language)) {
-    if (!flagNestedSql(body, flags, depth)) flags.add("dangerous_function");
+    if (!flagNestedSql(body, w, depth)) flags.add("dangerous_function");
     return;
   }
   if (mentionsDangerousFunction(body)) flags.add("dangerous_function");
 }
 
 /** Parses SQL found inside a statement and adds its flags; false when it cannot be read. */
-function flagNestedSql(sql: string, flags: Set<StatementFlag>, depth: number): boolean {
+function flagNestedSql(sql: string, w: FlagWalk, depth: number): boolean {
   if (depth >= MAX_NESTED_SQL_DEPTH) return false;
   let parsed: { stmts?: { stmt?: Node }[] };
   try {
@@ -184,6 +203,6 @@ function flagNestedSql(sql: string, flags: Set<StatementFlag>, depth: number): b
   } catch {
     return false;
   }
-  for (const s of parsed.stmts ?? []) if (s.stmt) walk(s.stmt, flags, depth + 1);
+  for (const s of parsed.stmts ?? []) if (s.stmt) walk(s.stmt, w, depth + 1);
   return true;
 }

@@ -1,24 +1,44 @@
-/** A small least-recently-used cache on a Map (insertion order doubles as recency). */
+/**
+ * A bounded cache that keeps what was used recently: two generations of Maps. New entries and hits
+ * go to the young generation; when it is full it becomes the old one and the previous old one is
+ * dropped. A hit in the old generation is moved to the young one. Unlike a strict LRU on one Map
+ * (delete and re-insert on every hit), a hit in the young generation costs one lookup, which matters
+ * on the classifier's hot path. At most `maxEntries` entries are held.
+ */
 export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly maxEntries: number) {}
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
+  private readonly generationSize: number;
+
+  constructor(maxEntries: number) {
+    this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
+  }
 
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) {
+      this.old.delete(key);
+      this.insert(key, o);
     }
-    return v;
+    return o;
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as K);
+    this.old.delete(key);
+    this.insert(key, value);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
+  }
+
+  private insert(key: K, value: V): void {
+    if (!this.young.has(key) && this.young.size >= this.generationSize) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
   }
 }
