@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { auditEvents } from "@/drizzle/schema";
 import { insertFromRecordset } from "@/lib/db/jsonb-recordset";
-import { AUDIT_CHAIN_LOCK, chainAuditEvents, EMPTY_CHAIN, type ChainHead, type NewAuditEvent } from "./append-event";
+import { AUDIT_CHAIN_LOCK, chainAuditEvents, EMPTY_CHAIN, type ChainedAuditRow, type ChainHead, type NewAuditEvent } from "./append-event";
 
 /** What one pass did: events chained, or nothing because someone else holds the chain. */
 export type ChainPass = { chained: number; isBusy: boolean };
@@ -23,7 +23,7 @@ export type ChainPass = { chained: number; isBusy: boolean };
  * of the whole SQL and of the parameters: computed by the store, not by the gateway's event loop).
  */
 export async function chainWaitingAuditEvents(pool: pg.Pool, opts: { limit?: number } = {}): Promise<ChainPass> {
-  const limit = opts.limit ?? 2000;
+  const limit = opts.limit ?? 1000;
   const client = await pool.connect();
   let isBroken = false;
   try {
@@ -36,7 +36,7 @@ export async function chainWaitingAuditEvents(pool: pg.Pool, opts: { limit?: num
     if (taken.rows.length > 0) {
       const head = await client.query<{ seq: string; hash: string }>("select seq, hash from audit_events order by seq desc limit 1");
       const from: ChainHead = head.rows[0] ? { seq: Number(head.rows[0].seq), hash: head.rows[0].hash } : EMPTY_CHAIN;
-      const rows = chainAuditEvents(taken.rows, from);
+      const rows = await chainInSlices(taken.rows, from);
       await client.query({ name: INSERT_STATEMENT_NAME, text: INSERT_SQL, values: [JSON.stringify(rows)] });
     }
     await client.query("commit");
@@ -58,6 +58,22 @@ export async function countWaitingAuditEvents(pool: pg.Pool | pg.PoolClient): Pr
 }
 
 type WaitingEvent = NewAuditEvent & { occurredAt: Date };
+
+/** Hashing costs microseconds an event: a gateway's event loop gets a turn between slices. */
+const HASH_SLICE = 200;
+
+async function chainInSlices(events: WaitingEvent[], head: ChainHead): Promise<ChainedAuditRow[]> {
+  const rows: ChainedAuditRow[] = [];
+  let from = head;
+  for (let i = 0; i < events.length; i += HASH_SLICE) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    const slice = chainAuditEvents(events.slice(i, i + HASH_SLICE), from);
+    rows.push(...slice);
+    const last = slice[slice.length - 1];
+    from = { seq: last.seq, hash: last.hash };
+  }
+  return rows;
+}
 
 /** Bump the versions when the texts change: a store connection keeps the old plan under the old name. */
 const TAKE_STATEMENT_NAME = "warden_chain_take_v1";

@@ -78,7 +78,7 @@ export class AuditChainer {
   /** One pass: "more" when it took a full load (go on at once), "later" when it could not chain now. */
   private async pass(): Promise<"more" | "done" | "later"> {
     this.isDirty = false;
-    const limit = this.opts.limit ?? 2000;
+    const limit = this.opts.limit ?? 1000;
     try {
       const { chained, isBusy } = await chainWaitingAuditEvents(this.pool, { limit });
       this.hasFailed = false;
