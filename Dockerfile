@@ -1,5 +1,5 @@
 # One image for both halves of Warden: the console (default command) and the gateway, compiled to
-# JavaScript and run by plain node (`command: ["node", "--enable-source-maps", "dist/gateway.mjs"]`
+# JavaScript and run by plain node (`command: ["node", "dist/gateway.mjs"]`
 # in docker-compose.yml; GATEWAY_WORKERS sets how many worker processes it runs).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

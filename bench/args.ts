@@ -9,16 +9,29 @@ export type BenchOptions = {
   largeRows: number;
   /** Reads of the large result per target; the best is reported. */
   largeRepeats: number;
+  /** INSERTs in the pipeline scenario. */
+  pipelineStatements: number;
+  /** Timed pipelines per target; the fastest is reported. */
+  pipelineRepeats: number;
   isPgbouncerSkipped: boolean;
 };
 
-const USAGE = `npm run bench -- [--duration SECONDS] [--scale N] [--large-rows N] [--large-repeats N] [--no-pgbouncer]
+const DEFAULTS: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 10, scale: 10, largeRows: 1_000_000, largeRepeats: 2, pipelineStatements: 2000, pipelineRepeats: 3 };
+/** --quick: every scenario, briefly (a minute or two), to see that the whole bench runs; its figures are rough. */
+const QUICK: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 3, scale: 1, largeRows: 100_000, largeRepeats: 1, pipelineStatements: 2000, pipelineRepeats: 1 };
 
-  --duration       seconds per pgbench run (default 10)
-  --scale          pgbench scale factor (default 10)
-  --large-rows     rows in the large-result read (default 1000000)
-  --large-repeats  reads of the large result per target, best reported (default 2)
-  --no-pgbouncer   skip the pgbouncer column`;
+const USAGE = `npm run bench -- [--quick] [--duration SECONDS] [--scale N] [--large-rows N] [--large-repeats N]
+                    [--pipeline-statements N] [--pipeline-repeats N] [--no-pgbouncer]
+
+  --quick                every scenario briefly: --duration 3 --scale 1 --large-rows 100000
+                         --large-repeats 1 --pipeline-repeats 1 (options given as well win)
+  --duration, --seconds  seconds per pgbench run (default ${DEFAULTS.durationSeconds})
+  --scale                pgbench scale factor (default ${DEFAULTS.scale})
+  --large-rows           rows in the large-result read (default ${DEFAULTS.largeRows})
+  --large-repeats        reads of the large result per target, best reported (default ${DEFAULTS.largeRepeats})
+  --pipeline-statements  INSERTs in the pipeline scenario (default ${DEFAULTS.pipelineStatements})
+  --pipeline-repeats     timed pipelines per target, best reported (default ${DEFAULTS.pipelineRepeats})
+  --no-pgbouncer         skip the pgbouncer column`;
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -31,10 +44,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
+      quick: { type: "boolean" },
       duration: { type: "string" },
+      seconds: { type: "string" },
       scale: { type: "string" },
       "large-rows": { type: "string" },
       "large-repeats": { type: "string" },
+      "pipeline-statements": { type: "string" },
+      "pipeline-repeats": { type: "string" },
       "no-pgbouncer": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -43,11 +60,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
+  const base = values.quick ? QUICK : DEFAULTS;
   return {
-    durationSeconds: positiveInt("duration", values.duration, 10),
-    scale: positiveInt("scale", values.scale, 10),
-    largeRows: positiveInt("large-rows", values["large-rows"], 1_000_000),
-    largeRepeats: positiveInt("large-repeats", values["large-repeats"], 2),
+    durationSeconds: positiveInt(values.duration !== undefined ? "duration" : "seconds", values.duration ?? values.seconds, base.durationSeconds),
+    scale: positiveInt("scale", values.scale, base.scale),
+    largeRows: positiveInt("large-rows", values["large-rows"], base.largeRows),
+    largeRepeats: positiveInt("large-repeats", values["large-repeats"], base.largeRepeats),
+    pipelineStatements: positiveInt("pipeline-statements", values["pipeline-statements"], base.pipelineStatements),
+    pipelineRepeats: positiveInt("pipeline-repeats", values["pipeline-repeats"], base.pipelineRepeats),
     isPgbouncerSkipped: values["no-pgbouncer"] ?? false,
   };
 }

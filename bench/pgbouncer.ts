@@ -3,14 +3,14 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { findFreePort } from "@/lib/db/embedded-postgres";
-import type { Endpoint } from "./endpoints";
+import { stopChild } from "@/scripts/launcher/stop-child";
+import type { Endpoint, PgbouncerPooling } from "./endpoints";
 
 export type Pgbouncer = {
-  endpoint: Endpoint;
+  /** The target under each pooling mode: the same database, as two entries of one pgbouncer. */
+  endpoints: Record<PgbouncerPooling, Endpoint>;
   pid: number;
   version: string;
-  /** pgbouncer keeps prepared statements across transaction pooling from 1.21 (max_prepared_statements). */
-  hasPreparedStatements: boolean;
   stop(): Promise<void>;
 };
 
@@ -21,20 +21,23 @@ export function findPgbouncer(): string | null {
   return candidates.find((p) => p.startsWith("/") && fs.existsSync(p)) ?? null;
 }
 
-function versionOf(binary: string): { text: string; isAtLeast(major: number, minor: number): boolean } {
+function versionOf(binary: string): string {
   const out = spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout ?? "";
-  const m = /PgBouncer (\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
-  const [major, minor] = [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0)];
-  return { text: m ? m[0].slice("PgBouncer ".length) : "unknown", isAtLeast: (a, b) => major > a || (major === a && minor >= b) };
+  return /PgBouncer (\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1] ?? "unknown";
 }
 
+/** The database name clients use for session pooling; the target's own name is transaction pooling. */
+const sessionDatabase = (database: string) => `${database}_session`;
+
 /**
- * pgbouncer on loopback in transaction pooling, in front of the target, with an ini and userlist
- * generated in `dir`. As root it drops to the `postgres` system user (it refuses to run as root).
+ * pgbouncer on loopback in front of the target, with an ini and userlist generated in `dir`: the
+ * target's name in transaction pooling (what pgbouncer is deployed for), and `<name>_session` in
+ * session pooling for scenarios that keep prepared statements, which pgbouncer before 1.21 cannot
+ * carry across transaction pooling; each is pgbouncer's fair configuration for its scenarios. As
+ * root it drops to the `postgres` system user (it refuses to run as root).
  */
 export async function startPgbouncer(binary: string, dir: string, upstream: Endpoint): Promise<Pgbouncer> {
   const version = versionOf(binary);
-  const hasPreparedStatements = version.isAtLeast(1, 21);
   const port = await findFreePort();
   fs.mkdirSync(dir, { recursive: true });
   const ini = path.join(dir, "pgbouncer.ini");
@@ -46,6 +49,7 @@ export async function startPgbouncer(binary: string, dir: string, upstream: Endp
     [
       "[databases]",
       `${upstream.database} = host=${upstream.host} port=${upstream.port} dbname=${upstream.database}`,
+      `${sessionDatabase(upstream.database)} = host=${upstream.host} port=${upstream.port} dbname=${upstream.database} pool_mode=session`,
       "[pgbouncer]",
       "listen_addr = 127.0.0.1",
       `listen_port = ${port}`,
@@ -57,7 +61,6 @@ export async function startPgbouncer(binary: string, dir: string, upstream: Endp
       "max_client_conn = 200",
       `logfile = ${path.join(dir, "pgbouncer.log")}`,
       `pidfile = ${path.join(dir, "pgbouncer.pid")}`,
-      ...(hasPreparedStatements ? ["max_prepared_statements = 200"] : []),
       ...(process.getuid?.() === 0 ? ["user = postgres"] : []),
       "",
     ].join("\n"),
@@ -71,12 +74,13 @@ export async function startPgbouncer(binary: string, dir: string, upstream: Endp
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   await waitForPort(port, child, () => `${stderr}${readTail(path.join(dir, "pgbouncer.log"))}`);
+  const endpoint = { ...upstream, host: "127.0.0.1", port };
   return {
-    endpoint: { ...upstream, host: "127.0.0.1", port },
+    endpoints: { transaction: endpoint, session: { ...endpoint, database: sessionDatabase(upstream.database) } },
     pid: child.pid!,
-    version: version.text,
-    hasPreparedStatements,
-    stop: () => stopProcess(child),
+    version,
+    // The bench's clients are gone by now, so any of pgbouncer's shutdown modes ends it promptly.
+    stop: () => stopChild(child, 5000),
   };
 }
 
@@ -106,17 +110,4 @@ async function waitForPort(port: number, child: ChildProcess, explain: () => str
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    // The bench's clients are gone by now, so any of pgbouncer's shutdown modes ends it promptly.
-    child.kill("SIGTERM");
-  });
 }

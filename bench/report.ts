@@ -1,13 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { BenchOptions } from "./args";
-import { TARGET_LABELS, TARGETS, type Target } from "./endpoints";
+import { TARGET_LABELS, TARGETS, isGatewayTarget, type Target } from "./endpoints";
+import type { GoalResult } from "./goals";
 import type { LargeResultRead } from "./large-result";
 import type { PgbenchResult } from "./pgbench";
 import type { LargeResultScenario, PgbenchScenario } from "./scenarios";
 
 export type PgbenchCell = ({ kind: "ok"; /** peak RSS of the proxy process during the run */ peakRss?: number } & PgbenchResult) | { kind: "skipped" | "failed"; reason: string };
-export type PgbenchRow = { scenario: PgbenchScenario; cells: Record<Target, PgbenchCell> };
+/** `loadAverage`: the 1-minute load average when the row's last run ended. */
+export type PgbenchRow = { scenario: PgbenchScenario; cells: Record<Target, PgbenchCell>; loadAverage: number };
+/** `seconds`: the fastest of `runs`. */
+export type PipelineCell = { kind: "ok"; seconds: number; runs: number[]; peakRss?: number } | { kind: "skipped" | "failed"; reason: string };
+export type PipelineRow = { statements: number; cells: Record<Target, PipelineCell>; loadAverage: number };
 export type LargeResultRow = {
   scenario: LargeResultScenario;
   /** The fastest read by a real client (node-postgres) and at the bare wire. */
@@ -17,6 +22,16 @@ export type LargeResultRow = {
   peakRss: number | null;
   note: string | null;
 };
+/** The memory of a process between the clients and the target (in bytes): just started, its peak over every measurement, and at the end. */
+export type ProcessMemory = {
+  target: Target;
+  pid: number;
+  idleRss: number | null;
+  peakRss: number | null;
+  rssAfter: number | null;
+  /** The gateway's own process.memoryUsage() after the bench: how much of the RSS is V8's heap, and how much buffers and WASM memory. */
+  usageAfter: Pick<NodeJS.MemoryUsage, "heapTotal" | "heapUsed" | "external" | "arrayBuffers"> | null;
+};
 
 export type BenchReport = {
   startedAt: string;
@@ -24,32 +39,66 @@ export type BenchReport = {
   options: BenchOptions;
   machine: Record<string, string | number>;
   pgbench: PgbenchRow[];
+  pipeline: PipelineRow;
   largeResults: LargeResultRow[];
+  processes: ProcessMemory[];
+  goals: GoalResult[];
   notes: string[];
 };
 
 const number = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mib = (bytes: number) => `${number(bytes / 1024 / 1024)} MiB`;
+export const mib = (bytes: number) => `${number(bytes / 1024 / 1024)} MiB`;
+const ratio = (n: number) => `${number(n, 2)}×`;
+const TARGET_HEADERS = TARGETS.map((t) => TARGET_LABELS[t]).join(" | ");
+const TARGET_RULE = TARGETS.map(() => "---").join("|");
 
-function pgbenchCell(cell: PgbenchCell, direct: PgbenchCell): string {
+/** TPS of a pgbench cell, when it ran. */
+const tpsOf = (cell: PgbenchCell | undefined) => (cell?.kind === "ok" ? cell.tps : null);
+
+/** A cell: TPS and mean latency, then TPS as a ratio to direct and, for the gateway and the relay, to pgbouncer. */
+function pgbenchCell(row: PgbenchRow, target: Target): string {
+  const cell = row.cells[target];
   if (cell.kind !== "ok") return `${cell.kind}: ${cell.reason}`;
-  const ratio = direct.kind === "ok" ? ` (${number(cell.tps / direct.tps, 2)}×)` : "";
+  const ratios: string[] = [];
+  const direct = tpsOf(row.cells.direct);
+  const pgbouncer = tpsOf(row.cells.pgbouncer);
+  if (target !== "direct" && direct) ratios.push(`${ratio(cell.tps / direct)} direct`);
+  if (target !== "direct" && target !== "pgbouncer" && pgbouncer) ratios.push(`${ratio(cell.tps / pgbouncer)} pgbouncer`);
+  const pooling = target === "pgbouncer" ? ` (${row.scenario.pgbouncerPooling} pooling)` : "";
   const failed = cell.failed ? `, ${number(cell.failed)} failed` : "";
-  return `${number(cell.tps)} tps, ${number(cell.latencyMs, 3)} ms${ratio}${failed}`;
+  return `${number(cell.tps)} tps, ${number(cell.latencyMs, 3)} ms${pooling}${failed}${ratios.length ? ` · ${ratios.join(", ")}` : ""}`;
 }
 
-/** scenario | direct | pgbouncer | gateway strict | gateway async: TPS, mean latency, TPS ratio to direct. */
+/** scenario | each target: TPS, mean latency, ratios to direct and pgbouncer | the load average at the row's end. */
 export function renderPgbenchTable(rows: PgbenchRow[]): string {
-  const header = `| scenario | ${TARGETS.map((t) => TARGET_LABELS[t]).join(" | ")} |`;
-  const rule = `|---|${TARGETS.map(() => "---").join("|")}|`;
-  const body = rows.map((r) => `| ${r.scenario.label} | ${TARGETS.map((t) => pgbenchCell(r.cells[t], r.cells.direct)).join(" | ")} |`);
-  return [header, rule, ...body].join("\n");
+  const body = rows.map((r) => `| ${r.scenario.label} | ${TARGETS.map((t) => pgbenchCell(r, t)).join(" | ")} | ${number(r.loadAverage, 2)} |`);
+  return [`| scenario | ${TARGET_HEADERS} | load (1 min) |`, `|---|${TARGET_RULE}|---|`, ...body].join("\n");
+}
+
+/** The pipeline's time per target, as a multiple of direct's time and of pgbouncer's (lower is better). */
+export function renderPipelineTable(row: PipelineRow): string {
+  const secondsOf = (c: PipelineCell | undefined) => (c?.kind === "ok" ? c.seconds : null);
+  const direct = secondsOf(row.cells.direct);
+  const pgbouncer = secondsOf(row.cells.pgbouncer);
+  const cell = (target: Target) => {
+    const c = row.cells[target];
+    if (c.kind !== "ok") return `${c.kind}: ${c.reason}`;
+    const ratios: string[] = [];
+    if (target !== "direct" && direct) ratios.push(`${ratio(c.seconds / direct)} direct's time`);
+    if (target !== "direct" && target !== "pgbouncer" && pgbouncer) ratios.push(`${ratio(c.seconds / pgbouncer)} pgbouncer's`);
+    return `${number(c.seconds, 3)} s${target === "pgbouncer" ? " (session pooling)" : ""}${ratios.length ? ` · ${ratios.join(", ")}` : ""}`;
+  };
+  return [
+    `| scenario | ${TARGET_HEADERS} | load (1 min) |`,
+    `|---|${TARGET_RULE}|---|`,
+    `| one client, ${number(row.statements)} INSERTs pipelined (Parse once, Bind/Execute each, one Sync) | ${TARGETS.map(cell).join(" | ")} | ${number(row.loadAverage, 2)} |`,
+  ].join("\n");
 }
 
 /** scenario | MB/s and ratio to direct, read by node-postgres and at the wire | peak RSS of the process in between. */
 export function renderLargeResultTable(rows: LargeResultRow[]): string {
   const direct = rows.find((r) => r.scenario.target === "direct" && !r.scenario.connection)?.reads;
-  const rate = (r: LargeResultRead, d: LargeResultRead | undefined) => `${number(r.mbPerSecond, 1)} MB/s${d ? ` (${number(r.mbPerSecond / d.mbPerSecond, 2)}×)` : ""}`;
+  const rate = (r: LargeResultRead, d: LargeResultRead | undefined) => `${number(r.mbPerSecond, 1)} MB/s${d ? ` (${ratio(r.mbPerSecond / d.mbPerSecond)})` : ""}`;
   const lines = [
     "| scenario | node-postgres, rows decoded | wire, frames only | peak RSS of the proxy process (before) | rows |",
     "|---|---|---|---|---|",
@@ -65,22 +114,64 @@ export function renderLargeResultTable(rows: LargeResultRow[]): string {
   return lines.join("\n");
 }
 
-export function renderMarkdown(report: BenchReport): string {
+/** process | RSS just started | peak over the bench | after the bench (the gateway's workers are compiled JavaScript under plain node). */
+export function renderMemoryTable(processes: ProcessMemory[]): string {
+  const or = (bytes: number | null) => (bytes === null ? "—" : mib(bytes));
+  const inside = (u: ProcessMemory["usageAfter"]) =>
+    u ? `V8 heap ${mib(u.heapUsed)} used of ${mib(u.heapTotal)}; external ${mib(u.external)} (array buffers ${mib(u.arrayBuffers)}; the rest is mostly WASM memory)` : "—";
+  return [
+    "| process | RSS idle (just started) | peak RSS during the bench | RSS after the bench | of which, after the bench |",
+    "|---|---|---|---|---|",
+    ...processes.map(
+      (p) => `| ${TARGET_LABELS[p.target]}${isGatewayTarget(p.target) ? " worker" : ""} (pid ${p.pid}) | ${or(p.idleRss)} | ${or(p.peakRss)} | ${or(p.rssAfter)} | ${inside(p.usageAfter)} |`,
+    ),
+  ].join("\n");
+}
+
+/** Each of issue 8's targets against this run's measurement: met, missed, or not measured. */
+export function renderGoalsTable(goals: GoalResult[]): string {
+  return [
+    "| target (issue 8) | wanted | measured | |",
+    "|---|---|---|---|",
+    ...goals.map((g) => `| ${g.label} | ${g.wanted} | ${g.measured ?? g.whyNotMeasured} | ${g.measured === null ? "not measured" : g.isMet ? "met" : "**missed**"} |`),
+  ].join("\n");
+}
+
+/** Everything a run prints, as markdown (the console shows the same tables). */
+export function renderTables(report: BenchReport): string {
   const machine = Object.entries(report.machine).map(([k, v]) => `${k}: ${v}`).join(" · ");
   return [
-    `# Warden gateway bench, ${report.startedAt}`,
-    "",
     machine,
     "",
     `## pgbench -S (select only), ${report.options.durationSeconds} s each, scale ${report.options.scale}`,
     "",
-    "Each cell: transactions per second, mean latency, and TPS as a ratio to direct.",
+    "Each cell: transactions per second, mean latency, then TPS as a ratio to direct and to pgbouncer (higher is better).",
     "",
     renderPgbenchTable(report.pgbench),
+    "",
+    `## Pipeline: best of ${report.options.pipelineRepeats}, time as a multiple of direct's and pgbouncer's (lower is better)`,
+    "",
+    renderPipelineTable(report.pipeline),
     "",
     `## Large result: ${number(report.options.largeRows)} rows, read by node-postgres and at the wire (best of ${report.options.largeRepeats} each)`,
     "",
     renderLargeResultTable(report.largeResults),
+    "",
+    "## Memory of the processes in between",
+    "",
+    renderMemoryTable(report.processes),
+    "",
+    "## Targets",
+    "",
+    renderGoalsTable(report.goals),
+  ].join("\n");
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  return [
+    `# Warden gateway bench, ${report.startedAt}`,
+    "",
+    renderTables(report),
     "",
     ...(report.notes.length ? ["## Notes", "", ...report.notes.map((n) => `- ${n}`), ""] : []),
   ].join("\n");

@@ -33,7 +33,7 @@ export async function runLargeResults(opts: {
   const rows: LargeResultRow[] = [];
   for (const scenario of opts.scenarios) {
     const login = scenario.connection ? opts.logins.get(scenario.connection.name) : undefined;
-    const endpoint = targets.endpoint(scenario.target, login);
+    const endpoint = targets.endpoint(scenario.target, { login });
     if (!endpoint) {
       rows.push({ scenario, reads: null, rssBefore: null, peakRss: null, note: `skipped: ${targets.whySkipped(scenario.target) ?? "not running"}` });
       continue;

@@ -1,4 +1,5 @@
-import { TARGET_LABELS, TARGETS, type Target } from "./endpoints";
+import os from "node:os";
+import { TARGET_LABELS, TARGETS, isGatewayTarget, type Target } from "./endpoints";
 import { runPgbench } from "./pgbench";
 import { PeakMemoryWatch } from "./process-memory";
 import type { PgbenchCell, PgbenchRow } from "./report";
@@ -28,22 +29,19 @@ export async function runPgbenchMatrix(opts: {
     const cells = {} as Record<Target, PgbenchCell>;
     for (const target of TARGETS) {
       cells[target] = await runCell(opts, scenario, target);
-      if (target.startsWith("gateway")) await opts.settle();
+      if (isGatewayTarget(target)) await opts.settle();
       const c = cells[target];
       log(`  ${scenario.label} · ${TARGET_LABELS[target]}: ${c.kind === "ok" ? `${c.tps.toFixed(0)} tps, ${c.latencyMs.toFixed(3)} ms` : `${c.kind} (${c.reason})`}`);
     }
-    rows.push({ scenario, cells });
+    rows.push({ scenario, cells, loadAverage: os.loadavg()[0]! });
   }
   return rows;
 }
 
 async function runCell(opts: { pgbench: string; targets: RunningTargets; durationSeconds: number }, scenario: PgbenchScenario, target: Target): Promise<PgbenchCell> {
   const { targets } = opts;
-  const endpoint = targets.endpoint(target);
+  const endpoint = targets.endpoint(target, { pooling: scenario.pgbouncerPooling });
   if (!endpoint) return { kind: "skipped", reason: targets.whySkipped(target) ?? "not running" };
-  if (target === "pgbouncer" && scenario.protocol === "prepared" && !targets.pgbouncer?.hasPreparedStatements) {
-    return { kind: "skipped", reason: `pgbouncer ${targets.pgbouncer?.version} has no prepared statements in transaction pooling (1.21+)` };
-  }
   const pid = targets.pid(target);
   const watch = pid ? new PeakMemoryWatch(pid) : null;
   try {

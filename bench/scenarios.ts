@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
-import type { Endpoint, Target } from "./endpoints";
+import type { Endpoint, PgbouncerPooling, Target } from "./endpoints";
 import { LARGE_TABLE, MASKED_COLUMNS, ROW_ONE_UNMASKED } from "./large-table";
 import { maskedLargeTablePolicy } from "./masking-policy";
 import type { PgbenchRun } from "./pgbench";
@@ -14,14 +14,22 @@ import type { PgbenchRun } from "./pgbench";
  * its targets and the report prints it as a row.
  */
 
-export type PgbenchScenario = { id: string; label: string } & Omit<PgbenchRun, "durationSeconds">;
+export type PgbenchScenario = { id: string; label: string; pgbouncerPooling: PgbouncerPooling } & Omit<PgbenchRun, "durationSeconds">;
 
 export const PGBENCH_SCENARIOS: PgbenchScenario[] = [
-  { id: "select-simple-c1", label: "select-only, simple, 1 client", protocol: "simple", clients: 1 },
-  { id: "select-simple-c10", label: "select-only, simple, 10 clients", protocol: "simple", clients: 10 },
-  { id: "select-prepared-c1", label: "select-only, prepared, 1 client", protocol: "prepared", clients: 1 },
-  { id: "select-prepared-c10", label: "select-only, prepared, 10 clients", protocol: "prepared", clients: 10 },
+  { id: "select-simple-c1", label: "select-only, simple, 1 client", protocol: "simple", clients: 1, pgbouncerPooling: "transaction" },
+  { id: "select-simple-c10", label: "select-only, simple, 10 clients", protocol: "simple", clients: 10, pgbouncerPooling: "transaction" },
+  // Prepared statements live in a server session: pgbouncer 1.18 keeps them only in session pooling.
+  { id: "select-prepared-c1", label: "select-only, prepared, 1 client", protocol: "prepared", clients: 1, pgbouncerPooling: "session" },
+  { id: "select-prepared-c10", label: "select-only, prepared, 10 clients", protocol: "prepared", clients: 10, pgbouncerPooling: "session" },
 ];
+
+/**
+ * One client pipelining INSERTs over the extended protocol: Parse of a named statement once, then
+ * Bind/Execute per row, one Sync at the end, all written before any reply is read. pgbouncer pools it
+ * in session mode (the named statement). Timed from the first byte sent to ReadyForQuery.
+ */
+export const PIPELINE_SCENARIO = { id: "insert-pipeline", pgbouncerPooling: "session" as PgbouncerPooling };
 
 export type LargeResultScenario = {
   id: string;
@@ -36,6 +44,7 @@ export type LargeResultScenario = {
 
 export const LARGE_RESULT_SCENARIOS: LargeResultScenario[] = [
   { id: "direct", label: "direct", target: "direct" },
+  { id: "relay", label: "byte relay", target: "relay" },
   { id: "pgbouncer", label: "pgbouncer", target: "pgbouncer" },
   { id: "gateway-strict", label: "gateway strict (no masking)", target: "gateway-strict" },
   {

@@ -1,70 +1,105 @@
 import path from "node:path";
-import type { Endpoint, Target } from "./endpoints";
+import { findFreePort } from "@/lib/db/embedded-postgres";
+import { gatewayEnvironment } from "@/scripts/launcher/gateway-environment";
+import { startGatewayProcess, type GatewayProcess } from "@/scripts/launcher/start-gateway-process";
+import { isGatewayTarget, type Endpoint, type GatewayTarget, type PgbouncerPooling, type Target } from "./endpoints";
 import type { BenchEnvironment, GatewayLogin } from "./environment";
-import { startGatewayProcess, type GatewayProcess } from "./gateway-process";
 import { findPgbouncer, PGBOUNCER_INSTALL_HINT, startPgbouncer, type Pgbouncer } from "./pgbouncer";
+import { startRelayProcess, type RelayProcess } from "./relay-process";
 
 /** The columns, running: where clients connect, and which process stands in between. */
 export type RunningTargets = {
-  /** For a gateway target, `login` picks the catalog entry (the default one otherwise). */
-  endpoint(target: Target, login?: GatewayLogin): Endpoint | null;
-  /** The process to watch for memory; null for direct (one backend per connection). */
+  /** For a gateway target, `login` picks the catalog entry (the default one otherwise); for pgbouncer, `pooling` the pool mode (transaction otherwise). */
+  endpoint(target: Target, opts?: { login?: GatewayLogin; pooling?: PgbouncerPooling }): Endpoint | null;
+  /** The process to watch for memory: the one serving connections; null for direct (one backend per connection). */
   pid(target: Target): number | null;
   whySkipped(target: Target): string | null;
+  /** A gateway worker's own account of its memory (V8 heap, external: buffers and WASM); null for the others. */
+  memoryUsage(target: Target): Promise<NodeJS.MemoryUsage | null>;
   pgbouncer: Pgbouncer | null;
   stop(): Promise<void>;
 };
 
+const GATEWAY_RECORDING = { "gateway-strict": "strict", "gateway-async": "async" } as const satisfies Record<GatewayTarget, string>;
+
+/**
+ * Starts what stands between the clients and the target: the byte relay, pgbouncer (when installed),
+ * and one compiled gateway worker per recording mode (`node dist/gateway.mjs`, as production runs it;
+ * build it first), each in a process of its own so its CPU and memory are its own.
+ */
 export async function startTargets(
   env: BenchEnvironment,
-  opts: { defaultLogin: GatewayLogin; isPgbouncerSkipped: boolean; log: (line: string) => void; /** where a gateway worker's own log goes */ logFile: (target: Target) => string },
+  opts: { root: string; defaultLogin: GatewayLogin; isPgbouncerSkipped: boolean; log: (line: string) => void; /** where a gateway worker's own log goes */ logFile: (target: Target) => string },
 ): Promise<RunningTargets> {
   const skipped = new Map<Target, string>();
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = () => Promise.all(started.map((s) => s.stop())).then(() => {});
   let pgbouncer: Pgbouncer | null = null;
-  const binary = opts.isPgbouncerSkipped ? null : findPgbouncer();
-  if (opts.isPgbouncerSkipped) skipped.set("pgbouncer", "--no-pgbouncer");
-  else if (!binary) {
-    opts.log(PGBOUNCER_INSTALL_HINT);
-    skipped.set("pgbouncer", "not installed");
-  } else {
-    try {
-      pgbouncer = await startPgbouncer(binary, path.join(env.tmpDir, "pgbouncer"), env.direct);
-      opts.log(`pgbouncer ${pgbouncer.version} on port ${pgbouncer.endpoint.port} (transaction pooling)`);
-    } catch (err) {
-      opts.log(`pgbouncer could not start, its column is skipped: ${(err as Error).message}`);
-      skipped.set("pgbouncer", "could not start");
-    }
-  }
-
+  let relay: RelayProcess;
   const gateways = new Map<Target, GatewayProcess>();
   try {
-    for (const [target, mode] of [["gateway-strict", "strict"], ["gateway-async", "async"]] as const) {
-      const gw = await startGatewayProcess({ storeUrl: env.storeUrl, secretKey: env.secretKey, recordingMode: mode, logFile: opts.logFile(target) });
+    relay = await startRelayProcess(env.direct);
+    started.push(relay);
+    opts.log(`byte relay pid ${relay.pid} on port ${relay.endpoint.port}`);
+
+    const binary = opts.isPgbouncerSkipped ? null : findPgbouncer();
+    if (opts.isPgbouncerSkipped) skipped.set("pgbouncer", "--no-pgbouncer");
+    else if (!binary) {
+      opts.log(PGBOUNCER_INSTALL_HINT);
+      skipped.set("pgbouncer", "not installed");
+    } else {
+      try {
+        pgbouncer = await startPgbouncer(binary, path.join(env.tmpDir, "pgbouncer"), env.direct);
+        started.push(pgbouncer);
+        opts.log(`pgbouncer ${pgbouncer.version} on port ${pgbouncer.endpoints.transaction.port} (transaction pooling; session pooling as ${pgbouncer.endpoints.session.database})`);
+      } catch (err) {
+        opts.log(`pgbouncer could not start, its column is skipped: ${(err as Error).message}`);
+        skipped.set("pgbouncer", "could not start");
+      }
+    }
+
+    for (const [target, mode] of Object.entries(GATEWAY_RECORDING) as [GatewayTarget, "strict" | "async"][]) {
+      const gw = await startGatewayProcess({
+        root: opts.root,
+        env: gatewayEnvironment({
+          DATABASE_URL: env.storeUrl,
+          WARDEN_SECRET_KEY: env.secretKey,
+          GATEWAY_PORT: await findFreePort(),
+          GATEWAY_HOST: "127.0.0.1",
+          GATEWAY_TLS_CERT: undefined,
+          GATEWAY_TLS_KEY: undefined,
+          GATEWAY_RECORDING_MODE: mode,
+          GATEWAY_WORKERS: 1,
+          WARDEN_DATA_DIR: env.tmpDir,
+          LOG_LEVEL: "warn",
+        }),
+        output: { file: opts.logFile(target) },
+      });
+      started.push(gw);
       gateways.set(target, gw);
-      opts.log(`gateway (${mode} recording) pid ${gw.pid} on port ${gw.port}`);
+      opts.log(`gateway (${mode} recording, compiled) pid ${gw.pid} on port ${gw.port}`);
     }
   } catch (err) {
-    await Promise.all([...gateways.values()].map((g) => g.stop()));
-    await pgbouncer?.stop();
+    await stopAll();
     throw err;
   }
 
   return {
-    endpoint(target, login = opts.defaultLogin) {
+    endpoint(target, { login = opts.defaultLogin, pooling = "transaction" } = {}) {
       if (target === "direct") return env.direct;
-      if (target === "pgbouncer") return pgbouncer?.endpoint ?? null;
+      if (target === "relay") return relay.endpoint;
+      if (target === "pgbouncer") return pgbouncer?.endpoints[pooling] ?? null;
       const gw = gateways.get(target);
       return gw ? { host: "127.0.0.1", port: gw.port, ...login } : null;
     },
     pid(target) {
+      if (target === "relay") return relay.pid;
       if (target === "pgbouncer") return pgbouncer?.pid ?? null;
-      return gateways.get(target)?.pid ?? null;
+      return isGatewayTarget(target) ? (gateways.get(target)?.workerPids[0] ?? null) : null;
     },
     whySkipped: (target) => skipped.get(target) ?? null,
+    memoryUsage: async (target) => (await gateways.get(target)?.memoryUsage().catch(() => null)) ?? null,
     pgbouncer,
-    async stop() {
-      await Promise.all([...gateways.values()].map((g) => g.stop()));
-      await pgbouncer?.stop();
-    },
+    stop: stopAll,
   };
 }

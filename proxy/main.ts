@@ -46,6 +46,10 @@ async function runWorker(config: RuntimeConfig, opts: GatewayOptions, log: Logge
   // without the parent the gateway stops rather than run on unattended. A cluster worker whose
   // primary is gone is ended by node:cluster itself.
   if (!cluster.isWorker) process.once("disconnect", () => void stop("parent exited"));
+  // Where the memory goes (V8 heap, buffers, WASM), for the bench's memory table.
+  process.on("message", (m: { type?: string }) => {
+    if (m?.type === "memory-usage") process.send?.({ type: "memory-usage", usage: process.memoryUsage() });
+  });
   const listening: GatewayListening = { type: "gateway-listening", host: gateway.host, port: gateway.port, tlsCertPath: gateway.tlsCertPath, workerPids: [process.pid] };
   process.send(listening);
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import { ConfigError } from "@/lib/shared/config";
 import { runGateway } from "@/proxy/main";
 
@@ -8,6 +9,10 @@ import { runGateway } from "@/proxy/main";
  * (see proxy/main.ts); `--self-signed-tls` is how `npm start` asks for its embedded default's certificate.
  */
 async function main() {
+  // libpg-query's WASM parser stays on V8's baseline compiler (Liftoff): optimising its large
+  // functions with TurboFan left ~100 MiB of compiler memory resident in every worker (glibc keeps
+  // the background threads' arenas) for a parse about 10% faster. Set before the classifier loads.
+  v8.setFlagsFromString("--liftoff-only");
   const { values } = parseArgs({ options: { "self-signed-tls": { type: "boolean" } } });
   await runGateway(process.env, { selfSignedTls: values["self-signed-tls"] });
 }

@@ -10,11 +10,23 @@ import { checkBuild, type BuildStamp } from "./build-stamp";
  * external and load from node_modules as usual (libpg-query finds its WASM beside itself).
  */
 export const GATEWAY_ENTRY = "scripts/gateway.ts";
+/** What runs: `node dist/gateway.mjs`. */
 export const GATEWAY_BUNDLE = "dist/gateway.mjs";
+/** The compiled code itself, which GATEWAY_BUNDLE imports once source maps are on. */
+const COMPILED = "dist/gateway-compiled.mjs";
+
+/**
+ * Stack traces name the TypeScript sources (dist/gateway-compiled.mjs.map) without a node flag to
+ * remember: source maps apply to modules loaded after they are turned on, hence this small first module.
+ */
+const STARTER = `// Written by scripts/launcher/build-gateway.ts: run \`node ${GATEWAY_BUNDLE}\`.
+process.setSourceMapsEnabled(true);
+await import("./${path.basename(COMPILED)}");
+`;
 
 export const GATEWAY_BUILD: BuildStamp = {
   sources: ["proxy", "lib", "drizzle/schema", GATEWAY_ENTRY, "scripts/launcher/build-gateway.ts", "package-lock.json", "tsconfig.json"],
-  output: GATEWAY_BUNDLE,
+  output: COMPILED,
   marker: "dist/gateway.fingerprint",
 };
 
@@ -37,9 +49,9 @@ function sourceLocationPlugin(root: string, outDir: string): Plugin {
   };
 }
 
-/** Bundles the gateway into dist/gateway.mjs (and its source map), replacing the old files only once both are written. */
+/** Compiles the gateway into dist/ (the starter, the bundle and its source map), replacing the old files only once all are written. */
 export async function buildGateway(root: string): Promise<void> {
-  const outfile = path.join(root, GATEWAY_BUNDLE);
+  const outfile = path.join(root, COMPILED);
   const result = await build({
     absWorkingDir: root,
     entryPoints: [path.join(root, GATEWAY_ENTRY)],
@@ -59,7 +71,8 @@ export async function buildGateway(root: string): Promise<void> {
   });
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   // Written aside and renamed, so a gateway starting meanwhile (npm start and the bench at once) never reads half a file.
-  const written = result.outputFiles.map((f) => {
+  const files = [...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })), { path: path.join(root, GATEWAY_BUNDLE), contents: STARTER }];
+  const written = files.map((f) => {
     const aside = `${f.path}.${process.pid}.tmp`;
     fs.writeFileSync(aside, f.contents);
     return { aside, final: f.path };

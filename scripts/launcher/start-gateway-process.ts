@@ -1,4 +1,4 @@
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { GatewayListening } from "@/proxy/main";
 import { GATEWAY_BUNDLE } from "./build-gateway";
@@ -15,6 +15,8 @@ export type GatewayProcess = {
   tlsCertPath: string | null;
   /** Resolves with the exit code when the gateway ends by itself. */
   exited: Promise<number>;
+  /** process.memoryUsage() of the worker (GATEWAY_WORKERS=1 only): how much of its RSS is V8's heap, buffers, WASM. */
+  memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** SIGTERM (sessions end with 57P01, the last records are written), SIGKILL after 10 s. Idempotent. */
   stop(): Promise<void>;
 };
@@ -26,8 +28,8 @@ export type GatewayProcess = {
  */
 export function startGatewayProcess(opts: { root: string; env: NodeJS.ProcessEnv; args?: string[]; output: ChildOutput }): Promise<GatewayProcess> {
   const stdio = stdioFor(opts.output, { ipc: true });
-  // execArgv set, not inherited: under tsx it would carry tsx's loader into the gateway.
-  const child = fork(path.join(opts.root, GATEWAY_BUNDLE), opts.args ?? [], { cwd: opts.root, env: opts.env, execArgv: ["--enable-source-maps"], stdio });
+  // execArgv empty, not inherited: under tsx it would carry tsx's loader into the gateway.
+  const child = fork(path.join(opts.root, GATEWAY_BUNDLE), opts.args ?? [], { cwd: opts.root, env: opts.env, execArgv: [], stdio });
   forwardOutput(child, opts.output, stdio);
   const exited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
   return new Promise((resolve, reject) => {
@@ -38,7 +40,33 @@ export function startGatewayProcess(opts: { root: string; env: NodeJS.ProcessEnv
     child.on("message", (m: GatewayListening) => {
       if (m?.type !== "gateway-listening") return;
       child.off("exit", onExit);
-      resolve({ pid: child.pid!, workerPids: m.workerPids, host: m.host, port: m.port, tlsCertPath: m.tlsCertPath, exited, stop: () => stopChild(child) });
+      resolve({
+        pid: child.pid!,
+        workerPids: m.workerPids,
+        host: m.host,
+        port: m.port,
+        tlsCertPath: m.tlsCertPath,
+        exited,
+        memoryUsage: () => askMemoryUsage(child),
+        stop: () => stopChild(child),
+      });
     });
+  });
+}
+
+function askMemoryUsage(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off("message", onMessage);
+      reject(new Error("the gateway did not report its memory within 5 s"));
+    }, 5000);
+    const onMessage = (m: { type?: string; usage?: NodeJS.MemoryUsage }) => {
+      if (m?.type !== "memory-usage" || !m.usage) return;
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      resolve(m.usage);
+    };
+    child.on("message", onMessage);
+    child.send({ type: "memory-usage" });
   });
 }
