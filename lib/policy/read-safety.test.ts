@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { classifySql, loadClassifier } from "./classify-statement";
-import type { ReadSafety } from "./read-safety";
+import { mergeExecuteReadSafety, type ReadSafety } from "./read-safety";
 
 beforeAll(() => loadClassifier());
 
@@ -107,5 +107,20 @@ describe("analyzeReadSafety: what can never start before its record", () => {
     expect(names(safetyOf("select lo_creat(-1)").functions)).toEqual(["lo_creat"]);
     expect(names(safetyOf("select * from t, lateral (select g()) x").functions)).toEqual(["g"]);
     expect(names(safetyOf("select * from v").relations)).toEqual(["v"]);
+  });
+});
+
+describe("mergeExecuteReadSafety", () => {
+  it("judges EXECUTE by the prepared statement, with its arguments' names", () => {
+    const prepared = classifySql("prepare p as select * from t where id = $1").statements[0].prepares!.statement.readSafety!;
+    const execute = safetyOf("execute p(f(1)::my_t)");
+    expect(execute.isCandidate).toBe(false);
+    const merged = mergeExecuteReadSafety(prepared, execute);
+    expect(merged.isCandidate).toBe(true);
+    expect(names(merged.functions)).toEqual(["f"]);
+    expect(names(merged.types)).toEqual(["my_t"]);
+    expect(names(merged.relations)).toEqual(["t"]);
+    const write = classifySql("prepare w as delete from t").statements[0].prepares!.statement.readSafety!;
+    expect(mergeExecuteReadSafety(write, execute).isCandidate).toBe(false);
   });
 });

@@ -192,3 +192,28 @@ function qualifiedName(list: unknown): QualifiedName | null {
 function add(into: Map<string, QualifiedName>, name: QualifiedName) {
   into.set(`${name.schema ?? ""}\0${name.name}`, name);
 }
+
+/**
+ * SQL `EXECUTE p(args)` runs what was prepared, with its arguments evaluated first: it is a
+ * candidate when the prepared statement is one, and everything both use must be vouched for. (The
+ * EXECUTE's own analysis says "not a plain read" for the statement type; its arguments cannot hold
+ * a CTE, a lock clause or SELECT INTO, and a sequence function among them is a volatile built-in
+ * the catalog check refuses.)
+ */
+export function mergeExecuteReadSafety(prepared: ReadSafety, execute: ReadSafety): ReadSafety {
+  const union = (a: QualifiedName[], b: QualifiedName[]) => {
+    const m = new Map<string, QualifiedName>();
+    for (const n of [...a, ...b]) add(m, n);
+    return [...m.values()];
+  };
+  return {
+    isCandidate: prepared.isCandidate,
+    reason: prepared.reason,
+    functions: union(prepared.functions, execute.functions),
+    attributeNames: [...new Set([...prepared.attributeNames, ...execute.attributeNames])],
+    operators: union(prepared.operators, execute.operators),
+    types: union(prepared.types, execute.types),
+    relations: union(prepared.relations, execute.relations),
+    cteNames: prepared.cteNames,
+  };
+}
