@@ -102,3 +102,44 @@ describe("GroupCommitter batching", () => {
     slow.close();
   });
 });
+
+describe("GroupCommitter bookkeeping", () => {
+  it("settles each item once: written, dropped or refused, never while it waits for a retry", async () => {
+    const store = fakeStore();
+    const settled: number[] = [];
+    const dropped: unknown[] = [];
+    const gc = new GroupCommitter<number>((i) => store.write(i), { ...options(dropped), maxQueue: 100, onSettled: (i) => settled.push(i as number) });
+    store.failNext(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    gc.enqueueAlways([1]);
+    await expect(gc.submit([2])).rejects.toThrow(/ECONNREFUSED/);
+    // The waiter's record is settled (refused); the queued one is kept for the retry.
+    expect(settled).toEqual([2]);
+    store.failNext(undefined);
+    store.rejectItem(4);
+    gc.enqueueAlways([3, 4]);
+    // 4 is refused by the store (written alone, refused again): dropped, and settled then.
+    await gc.drain(2000);
+    expect(settled.sort()).toEqual([1, 2, 3, 4]);
+    expect(dropped).toEqual([4]);
+    gc.close();
+  });
+
+  it("reports its backlog and how long the batch in flight has been writing", async () => {
+    let finish!: () => void;
+    const gc = new GroupCommitter<number>((items) => (items.length ? new Promise<void>((r) => (finish = r)) : Promise.resolve()), { ...options(), maxQueue: 100 });
+    expect([gc.backlog, gc.writingForMs]).toEqual([0, undefined]);
+    const first = gc.submit([1, 2]);
+    await new Promise((r) => setTimeout(r, 20));
+    gc.enqueueAlways([3]);
+    expect(gc.backlog).toBe(3);
+    expect(gc.writingForMs).toBeGreaterThanOrEqual(10);
+    finish();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    finish();
+    await gc.drain(1000);
+    expect([gc.backlog, gc.writingForMs]).toEqual([0, undefined]);
+    gc.close();
+  });
+});
+

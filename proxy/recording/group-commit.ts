@@ -39,6 +39,7 @@ export class QueueFull extends Error {
 export class GroupCommitter<T> {
   private queue: Entry<T>[] = [];
   private inFlight = 0;
+  private writeStartedAt: number | undefined;
   private isFlushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -65,6 +66,11 @@ export class GroupCommitter<T> {
   /** Records queued or being written: how busy this committer is. */
   get backlog(): number {
     return this.queue.length + this.inFlight;
+  }
+
+  /** How long the batch being written has been in flight (ms), or undefined when none is. */
+  get writingForMs(): number | undefined {
+    return this.writeStartedAt === undefined ? undefined : performance.now() - this.writeStartedAt;
   }
 
   /** Resolves once the items are committed; rejects when they could not be. */
@@ -151,6 +157,7 @@ export class GroupCommitter<T> {
       const batch = this.queue.splice(0, this.opts.maxBatch);
       for (const e of batch) if (e.resolve) this.waiting--;
       this.inFlight = batch.length;
+      this.writeStartedAt = performance.now();
       try {
         await this.write(batch.map((e) => e.item));
         this.setHealthy(true);
@@ -166,6 +173,7 @@ export class GroupCommitter<T> {
         await this.writeOneByOne(batch);
       } finally {
         this.inFlight = 0;
+        this.writeStartedAt = undefined;
       }
     }
     this.isFlushing = false;

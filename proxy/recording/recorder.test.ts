@@ -10,7 +10,6 @@ const db = { $client: { options: { connectionString: "postgres://warden@127.0.0.
 
 const begin = (seq: number) => ({
   row: { id: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`, sessionId: "s", seq, protocol: "simple", sql: "select 1", kind: "read", command: "SELECT", receivedAt: new Date() } as StatementBeginRow,
-  audit: { actor: "a", action: "gateway.statement", targetType: "session" },
 });
 
 describe("Recorder (async)", () => {
@@ -38,3 +37,19 @@ describe("Recorder (async)", () => {
     expect(err.clientMessage("the statement was not run")).toMatch(/cannot record statements right now \(its store is unreachable\)/);
   });
 });
+
+describe("Recorder (strict)", () => {
+  it("refuses statements while the store is unreachable (57P03), whichever lane they go to", async () => {
+    const recorder = new Recorder(db, { mode: "strict", log, lanes: 3, retryDelayMs: 60_000 });
+    const results = await Promise.allSettled([1, 2, 3].map((seq) => recorder.beginStatements([{ ...begin(seq), row: { ...begin(seq).row, sessionId: `s${seq}` } }])));
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      const err = (r as PromiseRejectedResult).reason;
+      expect(err).toBeInstanceOf(RecordingUnavailable);
+      expect(err.sqlState).toBe("57P03");
+    }
+    expect(recorder.isHealthy).toBe(false);
+    await recorder.close(50);
+  });
+});
+

@@ -50,8 +50,10 @@ export class RecordingUnavailable extends Error {
 export type RecorderOptions = {
   mode: RecordingMode;
   log: Logger;
-  /** Group commits in flight at once, each on its own store connection. */
+  /** Group commits that may be in flight at once, each on its own store connection. */
   lanes?: number;
+  /** A batch in flight longer than this is slow (a lock, a stalled store): new records take another lane rather than wait behind it. */
+  spillAfterMs?: number;
   maxBatch?: number;
   maxQueue?: number;
   retryDelayMs?: number;
@@ -81,11 +83,15 @@ type SessionState = {
  * is unreachable or the queue is full, new statements are refused. Either way nothing runs that is
  * not recorded. Outcomes (results, session ends) are always queued, never waited for.
  *
- * Several group commits are in flight at once ("lanes", one store connection each), and no lock is
- * taken on the way, so sessions do not queue behind each other's commits, nor workers behind other
- * workers. A session's records stay in one lane while any of them is unwritten, so they are written
- * in order: a statement after its session, an outcome after its statement, a session's end with or
- * after its statements' outcomes. An idle session's next record goes to the least busy lane.
+ * No lock is taken on the way, so workers do not queue behind each other's commits, and a worker has
+ * several lanes (group committers, one store connection each) that can be in flight at once. Records
+ * join the batch that is being gathered while the current one commits, the cheapest way to record
+ * (measured: on a store that is busy or slow to flush, every extra commit costs more than a record
+ * in a bigger batch); only when a batch stays in flight longer than `spillAfterMs` (a lock, a
+ * stalled store) do new records start another lane at once, so a slow batch holds up nobody else.
+ * A session's records stay in one lane while any of them is unwritten, so they are written in order:
+ * a statement after its session, an outcome after its statement, a session's end with or after its
+ * statements' outcomes.
  *
  * Per statement the hot path writes the statement's row (and a small unchained audit event naming
  * it); the audit chain is extended for those events in the background (./audit-chainer.ts). Session
@@ -246,7 +252,7 @@ export class Recorder {
       let lane: number;
       if (s && s.pending > 0) lane = s.lane;
       else {
-        lane = this.leastBusyLane();
+        lane = this.pickLane();
         if (s) s.lane = lane;
       }
       if (s) s.pending++;
@@ -258,11 +264,25 @@ export class Recorder {
     return groups;
   }
 
-  /** The lane with the smallest backlog; the first of equals, so a quiet worker keeps to one warm connection. */
-  private leastBusyLane(): number {
-    let best = 0;
-    for (let i = 1; i < this.lanes.length; i++) if (this.lanes[i].backlog < this.lanes[best].backlog) best = i;
-    return best;
+  /**
+   * The first lane that is gathering a batch (queued, or writing for less than spillAfterMs); else
+   * the first idle lane; else the one with the smallest backlog. See the class comment.
+   */
+  private pickLane(): number {
+    const spillAfterMs = this.opts.spillAfterMs ?? 10;
+    let idle = -1;
+    let least = 0;
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i];
+      if (lane.backlog === 0) {
+        if (idle < 0) idle = i;
+        continue;
+      }
+      const writingForMs = lane.writingForMs;
+      if ((writingForMs === undefined || writingForMs < spillAfterMs) && lane.isHealthy) return i;
+      if (lane.backlog < this.lanes[least].backlog) least = i;
+    }
+    return idle >= 0 ? idle : least;
   }
 
   private settle(item: RecordItem) {
