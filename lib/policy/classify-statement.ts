@@ -118,13 +118,15 @@ export function classifySql(sql: string, opts: { maxBytes?: number } = {}): SqlC
     counts.textHits++;
     return byText;
   }
-  const shape = shapeOfSql(sql);
+  let shape = shapeOfSql(sql);
   if (shape) {
     const entry = shapeCache.get(shape.key);
     if (entry && !entry.byText) {
       counts.shapeHits++;
       return fromShape(sql, shape, entry);
     }
+    // A shape known to depend on its literals is not examined again.
+    if (entry) shape = null;
   }
   const { classification, shapeEntry } = classifyText(sql, maxBytes, shape);
   if (shape && shapeEntry) {
