@@ -22,7 +22,9 @@ import { Recorder, RecordingUnavailable, type RecordingMode } from "@/proxy/reco
  *
  * `--recorders R` splits the sessions over R Recorder instances sharing the store (as R gateway
  * workers would, though here they share one process and event loop). "store commits" counts the
- * store database's transactions during the run (statistics; the chainer's included).
+ * store database's transactions during the run (statistics; the chainer's included). "node CPU"
+ * is this process's CPU time per recorded statement: the recorder's, plus the simulated sessions'
+ * loop (the same for every version), everything the gateway's event loop would pay.
  *
  * To compare with another version of the recorder, copy this file into a worktree of it
  * (`git worktree add /tmp/rec-before <commit>`) and run it there.
@@ -67,8 +69,8 @@ try {
   fs.rmSync(tmpDir, { recursive: true, force: true });
 }
 console.log(`\nrecording throughput ${values.label} (${seconds}s per row, load ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cores)`);
-console.log("| mode | recorders | sessions | statements/s | begin p50 ms | begin p99 ms | refused | store commits | audit events | waiting to chain | chain |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| mode | recorders | sessions | statements/s | begin p50 ms | begin p99 ms | node CPU µs/stmt | refused | store commits | audit events | waiting to chain | chain |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
 
 /** Transactions committed in the store's database so far (statistics lag by up to a second: read after a pause). */
@@ -89,6 +91,7 @@ async function measure(url: string, mode: RecordingMode, sessionCount: number, r
   let refused = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
 
   await Promise.all(
     Array.from({ length: sessionCount }, async (_, i) => {
@@ -131,6 +134,7 @@ async function measure(url: string, mode: RecordingMode, sessionCount: number, r
   // Everything queued is written before the clock stops: async mode is measured on what reached the store.
   await Promise.all(recs.map((r) => r.close(120_000)));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const db = dbs[0];
   const [{ done }] = (await db.execute(sql`select count(*)::int as done from statements where status = 'ok'`)).rows as { done: number }[];
   const [{ events }] = (await db.execute(sql`select count(*)::int as events from audit_events`)).rows as { events: number }[];
@@ -143,5 +147,5 @@ async function measure(url: string, mode: RecordingMode, sessionCount: number, r
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(3) : "-");
   const finishedNote = done === begun ? "" : ` (${done} of ${begun} finished)`;
-  return `| ${mode} | ${recorderCount} | ${sessionCount} | ${Math.round(done / elapsed).toLocaleString("en-US")}${finishedNote} | ${pct(0.5)} | ${pct(0.99)} | ${refused} | ${commits.toLocaleString("en-US")} | ${events} | ${waiting} | ${report.isIntact ? "intact" : "BROKEN"} |`;
+  return `| ${mode} | ${recorderCount} | ${sessionCount} | ${Math.round(done / elapsed).toLocaleString("en-US")}${finishedNote} | ${pct(0.5)} | ${pct(0.99)} | ${done ? Math.round((cpu.user + cpu.system) / done) : "-"} | ${refused} | ${commits.toLocaleString("en-US")} | ${events} | ${waiting} | ${report.isIntact ? "intact" : "BROKEN"} |`;
 }
