@@ -60,6 +60,14 @@ export async function createOwnedTable(p: ProbeFixture, name: string, rows = 3):
   await p.target.query(`drop table if exists ${name}; create table ${name} (id int primary key, v text); insert into ${name} select g, 'row ' || g from generate_series(1, ${rows}) g; alter table ${name} owner to ${p.fx.targetRole}`);
 }
 
+/**
+ * Ends every backend of the gateway's target role, so one test's leftovers (a failing gateway that
+ * kept a departed client's session and its locks) cannot block the next test's setup.
+ */
+export async function terminateLeftovers(p: ProbeFixture): Promise<void> {
+  await p.target.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and pid <> pg_backend_pid()", [p.fx.targetRole]);
+}
+
 export async function countRows(p: ProbeFixture, table: string): Promise<number> {
   return Number((await p.target.query(`select count(*)::int as n from ${table}`)).rows[0].n);
 }
@@ -85,7 +93,7 @@ export async function settledStatements(fx: GatewayFixture, applicationName: str
     rows = await statementRecords(fx, applicationName);
     if (rows.length >= count && rows.every((r) => r.status !== "running")) return rows;
     if (Date.now() > deadline) {
-      throw new Error(`expected ${count} settled statements for ${applicationName}, got ${rows.length}: ${JSON.stringify(rows.map((r) => [r.seq, r.sql, r.status]))}`);
+      throw new Error(`expected ${count} settled statements for ${applicationName}, got ${rows.length}: ${JSON.stringify(rows.map((r) => [r.seq, r.sql.slice(0, 80), r.status]))}`);
     }
     await sleep(50);
   }
@@ -122,7 +130,7 @@ export async function endedSession(fx: GatewayFixture, applicationName: string, 
     if (session?.endedAt && session.endReason && rows.every((r) => r.status !== "running")) return { session, statements: rows };
     if (Date.now() > deadline) {
       throw new Error(
-        `the record of ${applicationName} did not end within ${timeoutMs} ms: session ${JSON.stringify(session && { endedAt: session.endedAt, endReason: session.endReason })}, statements ${JSON.stringify(rows.map((r) => [r.seq, r.sql, r.status]))}`,
+        `the record of ${applicationName} did not end within ${timeoutMs} ms: session ${JSON.stringify(session && { endedAt: session.endedAt, endReason: session.endReason })}, statements ${JSON.stringify(rows.map((r) => [r.seq, r.sql.slice(0, 80), r.status]))}`,
       );
     }
     await sleep(100);
