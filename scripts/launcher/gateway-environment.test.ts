@@ -17,15 +17,18 @@ const settings: GatewaySettings = {
   LOG_LEVEL: "warn",
 };
 
+/** A parent's environment (Next's types make NODE_ENV a required key of ProcessEnv). */
+const parent = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
+
 describe("the gateway process's environment", () => {
   it("parses back into the settings it was written from", () => {
-    const config = parseConfig(gatewayEnvironment(settings, {}));
+    const config = parseConfig(gatewayEnvironment(settings, parent({})));
     for (const [name, value] of Object.entries(settings)) expect(config[name as keyof typeof config], name).toEqual(value);
     expect(config.WARDEN_SECRET_KEY?.equals(settings.WARDEN_SECRET_KEY)).toBe(true);
   });
 
   it("does not let the parent's own values through for settings left unset", () => {
-    const env = gatewayEnvironment(settings, { GATEWAY_TLS_CERT: "/etc/parent.crt", GATEWAY_TLS_KEY: "/etc/parent.key", GATEWAY_PORT: "1", PATH: "/usr/bin" });
+    const env = gatewayEnvironment(settings, parent({ GATEWAY_TLS_CERT: "/etc/parent.crt", GATEWAY_TLS_KEY: "/etc/parent.key", GATEWAY_PORT: "1", PATH: "/usr/bin" }));
     expect(env.GATEWAY_TLS_CERT).toBeUndefined();
     expect(env.GATEWAY_TLS_KEY).toBeUndefined();
     expect(env.GATEWAY_PORT).toBe("7432");
@@ -33,7 +36,7 @@ describe("the gateway process's environment", () => {
   });
 
   it("leaves out the react-server condition the launcher and the bench run with", () => {
-    const env = gatewayEnvironment(settings, { NODE_OPTIONS: "--conditions=react-server --max-old-space-size=512" });
+    const env = gatewayEnvironment(settings, parent({ NODE_OPTIONS: "--conditions=react-server --max-old-space-size=512" }));
     expect(env.NODE_OPTIONS).toBe("--max-old-space-size=512");
   });
 });
