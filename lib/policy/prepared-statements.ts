@@ -1,4 +1,5 @@
 import type { ClassifiedStatement } from "./classify-statement";
+import { mergeExecuteReadSafety } from "./read-safety";
 import { STATEMENT_FLAGS, type StatementFlag } from "./statement-flags";
 
 /**
@@ -17,6 +18,8 @@ export function judgeExecute(execute: ClassifiedStatement, prepared: ClassifiedS
     // Grants are for the shape of what runs, whatever name it was prepared under.
     fingerprint: prepared.fingerprint,
     flags: mergeFlags(execute.flags, prepared.flags),
+    // What runs is the prepared statement, with EXECUTE's own argument expressions.
+    readSafety: prepared.readSafety && execute.readSafety ? mergeExecuteReadSafety(prepared.readSafety, execute.readSafety) : undefined,
   };
 }
 

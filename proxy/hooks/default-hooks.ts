@@ -1,9 +1,11 @@
 import type { Db } from "@/lib/db/create-db";
 import type { StoreListener } from "@/lib/db/store-listener";
 import type { Logger } from "../log";
+import { openCatalogClient } from "../masking/catalog-client";
 import { createMaskingHooks } from "../masking/masking-hooks";
 import { createPolicyEnforcement } from "../policy/enforce-policy";
 import type { PolicyCache } from "../policy/policy-cache";
+import { createReadSafetyCheck, readSafetyHooks } from "../policy/read-safety-catalog";
 import type { GatewayHooks } from "./gateway-hooks";
 
 export type DefaultHookDeps = {
@@ -26,17 +28,30 @@ const DEFAULT_PUBLIC_URL = "http://localhost:3000";
 
 /**
  * The hooks a worker runs with: policy enforcement (guardrails, approvals) decides each statement,
- * masking rewrites results. Each concern lives in its own folder and contributes one entry here.
+ * masking rewrites results, read safety says which reads may start before their record commits.
+ * Each concern lives in its own folder and contributes one entry here.
  */
 export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
   const policy = createPolicyEnforcement({ ...deps, publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL });
   const masking = createMaskingHooks(deps);
+  const readSafetyCheck = createReadSafetyCheck({
+    openCatalog: (connectionId) => openCatalogClient(deps.db, deps.secretKey, connectionId, 10_000),
+    log: deps.log.child({ component: "read-safety" }),
+  });
+  const readSafety = readSafetyHooks(readSafetyCheck);
   return {
     decideStatement: policy.decideStatement,
     ...masking,
+    isSafeRead: readSafety.isSafeRead,
+    onStatementFinished(ctx) {
+      masking.onStatementFinished(ctx);
+      readSafety.onStatementFinished(ctx);
+    },
+    onReadyForQuery: (session, status) => readSafetyCheck.onReadyForQuery(session, status),
     close: async () => {
       await policy.close();
       await masking.close();
+      await readSafety.close();
     },
   };
 }

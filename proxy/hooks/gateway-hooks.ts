@@ -102,6 +102,8 @@ export type GatewayHooks = {
    * with its message withheld, and a notice or notification is dropped: fail closed.
    */
   filterServerMessage?(session: SessionInfo, frame: Buffer): Buffer | Promise<Buffer>;
+  /** ReadyForQuery: the session's transaction status ("I" idle, "T" in a block, "E" failed). */
+  onReadyForQuery?(session: SessionInfo, status: "I" | "T" | "E"): void;
   /** A statement has its outcome (after recording), for caches that a DDL statement makes stale. */
   onStatementFinished?(ctx: StatementContext): void;
   /** The worker is stopping: release what the hooks hold (connections, timers). */

@@ -110,6 +110,7 @@ export class Relay {
       onColumns: (run) => setUpRowFilter(run, deps.hooks),
       onReady: (status) => {
         if (status === "I") this.namespace.onTransactionEnded();
+        deps.hooks.onReadyForQuery?.(deps.session, status as "I" | "T" | "E");
       },
       onMismatch: (detail) => deps.log.warn("unexpected server message order", { detail }),
     });
@@ -369,14 +370,17 @@ export class Relay {
     return this.admit(runs, refusals, (blockedIndex) => {
       // Changes are proposed as the string is forwarded: one Query is one block.
       const changes = resolved.statements.map((s) => (s.change ? this.namespace.propose(s.change) : null));
+      // PostgreSQL drops the unnamed statement and portal at every simple Query (proposed last: the
+      // string's own changes settle first, at their CommandComplete; these at ReadyForQuery).
+      const dropsUnnamed = [this.namespace.propose({ space: "statement", kind: "drop", name: "" }), this.namespace.propose({ space: "portal", kind: "drop", name: "" })];
       this.namespace.endBlock();
       const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
-      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn });
+      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed });
       const ran = runs.slice(0, blockedIndex);
       const blocked = runs[blockedIndex];
       // Earlier statements keep their place; the refused one is replaced by the raise.
       const replaced = [...ran.map((r) => r.ctx.sql), raiseErrorSql(blocked.blockedWith!.sqlState, blocked.blockedWith!.message)].join("\n;\n");
-      this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn });
+      this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn, dropsUnnamed });
     });
   }
 
@@ -389,9 +393,11 @@ export class Relay {
     const classification = c.statements[0] ?? emptyStatement(m.sql);
     const statement: PreparedStatement = { name: m.statement, sql: m.sql, classification, parseError: c.isParsed ? null : c.error, paramTypes: m.paramTypes, columns: null };
     if (c.statements.length > 1) statement.parseError = "a prepared statement cannot hold several statements";
+    // Parsing into the unnamed statement drops the old one first, even when the new one fails.
+    const droppedEvenOnError = m.statement === "" ? [this.namespace.propose({ space: "statement", kind: "drop", name: "" })] : undefined;
     const change = this.namespace.propose({ space: "statement", kind: "define", name: m.statement, value: statement });
     if (this.tracker.willSkip) this.skipped.statements.set(m.statement, statement);
-    this.forward(frame, { kind: "parse", change });
+    this.forward(frame, { kind: "parse", change, droppedEvenOnError });
   }
 
   /** Bind ('B'): a portal of a prepared statement the server has; refused when the gateway cannot tie it to classified SQL. */
@@ -438,8 +444,9 @@ export class Relay {
       return this.refuseMessage({ sqlState: SqlState.InvalidCursorName, message: name ? `portal "${name}" does not exist` : "unnamed portal does not exist" }, `/* Execute of portal "${name}", which Warden does not know */`);
     }
     const portal = found.value;
-    if (portal.run && portal.run.status === "suspended") {
-      // Fetching more rows of a suspended portal continues the statement already decided and recorded.
+    if (portal.run?.isContinuable) {
+      // More rows of a portal already executed (suspended, or still running when the client pipelines
+      // the next Execute) continue the statement already decided and recorded.
       portal.run.resume();
       this.openRuns.add(portal.run);
       return this.forward(frame, { kind: "execute", run: portal.run, portal, change: null, copyIn: null });

@@ -18,7 +18,7 @@ import type { StatementRun } from "./statement-run";
  */
 export type Expectation =
   /** Parse -> ParseComplete; Bind -> BindComplete; Close -> CloseComplete. `change`: what the answer confirms. */
-  | { kind: "parse" | "bind" | "close"; change: PendingChange | null }
+  | { kind: "parse" | "bind" | "close"; change: PendingChange | null; droppedEvenOnError?: PendingChange[] }
   /** Answers to the gateway's own messages (a refusal's stand-ins): not for the client. */
   | { kind: "swallow" }
   /** Describe -> [ParameterDescription] RowDescription | NoData. */
@@ -28,7 +28,16 @@ export type Expectation =
   /** The stand-in for a refused message: its ErrorResponse is the refusal (the refused run is already recorded). */
   | { kind: "refusal" }
   /** Query -> per statement: [RowDescription] DataRow* CommandComplete | EmptyQueryResponse | ErrorResponse; then ReadyForQuery. */
-  | { kind: "query"; runs: StatementRun[]; changes: (PendingChange | null)[]; index: number; blockedRun: StatementRun | null; copyIn: CopyInWindow | null }
+  | {
+      kind: "query";
+      runs: StatementRun[];
+      changes: (PendingChange | null)[];
+      index: number;
+      blockedRun: StatementRun | null;
+      copyIn: CopyInWindow | null;
+      /** A Query drops the unnamed statement and portal when the server runs it (settled at ReadyForQuery). */
+      dropsUnnamed: PendingChange[];
+    }
   /** Sync -> ReadyForQuery; unless the server reads it in copy-in mode and ignores it (`copyIn`, `segment`). */
   | { kind: "sync"; copyIn?: CopyInWindow; segment?: number }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
@@ -123,6 +132,7 @@ export class ReplyTracker {
         }
         const wanted = code === BackendCode.ParseComplete ? "parse" : code === BackendCode.BindComplete ? "bind" : "close";
         if (e?.kind === wanted) {
+          for (const d of e.droppedEvenOnError ?? []) d.settle(true);
           e.change?.settle(true);
           this.pop();
         } else this.events.onMismatch(`${String.fromCharCode(code)} while expecting ${e?.kind ?? "nothing"}`);
@@ -196,7 +206,7 @@ export class ReplyTracker {
     for (let i = this.head; i < this.queue.length; i++) {
       const e = this.queue[i];
       if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
-      if (e.kind === "query") for (const c of e.changes.slice(e.index)) c?.settle(false);
+      if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed]) c?.settle(false);
     }
     this.queue = [];
     this.head = 0;
@@ -324,6 +334,7 @@ export class ReplyTracker {
       this.finish(e.run, "error", undefined, info);
       e.copyIn?.finish();
     }
+    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") for (const d of e.droppedEvenOnError ?? []) d.settle(true);
     if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
     const isRefusal = e.kind === "refusal";
     this.pop();
@@ -346,6 +357,7 @@ export class ReplyTracker {
       case "parse":
       case "bind":
       case "close":
+        for (const d of e.droppedEvenOnError ?? []) d.settle(false);
         e.change?.settle(false);
         return;
       case "execute":
@@ -360,6 +372,7 @@ export class ReplyTracker {
         return;
       case "query":
         for (const c of e.changes) c?.settle(false);
+        for (const d of e.dropsUnnamed) d.settle(false);
         e.copyIn?.finish();
         for (const r of e.runs) if (!r.isFinished && r.status !== "blocked") this.finish(r, "skipped");
         return;
@@ -372,6 +385,7 @@ export class ReplyTracker {
       this.pop();
       if (e.kind === "sync") break;
       if (e.kind === "query") {
+        for (const d of e.dropsUnnamed) d.settle(true);
         this.skipOne(e, null);
         break;
       }

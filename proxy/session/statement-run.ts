@@ -57,8 +57,14 @@ export class StatementRun {
     return this.forwardedPerf !== null;
   }
 
+  /** The portal may give more rows: forwarded, and not completed (suspended, or no answer yet). */
+  get isContinuable(): boolean {
+    return this.isForwarded && (this.status === "running" || this.status === "suspended");
+  }
+
   /** A suspended portal is executed again: the same statement goes on. */
   resume(): void {
+    if (this.status !== "suspended") return;
     this.status = "running";
     this.isFinished = false;
   }
