@@ -8,8 +8,9 @@ export const RECORDING_MODES = ["strict", "async"] as const;
 
 /**
  * One client connection through the gateway, from sign-in to its end. Written by the gateway's group
- * commit; `statementCount` and `errorCount` are kept up to date with the statements so the console's
- * session list can filter on them without touching `statements`.
+ * commit; `statementCount` and `errorCount` follow the statements (the gateway counts them and writes
+ * them every second while the session is open, and exactly at its end) so the console's session list
+ * can filter on them without touching `statements`.
  */
 export const sessions = pgTable(
   "sessions",
