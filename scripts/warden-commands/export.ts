@@ -8,6 +8,8 @@ const USAGE = "export [--after SEQ] [--limit N]";
 /**
  * `warden export`: the audit trail as JSON lines on stdout (one event per line, in order, with its
  * sequence number and hashes), for a SIEM or an archive; `--after` resumes from the last seq shipped.
+ * Gateway events still waiting to be chained (a fraction of a second) are not in the trail yet: they
+ * come out, numbered, on the next resume.
  */
 export const exportCommand: Command = {
   name: "export",
