@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { serialize } from "pg-protocol";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { statements, type ApprovalRequest } from "@/drizzle/schema";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import type { GatewayLimits } from "./session/client-session";
