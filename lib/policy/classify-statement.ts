@@ -112,6 +112,8 @@ export function classifySql(sql: string, opts: { maxBytes?: number } = {}): SqlC
   // A UTF-16 character is at least one UTF-8 byte: a text with more characters than the limit has
   // more bytes too. It is refused without being encoded or scanned (a 50 MB text costs nothing here).
   if (sql.length > maxBytes) return unclassified(sql, `statement text of at least ${sql.length} bytes is over the classifier's limit of ${maxBytes} bytes`, "oversized");
+  // An empty text holds no statement (PostgreSQL answers EmptyQueryResponse); libpg-query refuses it.
+  if (EMPTY_TEXT.test(sql)) return NO_STATEMENTS;
   // The caches hold results under the default limit only (and cached texts are far below it).
   if (sql.length > MAX_CACHED_SQL_CHARS || maxBytes !== MAX_CLASSIFIED_SQL_BYTES) return classifyText(sql, maxBytes, null).classification;
 
@@ -147,6 +149,10 @@ export function classifySqlUncached(sql: string, opts: { maxBytes?: number } = {
   if (sql.length > maxBytes) return unclassified(sql, `statement text of at least ${sql.length} bytes is over the classifier's limit of ${maxBytes} bytes`, "oversized");
   return classifyText(sql, maxBytes, null).classification;
 }
+
+/** Only whitespace, as PostgreSQL's scanner counts it. */
+const EMPTY_TEXT = /^[ \t\n\r\f\v]*$/;
+const NO_STATEMENTS: SqlClassification = { isParsed: true, statements: [] };
 
 function unclassified(sql: string, error: string, flag: "unparsed" | "oversized"): SqlClassification {
   return { isParsed: false, error, statements: [{ sql, kind: "unknown", command: "unknown", relations: [], fingerprint: null, flags: [flag] }] };

@@ -21,10 +21,11 @@ import { decodeQueryText, oversizedClassification, type SqlDigest } from "./quer
 import { ReplyTracker, type Expectation } from "./reply-tracker";
 import { withholdResult } from "./result-stream";
 import { resolveStatements } from "./resolve-statements";
-import { StatementNamespace, type Lookup, type Portal, type PreparedStatement } from "./statement-namespace";
+import { StatementNamespace, type Lookup, type PendingChange, type Portal, type PreparedStatement } from "./statement-namespace";
 import { recordParams, StatementRun, type ResultLimits } from "./statement-run";
 import { setUpRowFilter } from "./row-filter-setup";
 import { UpstreamGate, type UpstreamFrame } from "./upstream-gate";
+import { UpstreamOutbox } from "./upstream-outbox";
 
 export type RelayLimits = ResultLimits & {
   /** Named prepared statements a session may have at once; past it new names are refused. */
@@ -50,6 +51,8 @@ const ECHOING_MESSAGES = new Set<number>([BackendCode.ErrorResponse, BackendCode
 
 /** Client messages read ahead while an earlier one waits (policy, approval, record): past this, reading pauses. */
 const MAX_READ_AHEAD_BYTES = 8 * 1024 * 1024;
+/** Writes waiting for their records with later messages queued behind them: past this, judging pauses too. */
+const MAX_WAITING_WRITES = 4096;
 
 /**
  * What the relay does with the client's messages. Frames are read as they come (so a client that
@@ -77,6 +80,7 @@ export class Relay {
   private readonly toUpstream = new OutputBuffer();
   private readonly toClient = new OutputBuffer();
   private readonly gate: UpstreamGate;
+  private readonly outbox: UpstreamOutbox;
   private inbound: Frame[] = [];
   private inboundHead = 0;
   private inboundBytes = 0;
@@ -103,7 +107,8 @@ export class Relay {
     this.namespace = new StatementNamespace({ maxStatements: deps.limits.maxPreparedStatements, maxPortals: deps.limits.maxPortals });
     this.tracker = new ReplyTracker({
       onFinished: (run) => {
-        if (run.isFinished) this.openRuns.delete(run);
+        // Suspended counts as answered: it stays so unless the client executes the portal again.
+        if (run.isFinished || run.status === "suspended") this.openRuns.delete(run);
         deps.recorder.finishStatement(run.finishRow());
         deps.hooks.onStatementFinished?.(run.ctx);
       },
@@ -115,6 +120,19 @@ export class Relay {
       onMismatch: (detail) => deps.log.warn("unexpected server message order", { detail }),
     });
     this.tracker.transactionStatus = transactionStatus;
+    this.outbox = new UpstreamOutbox(
+      (frame, expectation) => {
+        if (frame) this.toUpstream.push(frame);
+        if (expectation) this.tracker.expect(expectation, this.out);
+      },
+      {
+        afterDrain: () => {
+          this.flushUpstream();
+          this.flushClient();
+        },
+        fail: (err) => this.fail(err),
+      },
+    );
     this.gate = new UpstreamGate((f) => this.takeUpstreamFrame(f), {
       pause: (on) => this.pauseUpstream("gate", on),
       flush: () => this.flushClient(),
@@ -147,12 +165,15 @@ export class Relay {
     this.upstream.socket.off("data", this.onUpstreamData);
     this.client.reader.stop();
     this.upstream.reader.stop();
+    this.outbox.clear();
     this.tracker.abandon();
     this.namespace.abandon();
     hold?.withdraw?.("disconnected");
     for (const run of this.openRuns) {
       if (run.isFinished) continue;
-      run.finish("unknown", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the server answered` } });
+      // Never forwarded (waiting for its record): it did not run. Forwarded: nobody knows.
+      if (!run.isForwarded) run.finish("skipped", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the statement was sent` } });
+      else run.finish("unknown", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the server answered` } });
       this.deps.recorder.finishStatement(run.finishRow());
     }
     this.openRuns.clear();
@@ -294,38 +315,34 @@ export class Relay {
       case FrontendCode.Sync:
         this.skipped.statements.clear();
         this.skipped.portals.clear();
-        this.toUpstream.push(frame);
-        this.tracker.expect(this.copyIn && !this.copyIn.isFinished ? { kind: "sync", copyIn: this.copyIn, segment: this.copyIn.segment } : { kind: "sync" }, this.out);
+        this.outbox.send(frame, this.copyIn && !this.copyIn.isFinished ? { kind: "sync", copyIn: this.copyIn, segment: this.copyIn.segment } : { kind: "sync" });
         this.namespace.endBlock();
         return;
       case FrontendCode.CopyDone:
       case FrontendCode.CopyFail:
         if (this.copyIn) this.copyIn.segment++;
-        this.toUpstream.push(frame);
+        this.outbox.send(frame, null);
         return;
       case FrontendCode.Flush:
       case FrontendCode.CopyData:
-        this.toUpstream.push(frame);
+        this.outbox.send(frame, null);
         return;
       case FrontendCode.Terminate:
         // The server answers what came before, then closes; the session ends when it has.
-        this.toUpstream.push(frame);
+        this.outbox.send(frame, null);
         this.step = { kind: "terminating" };
         this.client.socket.off("data", this.onClientData);
         setTimeout(() => this.deps.close("client_terminated"), 5000).unref();
         return;
       case FrontendCode.FunctionCall:
         // The fast-path function call runs any function by OID, outside SQL and thus outside policy.
-        this.tracker.expect(
-          {
-            kind: "synthetic",
-            build: (status) => [
-              errorResponse({ severity: "ERROR", sqlState: SqlState.FeatureNotSupported, message: "the function call protocol message is not supported through Warden; call the function in SQL" }),
-              readyForQuery(status),
-            ],
-          },
-          this.out,
-        );
+        this.outbox.send(null, {
+          kind: "synthetic",
+          build: (status) => [
+            errorResponse({ severity: "ERROR", sqlState: SqlState.FeatureNotSupported, message: "the function call protocol message is not supported through Warden; call the function in SQL" }),
+            readyForQuery(status),
+          ],
+        });
         this.flushClient();
         return;
       default:
@@ -336,8 +353,12 @@ export class Relay {
   private readonly out = (b: Buffer) => this.toClient.push(b);
 
   private forward(frame: Buffer, expectation: Expectation): void {
-    this.toUpstream.push(frame);
-    this.tracker.expect(expectation, this.out);
+    this.outbox.send(frame, expectation);
+  }
+
+  /** The server will skip what the client sends now (an error earlier in its pipeline, no Sync since). */
+  private get serverWillSkip(): boolean {
+    return this.outbox.isEmpty && this.tracker.willSkip;
   }
 
   /**
@@ -346,7 +367,7 @@ export class Relay {
    * same with a CopyFail, so the message never reaches a server that would take it out of order.
    */
   private interruptCopy(code: number): void {
-    this.toUpstream.push(serialize.copyFail(`unexpected message type 0x${code.toString(16).padStart(2, "0")} during COPY from stdin`));
+    this.outbox.send(serialize.copyFail(`unexpected message type 0x${code.toString(16).padStart(2, "0")} during COPY from stdin`), null);
     this.copyIn!.segment++;
   }
 
@@ -367,14 +388,15 @@ export class Relay {
     const runs = resolved.statements.map((s) => this.newRun("simple", s.statement.sql, null, s.judged, parseError, digest));
     const hasCopy = resolved.statements.some((s) => s.statement.command === "CopyStmt");
     const refusals = resolved.statements.map((s) => s.refusal);
+    // Changes are proposed in the client's order (later messages are judged against them even while
+    // this one waits for its record); one Query is one block.
+    const changes = resolved.statements.map((s) => (s.change ? this.namespace.propose(s.change) : null));
+    // PostgreSQL drops the unnamed statement and portal at every simple Query (proposed last: the
+    // string's own changes settle first, at their CommandComplete; these at ReadyForQuery).
+    const dropsUnnamed = [this.namespace.propose({ space: "statement", kind: "drop", name: "" }), this.namespace.propose({ space: "portal", kind: "drop", name: "" })];
+    this.namespace.endBlock();
+    const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
     return this.admit(runs, refusals, (blockedIndex) => {
-      // Changes are proposed as the string is forwarded: one Query is one block.
-      const changes = resolved.statements.map((s) => (s.change ? this.namespace.propose(s.change) : null));
-      // PostgreSQL drops the unnamed statement and portal at every simple Query (proposed last: the
-      // string's own changes settle first, at their CommandComplete; these at ReadyForQuery).
-      const dropsUnnamed = [this.namespace.propose({ space: "statement", kind: "drop", name: "" }), this.namespace.propose({ space: "portal", kind: "drop", name: "" })];
-      this.namespace.endBlock();
-      const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
       if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed });
       const ran = runs.slice(0, blockedIndex);
       const blocked = runs[blockedIndex];
@@ -396,14 +418,14 @@ export class Relay {
     // Parsing into the unnamed statement drops the old one first, even when the new one fails.
     const droppedEvenOnError = m.statement === "" ? [this.namespace.propose({ space: "statement", kind: "drop", name: "" })] : undefined;
     const change = this.namespace.propose({ space: "statement", kind: "define", name: m.statement, value: statement });
-    if (this.tracker.willSkip) this.skipped.statements.set(m.statement, statement);
+    if (this.serverWillSkip) this.skipped.statements.set(m.statement, statement);
     this.forward(frame, { kind: "parse", change, droppedEvenOnError });
   }
 
   /** Bind ('B'): a portal of a prepared statement the server has; refused when the gateway cannot tie it to classified SQL. */
   private onBind(frame: Buffer): void | Promise<void> {
     const m = decodeBind(frame);
-    const skippedStatement = this.tracker.willSkip ? this.skipped.statements.get(m.statement) : undefined;
+    const skippedStatement = this.serverWillSkip ? this.skipped.statements.get(m.statement) : undefined;
     const found: Lookup<PreparedStatement> = skippedStatement ? { kind: "found", value: skippedStatement } : this.namespace.lookupStatement(m.statement);
     if (found.kind === "uncertain") return this.retryAfter(found.settled, "namespace");
     if (found.kind === "missing") {
@@ -417,7 +439,7 @@ export class Relay {
     const statement = found.value;
     const portal: Portal = { name: m.portal, statement, params: recordParams(m.values, m.paramFormats, statement.paramTypes), resultFormats: m.resultFormats, columns: null, run: null };
     const change = this.namespace.propose({ space: "portal", kind: "define", name: m.portal, value: portal });
-    if (this.tracker.willSkip) this.skipped.portals.set(m.portal, portal);
+    if (this.serverWillSkip) this.skipped.portals.set(m.portal, portal);
     this.forward(frame, { kind: "bind", change });
   }
 
@@ -437,7 +459,7 @@ export class Relay {
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
   private onExecute(frame: Buffer): void | Promise<void> {
     const { portal: name } = decodeExecute(frame);
-    if (this.tracker.willSkip) return this.skipExecute(frame, name);
+    if (this.serverWillSkip) return this.skipExecute(frame, name);
     const found = this.namespace.lookupPortal(name);
     if (found.kind === "uncertain") return this.retryAfter(found.settled, "namespace");
     if (found.kind === "missing") {
@@ -449,7 +471,7 @@ export class Relay {
       // the next Execute) continue the statement already decided and recorded.
       portal.run.resume();
       this.openRuns.add(portal.run);
-      return this.forward(frame, { kind: "execute", run: portal.run, portal, change: null, copyIn: null });
+      return this.forward(frame, { kind: "execute", run: portal.run, portal, change: null, copyIn: null, isContinuation: true });
     }
     const { statement } = portal;
     const resolved = resolveStatements([statement.classification], this.namespace, { names: (n) => this.nameProblem(n) });
@@ -457,10 +479,10 @@ export class Relay {
     const [s] = resolved.statements;
     const run = this.newRun("extended", statement.sql, portal.params, s.judged, statement.parseError);
     portal.run = run;
+    const change = s.change ? this.namespace.propose(s.change) : null;
+    const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
     return this.admit([run], [s.refusal], (blockedIndex) => {
-      if (blockedIndex !== null) return this.forwardRefusal(run);
-      const change = s.change ? this.namespace.propose(s.change) : null;
-      const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
+      if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
       this.forward(frame, { kind: "execute", run, portal, change, copyIn });
     });
   }
@@ -483,7 +505,7 @@ export class Relay {
     const run = this.newRun("extended", portal.statement.sql, portal.params, portal.statement.classification, portal.statement.parseError);
     this.openRuns.add(run);
     try {
-      this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id), audit: run.beginAudit(this.deps.session.userName, this.deps.session.connection.name) }])?.catch(() => {});
+      this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id) }])?.catch(() => {});
     } catch {
       // recording unavailable: the server skips this Execute anyway
     }
@@ -513,17 +535,17 @@ export class Relay {
     this.forwardRefusal(run);
   }
 
-  /** The messages that make the server raise the refusal of `run`. */
-  private forwardRefusal(run: StatementRun): void {
+  /** The messages that make the server raise the refusal of `run`; what the refused message would have changed never happens. */
+  private forwardRefusal(run: StatementRun, instead: { change?: PendingChange | null; copyIn?: CopyInWindow | null } = {}): void {
     const messages = refusalMessages(run.blockedWith!.sqlState, run.blockedWith!.message);
     for (const m of messages.slice(0, REFUSAL_SWALLOWED)) this.forward(m, { kind: "swallow" });
-    this.forward(messages[REFUSAL_SWALLOWED], { kind: "refusal" });
+    this.forward(messages[REFUSAL_SWALLOWED], { kind: "refusal", change: instead.change ?? null, copyIn: instead.copyIn ?? null });
   }
 
   private recordRefused(run: StatementRun) {
     try {
       // Best effort: the refusal stands even when it cannot be recorded.
-      void this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id), audit: run.beginAudit(this.deps.session.userName, this.deps.session.connection.name) }])?.catch(() => {});
+      void this.deps.recorder.beginStatements([{ row: run.beginRow(this.deps.session.id) }])?.catch(() => {});
     } catch {
       // recording unavailable: nothing ran
     }
@@ -546,7 +568,7 @@ export class Relay {
       const { session } = this.deps;
       let recorded: Promise<void> | undefined;
       try {
-        recorded = this.deps.recorder.beginStatements(runs.map((r) => ({ row: r.beginRow(session.id), audit: r.beginAudit(session.userName, session.connection.name) })));
+        recorded = this.deps.recorder.beginStatements(runs.map((r) => ({ row: r.beginRow(session.id) })));
       } catch (err) {
         return go(this.refuseUnrecorded(runs, err));
       }
@@ -567,13 +589,16 @@ export class Relay {
         );
         return this.forwardRuns(toRun, blockedIndex, go);
       }
-      return recorded.then(
+      // A write waits for its record; the client's later messages are judged meanwhile and queue behind it.
+      this.outbox.wait(
+        recorded,
         () => this.forwardRuns(toRun, blockedIndex, go),
         (err) => {
           for (const r of toRun) this.openRuns.delete(r);
           go(this.refuseUnrecorded(runs, err));
         },
       );
+      if (this.outbox.waiting > MAX_WAITING_WRITES) return this.outbox.nextDrain();
     });
   }
 
@@ -612,7 +637,9 @@ export class Relay {
       }
       let d: Decision | Promise<Decision>;
       try {
-        d = hook ? hook(runs[i].ctx) : FORWARD;
+        // An empty query string runs nothing: PostgreSQL answers EmptyQueryResponse.
+        const isEmpty = runs[i].ctx.classification.command === EMPTY_QUERY && !runs[i].ctx.parseError;
+        d = hook && !isEmpty ? hook(runs[i].ctx) : FORWARD;
       } catch (err) {
         d = this.policyFailure(err);
       }
@@ -759,8 +786,10 @@ const COPY_IN_MESSAGES = new Set<number>([FrontendCode.CopyData, FrontendCode.Co
 
 const EMPTY_FRAME = Buffer.alloc(0);
 
+const EMPTY_QUERY = "EmptyQuery";
+
 function emptyStatement(sql: string): ClassifiedStatement {
-  return { sql, kind: "unknown", command: "EmptyQuery", relations: [], fingerprint: null, flags: [] };
+  return { sql, kind: "unknown", command: EMPTY_QUERY, relations: [], fingerprint: null, flags: [] };
 }
 
 function isFatal(frame: Buffer): boolean {

@@ -24,9 +24,20 @@ export type Expectation =
   /** Describe -> [ParameterDescription] RowDescription | NoData. */
   | { kind: "describe"; statement: PreparedStatement | null; portal: Portal | null }
   /** Execute -> DataRow* then CommandComplete | EmptyQueryResponse | PortalSuspended | ErrorResponse (or COPY). */
-  | { kind: "execute"; run: StatementRun; portal: Portal; change: PendingChange | null; copyIn: CopyInWindow | null }
-  /** The stand-in for a refused message: its ErrorResponse is the refusal (the refused run is already recorded). */
-  | { kind: "refusal" }
+  | {
+      kind: "execute";
+      run: StatementRun;
+      portal: Portal;
+      change: PendingChange | null;
+      copyIn: CopyInWindow | null;
+      /** A further Execute of a portal already executed: skipped, it leaves the statement as it was (suspended). */
+      isContinuation?: boolean;
+    }
+  /**
+   * The stand-in for a refused message: its ErrorResponse is the refusal (the refused run is already
+   * recorded). What the refused message would have changed, or started, never happens.
+   */
+  | { kind: "refusal"; change?: PendingChange | null; copyIn?: CopyInWindow | null }
   /** Query -> per statement: [RowDescription] DataRow* CommandComplete | EmptyQueryResponse | ErrorResponse; then ReadyForQuery. */
   | {
       kind: "query";
@@ -205,7 +216,7 @@ export class ReplyTracker {
   abandon(): void {
     for (let i = this.head; i < this.queue.length; i++) {
       const e = this.queue[i];
-      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
+      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal") e.change?.settle(false);
       if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed]) c?.settle(false);
     }
     this.queue = [];
@@ -335,8 +346,9 @@ export class ReplyTracker {
       e.copyIn?.finish();
     }
     if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") for (const d of e.droppedEvenOnError ?? []) d.settle(true);
-    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute") e.change?.settle(false);
+    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal") e.change?.settle(false);
     const isRefusal = e.kind === "refusal";
+    if (isRefusal) e.copyIn?.finish();
     this.pop();
     const defined = (e.kind === "parse" || e.kind === "bind") && e.change?.kind === "define" ? e.change.value : null;
     this.skipToSync(defined ? { defined, info } : null);
@@ -363,12 +375,16 @@ export class ReplyTracker {
       case "execute":
         e.change?.settle(false);
         e.copyIn?.finish();
-        if (!e.run.isFinished) {
+        if (!e.run.isFinished && !e.isContinuation) {
           // A failed Parse or Bind of what this Execute runs is the failure of the Execute.
           const isCause = failed?.defined && (e.portal === failed.defined || e.portal.statement === failed.defined);
           if (isCause) this.finish(e.run, "error", undefined, failed.info);
           else this.finish(e.run, "skipped");
         }
+        return;
+      case "refusal":
+        e.change?.settle(false);
+        e.copyIn?.finish();
         return;
       case "query":
         for (const c of e.changes) c?.settle(false);

@@ -63,6 +63,8 @@ export class StatementNamespace {
   /** The block the next forwarded message belongs to; advanced after each Sync and each Query. */
   block = 0;
   private waiters: { resolve: () => void; until: number }[] = [];
+  /** Named definitions not answered yet, per name (how many), so the cap is checked in constant time. */
+  private readonly pendingNames = { statement: new Map<string, number>(), portal: new Map<string, number>() };
   private settledCount = 0;
   private createdCount = 0;
 
@@ -73,6 +75,7 @@ export class StatementNamespace {
     const entry = { ...change, block: this.block, settle: (isApplied: boolean) => this.settle(entry, isApplied) } as PendingChange;
     this.createdCount++;
     this.pending.push(entry);
+    if (change.kind === "define" && change.name !== "") this.countPending(change.space, change.name, 1);
     return entry;
   }
 
@@ -96,12 +99,9 @@ export class StatementNamespace {
   hasRoomFor(space: Space, name: string): boolean {
     if (name === "") return true;
     const map: Map<string, unknown> = space === "statement" ? this.statements : this.portals;
-    if (map.has(name)) return true;
-    let count = map.size;
-    for (let i = this.pendingHead; i < this.pending.length; i++) {
-      const c = this.pending[i];
-      if (c.space === space && c.kind === "define" && c.name !== "" && !map.has(c.name)) count++;
-    }
+    if (map.has(name) || this.pendingNames[space].has(name)) return true;
+    // Pending names may redefine known ones: counted twice, which errs on the side of the cap.
+    const count = map.size + this.pendingNames[space].size;
     return count < (space === "statement" ? this.limits.maxStatements : this.limits.maxPortals);
   }
 
@@ -144,7 +144,11 @@ export class StatementNamespace {
     const i = this.pending.indexOf(entry, this.pendingHead);
     if (i < 0) return;
     // Answers come in order: anything still pending before this entry was skipped by the server.
-    for (let j = this.pendingHead; j < i; j++) this.pending[j] = { ...this.pending[j], settle: () => {} };
+    for (let j = this.pendingHead; j <= i; j++) {
+      const c = this.pending[j];
+      if (c.kind === "define" && c.name !== "") this.countPending(c.space, c.name, -1);
+      if (j < i) this.pending[j] = { ...c, settle: () => {} };
+    }
     this.settledCount += i - this.pendingHead + 1;
     this.pendingHead = i + 1;
     if (isApplied) this.apply(entry);
@@ -157,6 +161,13 @@ export class StatementNamespace {
       this.waiters = this.waiters.filter((w) => w.until > this.settledCount);
       for (const w of ready) w.resolve();
     }
+  }
+
+  private countPending(space: Space, name: string, by: 1 | -1): void {
+    const names = this.pendingNames[space];
+    const n = (names.get(name) ?? 0) + by;
+    if (n > 0) names.set(name, n);
+    else names.delete(name);
   }
 
   private apply(c: NamespaceChange): void {

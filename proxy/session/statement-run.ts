@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { RecordedColumn, RecordedParam } from "@/drizzle/schema";
-import type { NewAuditEvent } from "@/lib/audit/append-event";
 import type { CopyOutResult, FinalDecision, ReviewOutcome, RowFilter, StatementContext } from "../hooks/gateway-hooks";
 import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
 
@@ -57,9 +56,12 @@ export class StatementRun {
     return this.forwardedPerf !== null;
   }
 
-  /** The portal may give more rows: forwarded, and not completed (suspended, or no answer yet). */
+  /**
+   * The portal may give more rows: admitted and not completed (suspended, no answer yet, or still
+   * waiting for its record), so a later Execute of the portal continues this statement.
+   */
   get isContinuable(): boolean {
-    return this.isForwarded && (this.status === "running" || this.status === "suspended");
+    return this.status === "running" || this.status === "suspended";
   }
 
   /** A suspended portal is executed again: the same statement goes on. */
@@ -172,28 +174,6 @@ export class StatementRun {
       finishedAt: isBlocked || isSkipped ? new Date() : null,
       errorCode: this.blockedWith?.sqlState ?? null,
       errorMessage: this.blockedWith ? cleanText(this.blockedWith.message) : null,
-    };
-  }
-
-  beginAudit(actor: string, connectionName: string): NewAuditEvent {
-    const { ctx } = this;
-    return {
-      actor,
-      action: "gateway.statement",
-      targetType: "session",
-      targetId: ctx.session.id,
-      targetName: connectionName,
-      details: {
-        statementId: this.id,
-        seq: ctx.seq,
-        protocol: ctx.protocol,
-        kind: ctx.classification.kind,
-        decision: this.decision,
-        status: this.status === "running" ? "forwarded" : this.status,
-        sql: cleanText(ctx.sql.length > 2000 ? `${ctx.sql.slice(0, 2000)}…` : ctx.sql),
-        sqlSha256: createHash("sha256").update(ctx.sql).digest("hex"),
-        paramsSha256: ctx.params ? createHash("sha256").update(JSON.stringify(ctx.params)).digest("hex") : null,
-      },
     };
   }
 
