@@ -158,7 +158,7 @@ describe("pipelines in every order the protocol allows", () => {
     c.send(serialize.execute({ portal: "cur", rows: 0 }), serialize.sync());
     const rest = await untilReady(c);
     expect(types(rest)).toBe("DCZ");
-    const rows = await settledStatements(p.fx, "suspended-thrice", 1);
+    const rows = await settledStatements(p.fx, "suspended-thrice", 1, 10_000, ["running", "suspended"]);
     expect(rows.map((r) => [r.sql, r.status, r.resultRowCount, r.rows])).toEqual([["select g from generate_series(1, 5) g", "ok", 5, [["1"], ["2"], ["3"], ["4"], ["5"]]]]);
   });
 
@@ -181,7 +181,7 @@ describe("pipelines in every order the protocol allows", () => {
     const rest = await untilReady(c);
     expect(types(rest)).toBe("DDsDCDCZ");
     expect(rest.filter((m) => m.type === "D").map((m) => rowOf(m)[0])).toEqual(["3", "4", "30", "5"]);
-    const rows = await settledStatements(p.fx, "suspended", 2);
+    const rows = await settledStatements(p.fx, "suspended", 2, 10_000, ["running", "suspended"]);
     expect(rows.map((r) => [r.sql, r.status, r.resultRowCount, r.rows])).toEqual([
       ["select g from generate_series(1, 5) g", "ok", 5, [["1"], ["2"], ["3"], ["4"], ["5"]]],
       ["select g * 10 from generate_series(1, 3) g", "ok", 3, [["10"], ["20"], ["30"]]],

@@ -114,7 +114,6 @@ export class Relay {
       },
       onColumns: (run) => setUpRowFilter(run, deps.hooks),
       onReady: (status) => {
-        if (status === "I") this.namespace.onTransactionEnded();
         deps.hooks.onReadyForQuery?.(deps.session, status as "I" | "T" | "E");
       },
       onMismatch: (detail) => deps.log.warn("unexpected server message order", { detail }),
@@ -315,7 +314,12 @@ export class Relay {
       case FrontendCode.Sync:
         this.skipped.statements.clear();
         this.skipped.portals.clear();
-        this.outbox.send(frame, this.copyIn && !this.copyIn.isFinished ? { kind: "sync", copyIn: this.copyIn, segment: this.copyIn.segment } : { kind: "sync" });
+        {
+          // The server drops every portal if the transaction ends at this Sync (known from ReadyForQuery).
+          const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
+          const isConditional = this.copyIn && !this.copyIn.isFinished;
+          this.outbox.send(frame, isConditional ? { kind: "sync", copyIn: this.copyIn!, segment: this.copyIn!.segment, endsTransaction } : { kind: "sync", endsTransaction });
+        }
         this.namespace.endBlock();
         return;
       case FrontendCode.CopyDone:
@@ -394,15 +398,16 @@ export class Relay {
     // PostgreSQL drops the unnamed statement and portal at every simple Query (proposed last: the
     // string's own changes settle first, at their CommandComplete; these at ReadyForQuery).
     const dropsUnnamed = [this.namespace.propose({ space: "statement", kind: "drop", name: "" }), this.namespace.propose({ space: "portal", kind: "drop", name: "" })];
+    const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
     this.namespace.endBlock();
     const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
     return this.admit(runs, refusals, (blockedIndex) => {
-      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed });
+      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed, endsTransaction });
       const ran = runs.slice(0, blockedIndex);
       const blocked = runs[blockedIndex];
       // Earlier statements keep their place; the refused one is replaced by the raise.
       const replaced = [...ran.map((r) => r.ctx.sql), raiseErrorSql(blocked.blockedWith!.sqlState, blocked.blockedWith!.message)].join("\n;\n");
-      this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn, dropsUnnamed });
+      this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn, dropsUnnamed, endsTransaction });
     });
   }
 

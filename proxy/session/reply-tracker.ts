@@ -48,9 +48,14 @@ export type Expectation =
       copyIn: CopyInWindow | null;
       /** A Query drops the unnamed statement and portal when the server runs it (settled at ReadyForQuery). */
       dropsUnnamed: PendingChange[];
+      /** The portals dropped if the transaction ends with the query (status I). */
+      endsTransaction: PendingChange | null;
     }
-  /** Sync -> ReadyForQuery; unless the server reads it in copy-in mode and ignores it (`copyIn`, `segment`). */
-  | { kind: "sync"; copyIn?: CopyInWindow; segment?: number }
+  /**
+   * Sync -> ReadyForQuery; unless the server reads it in copy-in mode and ignores it (`copyIn`,
+   * `segment`). `endsTransaction`: the portals dropped if the transaction ends there (status I).
+   */
+  | { kind: "sync"; copyIn?: CopyInWindow; segment?: number; endsTransaction?: PendingChange }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
   | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] };
 
@@ -104,7 +109,7 @@ export class ReplyTracker {
 
   /** Registers what a forwarded message will produce. A synthetic reply with nothing ahead of it goes out at once. */
   expect(e: Expectation, out: Out): void {
-    if (e.kind === "sync" && e.copyIn && e.copyIn.serverStarted > e.segment!) return; // read in copy-in mode: ignored
+    if (e.kind === "sync" && e.copyIn && e.copyIn.serverStarted > e.segment!) return e.endsTransaction?.settle(false); // read in copy-in mode: ignored
     // The server skips what the client sends after an error, up to its Sync (which ends the skipping).
     if (this.willSkip && e.kind !== "sync" && e.kind !== "synthetic") return this.skipOne(e, this.step.kind === "skipping" ? this.step.failed : this.step.kind === "withholding" ? (this.step.skipping?.failed ?? null) : null);
     this.queue.push(e);
@@ -217,7 +222,8 @@ export class ReplyTracker {
     for (let i = this.head; i < this.queue.length; i++) {
       const e = this.queue[i];
       if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal") e.change?.settle(false);
-      if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed]) c?.settle(false);
+      if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed, e.endsTransaction]) c?.settle(false);
+      if (e.kind === "sync") e.endsTransaction?.settle(false);
     }
     this.queue = [];
     this.head = 0;
@@ -270,7 +276,9 @@ export class ReplyTracker {
     const window = e?.kind === "execute" || e?.kind === "query" ? e.copyIn : null;
     if (!window) return this.events.onMismatch("CopyInResponse for a statement that is not a COPY");
     const segment = window.onServerCopyIn();
-    this.queue = [...this.queue.slice(0, this.head + 1), ...this.queue.slice(this.head + 1).filter((q) => !(q.kind === "sync" && q.copyIn === window && q.segment === segment))];
+    const isIgnored = (q: Expectation) => q.kind === "sync" && q.copyIn === window && q.segment === segment;
+    for (const q of this.queue.slice(this.head + 1)) if (q.kind === "sync" && isIgnored(q)) q.endsTransaction?.settle(false);
+    this.queue = [...this.queue.slice(0, this.head + 1), ...this.queue.slice(this.head + 1).filter((q) => !isIgnored(q))];
   }
 
   private onCompletion(code: number, frame: Buffer, out: Out) {
@@ -389,6 +397,7 @@ export class ReplyTracker {
       case "query":
         for (const c of e.changes) c?.settle(false);
         for (const d of e.dropsUnnamed) d.settle(false);
+        e.endsTransaction?.settle(false);
         e.copyIn?.finish();
         for (const r of e.runs) if (!r.isFinished && r.status !== "blocked") this.finish(r, "skipped");
         return;
@@ -397,11 +406,17 @@ export class ReplyTracker {
 
   private onReadyForQuery(frame: Buffer, out: Out) {
     this.transactionStatus = String.fromCharCode(frame[5]);
+    const hasEnded = this.transactionStatus === "I";
     for (let e = this.peek(); e; e = this.peek()) {
       this.pop();
-      if (e.kind === "sync") break;
+      if (e.kind === "sync") {
+        e.endsTransaction?.settle(hasEnded);
+        break;
+      }
       if (e.kind === "query") {
         for (const d of e.dropsUnnamed) d.settle(true);
+        e.endsTransaction?.settle(hasEnded);
+        e.endsTransaction = null;
         this.skipOne(e, null);
         break;
       }

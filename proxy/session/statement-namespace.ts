@@ -105,14 +105,6 @@ export class StatementNamespace {
     return count < (space === "statement" ? this.limits.maxStatements : this.limits.maxPortals);
   }
 
-  /**
-   * The transaction ended (ReadyForQuery with status I): the server dropped every portal. Portals
-   * defined later are still pending and unaffected.
-   */
-  onTransactionEnded(): void {
-    this.portals.clear();
-  }
-
   get statementCount(): number {
     return this.statements.size;
   }
