@@ -33,7 +33,7 @@ export type GatewayConfig = Pick<
   | "WARDEN_DATA_DIR"
   | "LOG_LEVEL"
 > &
-  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES">> & {
+  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
   PUBLIC_URL?: string;
@@ -81,6 +81,7 @@ function limitsFromConfig(c: GatewayConfig): Partial<GatewayLimits> {
   const limits: Partial<GatewayLimits> = {};
   if (c.GATEWAY_MAX_MESSAGE_BYTES !== undefined) limits.maxMessageBytes = c.GATEWAY_MAX_MESSAGE_BYTES;
   if (c.GATEWAY_RESULT_ROWS !== undefined) limits.resultRows = c.GATEWAY_RESULT_ROWS;
+  if (c.GATEWAY_MAX_PREPARED_STATEMENTS !== undefined) limits.maxPreparedStatements = c.GATEWAY_MAX_PREPARED_STATEMENTS;
   if (c.GATEWAY_RESULT_BYTES !== undefined) limits.resultBytes = c.GATEWAY_RESULT_BYTES;
   return limits;
 }

@@ -146,6 +146,7 @@ export const configSchema = z
     GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),
     GATEWAY_RESULT_ROWS: positiveInt("GATEWAY_RESULT_ROWS", 100, 100_000),
     GATEWAY_RESULT_BYTES: positiveInt("GATEWAY_RESULT_BYTES", 64 * 1024, 64 * 1024 * 1024),
+    GATEWAY_MAX_PREPARED_STATEMENTS: positiveInt("GATEWAY_MAX_PREPARED_STATEMENTS", 10_000, 1_000_000),
     WARDEN_APPROVAL_WEBHOOK_URL: optionalUrl("WARDEN_APPROVAL_WEBHOOK_URL", ["http:", "https:"]),
     WARDEN_DATA_DIR: z.string().default(".warden"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
