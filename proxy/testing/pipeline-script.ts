@@ -1,4 +1,5 @@
 import { serialize } from "pg-protocol";
+import { mulberry32 } from "@/lib/db/demo/fake-people";
 
 /**
  * Random extended-protocol scripts for the property test: Parse (named and unnamed, some failing,
@@ -18,17 +19,8 @@ export type Step =
   | { kind: "sync" }
   | { kind: "flush" };
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's seedable PRNG (mulberry32), for scripts a seed replays. */
+export const seededRandom = mulberry32;
 
 /** SQL shapes a Parse may carry; `values` makes Bind parameters for it (good ones, mostly). */
 type Template = { sql(tag: string): string; types: number[]; values(tag: string, pick: Picker): (string | null)[]; failsAtParse?: boolean };
