@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { serialize } from "pg-protocol";
 import type { DatabaseError } from "pg-protocol/dist/messages";
 import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
-import { FORWARD, type Decision, type FinalDecision, type GatewayHooks, type HoldDecision, type SessionInfo } from "../hooks/gateway-hooks";
+import type { GatewayHooks, HoldDecision, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { errorResponse, noticeResponse, readyForQuery } from "../protocol/backend-messages";
 import { decodeBackendFrame } from "../protocol/backend-decoders";
@@ -16,6 +16,7 @@ import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import { isReservedName, raiseErrorSql, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
+import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
 import { OutputBuffer } from "./output-buffer";
 import { decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
@@ -95,6 +96,7 @@ export class Relay {
   private readonly draining = new Set<string>();
   /** What the client defined while the server skips to Sync (it never will have them), for the record of skipped Executes. */
   private readonly skipped = { statements: new Map<string, PreparedStatement>(), portals: new Map<string, Portal>() };
+  private readonly decisionDeps: DecisionDeps;
   /** A FATAL from the server reached the client: a close needs no further explanation. */
   private hasForwardedFatal = false;
 
@@ -105,6 +107,19 @@ export class Relay {
     transactionStatus: string,
   ) {
     this.namespace = new StatementNamespace({ maxStatements: deps.limits.maxPreparedStatements, maxPortals: deps.limits.maxPortals });
+    this.decisionDeps = {
+      hooks: deps.hooks,
+      log: deps.log,
+      isStopped: () => this.isStopped,
+      onHold: (hold) => {
+        this.step = { kind: "waiting", for: "approval", hold };
+        if (hold.notice) this.sendNotice(hold.notice);
+      },
+      onHoldEnded: () => {
+        if (this.step.kind === "waiting") this.step = { kind: "waiting", for: "statement", hold: null };
+      },
+      recordRefused: (run) => this.recordRefused(run),
+    };
     this.tracker = new ReplyTracker({
       onFinished: (run) => {
         // Suspended counts as answered: it stays so unless the client executes the portal again.
@@ -566,7 +581,7 @@ export class Relay {
    * EXECUTE of a name the session does not have). Synchronous when nothing needs waiting for.
    */
   private admit(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], go: (blockedIndex: number | null) => void): void | Promise<void> {
-    const decided = this.decide(runs, refusals, 0);
+    const decided = decideStatements(runs, refusals, this.decisionDeps);
     return then(decided, (blockedIndex) => {
       if (this.step.kind === "stopped") return;
       if (blockedIndex !== null) for (const r of runs.slice(blockedIndex + 1)) r.status = "skipped";
@@ -630,69 +645,6 @@ export class Relay {
     const message = err.clientMessage("the statement was not run");
     runs[0].decide({ action: "block", sqlState: err.sqlState, message }, false, `not recorded: ${err.reason.replaceAll("_", " ")}`);
     return 0;
-  }
-
-  private decide(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], from: number): number | null | Promise<number | null> {
-    const hook = this.deps.hooks.decideStatement;
-    for (let i = from; i < runs.length; i++) {
-      const refusal = refusals[i];
-      if (refusal) {
-        runs[i].decide({ action: "block", ...refusal }, false, refusal.message);
-        return i;
-      }
-      let d: Decision | Promise<Decision>;
-      try {
-        // An empty query string runs nothing: PostgreSQL answers EmptyQueryResponse.
-        const isEmpty = runs[i].ctx.classification.command === EMPTY_QUERY && !runs[i].ctx.parseError;
-        d = hook && !isEmpty ? hook(runs[i].ctx) : FORWARD;
-      } catch (err) {
-        d = this.policyFailure(err);
-      }
-      if (d instanceof Promise || d.action === "hold") return this.decideAsync(runs, refusals, i, d);
-      runs[i].decide(d, false);
-      if (d.action === "block") return i;
-    }
-    return null;
-  }
-
-  private async decideAsync(runs: StatementRun[], refusals: ({ sqlState: string; message: string } | null)[], i: number, pending: Decision | Promise<Decision>): Promise<number | null> {
-    let d: Decision;
-    try {
-      d = await pending;
-    } catch (err) {
-      d = this.policyFailure(err);
-    }
-    let final: FinalDecision;
-    let wasHeld = false;
-    if (d.action === "hold") {
-      wasHeld = true;
-      if (this.step.kind === "stopped") d.withdraw?.("disconnected");
-      else {
-        this.step = { kind: "waiting", for: "approval", hold: d };
-        if (d.notice) this.sendNotice(d.notice);
-      }
-      try {
-        final = await d.outcome;
-      } catch (err) {
-        final = this.policyFailure(err);
-      }
-      if (this.step.kind === "waiting") this.step = { kind: "waiting", for: "statement", hold: null };
-    } else {
-      final = d;
-    }
-    // Decided before the stop check, so a statement withdrawn by the client leaving is recorded as refused.
-    runs[i].decide(final, wasHeld);
-    if (this.step.kind === "stopped") {
-      if (final.action === "block") this.recordRefused(runs[i]);
-      return i;
-    }
-    if (final.action === "block") return i;
-    return this.decide(runs, refusals, i + 1);
-  }
-
-  private policyFailure(err: unknown): FinalDecision {
-    this.deps.log.error("policy hook failed; refusing the statement", { error: (err as Error)?.message });
-    return { action: "block", sqlState: SqlState.InternalError, message: "Warden could not evaluate its policy for this statement, so it was not run." };
   }
 
   private flushUpstream(): void {
@@ -790,8 +742,6 @@ export class Relay {
 const COPY_IN_MESSAGES = new Set<number>([FrontendCode.CopyData, FrontendCode.CopyDone, FrontendCode.CopyFail, FrontendCode.Sync, FrontendCode.Flush, FrontendCode.Terminate]);
 
 const EMPTY_FRAME = Buffer.alloc(0);
-
-const EMPTY_QUERY = "EmptyQuery";
 
 function emptyStatement(sql: string): ClassifiedStatement {
   return { sql, kind: "unknown", command: EMPTY_QUERY, relations: [], fingerprint: null, flags: [] };
