@@ -77,6 +77,8 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
   };
 
   const ready = connect();
+  /** LISTENs go one at a time: pg wants one query in flight per client. */
+  let listening: Promise<unknown> = ready;
 
   return {
     on(channel, handler) {
@@ -84,7 +86,7 @@ export function createStoreListener(url: string, opts: { retryMs?: number; onErr
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        void ready.then(() => client?.query(`listen ${pg.escapeIdentifier(channel)}`).catch(() => {}));
+        listening = listening.then(() => client?.query(`listen ${pg.escapeIdentifier(channel)}`)).catch(() => {});
       }
       set.add(handler);
       return () => set!.delete(handler);
