@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { FUNCTION_VOLATILITY_SQL } from "@/lib/policy/builtin-catalog";
 
 /**
  * Regenerates lib/policy/builtin-catalog.json from the PostgreSQL that embedded-postgres ships:
@@ -15,23 +16,11 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 
 const OUT = path.join(import.meta.dirname, "..", "lib", "policy", "builtin-catalog.json");
 
-/**
- * An aggregate's own provolatile says nothing (CREATE AGGREGATE marks it immutable): its support
- * functions are what run. A procedure is never called from a SELECT; it counts as volatile.
- */
+/** pg_catalog functions by name: never writing when every overload is (FUNCTION_VOLATILITY_SQL). */
 const FUNCTIONS = `
   with volatility as (
     select p.proname,
-      case
-        when p.prokind = 'p' then 'v'
-        when p.prokind = 'a' then coalesce((
-          select case when bool_or(f.provolatile = 'v') then 'v' else 's' end
-          from pg_catalog.pg_aggregate a
-          join pg_catalog.pg_proc f on f.oid = any (array[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
-            a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::pg_catalog.oid[])
-          where a.aggfnoid = p.oid), 'i')
-        else p.provolatile::text
-      end as v
+      ${FUNCTION_VOLATILITY_SQL} as v
     from pg_catalog.pg_proc p
     where p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
   )

@@ -1,4 +1,4 @@
-import { BUILTIN_FUNCTIONS_MAY_WRITE, BUILTIN_FUNCTIONS_NEVER_WRITING, BUILTIN_OPERATORS, BUILTIN_TYPES } from "@/lib/policy/builtin-catalog";
+import { BUILTIN_FUNCTIONS_MAY_WRITE, BUILTIN_FUNCTIONS_NEVER_WRITING, BUILTIN_OPERATORS, BUILTIN_TYPES, FUNCTION_VOLATILITY_SQL } from "@/lib/policy/builtin-catalog";
 import type { QualifiedName, ReadSafety } from "@/lib/policy/read-safety";
 
 /**
@@ -53,17 +53,7 @@ const SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema')";
 export const READ_SAFETY_CATALOG_SQL = `
 with recursive fn as (
   select n.nspname::text as schema, p.proname::text as name,
-    case
-      when p.prokind = 'p' then 'v'
-      when p.prokind = 'a' then coalesce((
-        select case when bool_or(f.provolatile = 'v') then 'v' else 's' end
-        from pg_catalog.pg_aggregate a
-        join pg_catalog.pg_proc f on f.oid = any (array[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
-          a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::pg_catalog.oid[])
-        where a.aggfnoid = p.oid), 'v')
-      when p.provolatile = 'v' then 'v'
-      else 's'
-    end as v
+    ${FUNCTION_VOLATILITY_SQL} as v
   from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
 ),
 inherited(root, child) as (
