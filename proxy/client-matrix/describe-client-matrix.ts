@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIDES, startClientMatrix, type ClientMatrix, type MatrixTarget, type Side } from "./matrix-fixture";
+
+/**
+ * One case's outcome as a client program reports it, one JSON line per case: `ok` is false when the
+ * case threw something it did not expect; `detail` is what the client observed, free of anything
+ * that differs between two healthy runs (process ids, OIDs, times), so the two sides compare equal.
+ * `trace` (the stack of what was thrown) is shown when the case fails, never compared.
+ */
+export type CaseOutcome = { case: string; ok: boolean; detail?: unknown; trace?: string };
+
+/** A client's run of every case against one side; `log` is its stderr and anything else it printed. */
+export type SideRun = { outcomes: CaseOutcome[]; log: string };
+
+export type RunCases = (target: MatrixTarget, matrix: ClientMatrix) => Promise<SideRun>;
+
+/**
+ * Runs a client's cases directly against PostgreSQL, then through the gateway, and makes two tests
+ * of each case: directly it must pass (a case that fails here is the client's or the case's, not the
+ * gateway's), and through the gateway it must observe exactly what it observed directly.
+ */
+export function describeClientMatrix(client: string, cases: readonly string[], runCases: RunCases) {
+  describe(`client matrix: ${client}`, () => {
+    let matrix: ClientMatrix;
+    const runs = {} as Record<Side, SideRun & { seconds: number }>;
+    beforeAll(async () => {
+      matrix = await startClientMatrix();
+      for (const side of SIDES) {
+        const started = Date.now();
+        const run = await runCases(matrix.targets[side], matrix);
+        runs[side] = { ...run, seconds: (Date.now() - started) / 1000 };
+        console.log(`${client} ${side}: ${runs[side].seconds.toFixed(1)} s`);
+      }
+    }, 300_000);
+    afterAll(() => matrix?.close());
+
+    const found = (side: Side, name: string) => runs[side].outcomes.find((o) => o.case === name);
+    const outcome = (side: Side, name: string) => {
+      const o = found(side, name);
+      return o && { case: o.case, ok: o.ok, detail: o.detail };
+    };
+    const context = (side: Side, name: string) => {
+      const o = found(side, name);
+      return o ? `${client} ${side}${o.trace ? `, thrown:\n${o.trace}` : ""}` : `${client} ${side}: no outcome; log:\n${runs[side].log.slice(-4000)}`;
+    };
+
+    it("reports every case once on each side, and nothing else", () => {
+      for (const side of SIDES) expect(runs[side].outcomes.map((o) => o.case).sort(), `${client} ${side} log:\n${runs[side].log.slice(-4000)}`).toEqual([...cases].sort());
+    });
+
+    for (const name of cases) {
+      it(`${name}: directly`, () => {
+        expect(outcome("direct", name), context("direct", name)).toMatchObject({ case: name, ok: true });
+      });
+      it(`${name}: through the gateway, as directly`, () => {
+        expect(outcome("gateway", name), context("gateway", name)).toEqual(outcome("direct", name));
+      });
+    }
+  });
+}
+
+/** Reads a client program's output: its JSON case lines become outcomes; every other line goes to the log. */
+export function readCaseLines(stdout: string, stderr: string, code: number | null): SideRun {
+  const outcomes: CaseOutcome[] = [];
+  const other: string[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = JSON.parse(line) as CaseOutcome;
+      if (typeof parsed?.case === "string" && typeof parsed.ok === "boolean") {
+        outcomes.push(parsed);
+        continue;
+      }
+    } catch {
+      // not a case line
+    }
+    other.push(line);
+  }
+  return { outcomes, log: [`exit code ${code}`, ...other, stderr].join("\n") };
+}
