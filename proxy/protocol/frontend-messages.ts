@@ -21,8 +21,8 @@ export function decodeParse(frame: Buffer): ParseMessage {
   const r = new PayloadReader(frame, 5, "Parse");
   const statement = r.cstring();
   const sql = r.cstring();
-  const n = r.int16();
-  if (n < 0) throw protocolViolation("invalid number of parameters in Parse message");
+  // Counts are unsigned (pq_getmsgint(msg, 2)): up to 65,535 parameters.
+  const n = r.uint16();
   const paramTypes: number[] = [];
   for (let i = 0; i < n; i++) paramTypes.push(r.int32() >>> 0);
   r.end();
@@ -44,11 +44,12 @@ export function decodeBind(frame: Buffer): BindMessage {
   const r = new PayloadReader(frame, 5, "Bind");
   const portal = r.cstring();
   const statement = r.cstring();
-  const formatCount = r.int16();
+  // Counts are unsigned (PostgreSQL reads them with pq_getmsgint(msg, 2)): up to 65,535 each.
+  // Format codes are signed (int16), as PostgreSQL stores them.
+  const formatCount = r.uint16();
   const formats: number[] = [];
   for (let i = 0; i < formatCount; i++) formats.push(r.int16());
-  const valueCount = r.int16();
-  if (formatCount < 0 || valueCount < 0) throw protocolViolation("invalid count in Bind message");
+  const valueCount = r.uint16();
   if (formatCount > 1 && formatCount !== valueCount) {
     throw protocolViolation(`bind message has ${formatCount} parameter formats but ${valueCount} parameters`);
   }
@@ -57,7 +58,7 @@ export function decodeBind(frame: Buffer): BindMessage {
     const len = r.int32();
     values.push(len === -1 ? null : r.bytes(len));
   }
-  const resultCount = r.int16();
+  const resultCount = r.uint16();
   const resultFormats: number[] = [];
   for (let i = 0; i < resultCount; i++) resultFormats.push(r.int16());
   r.end();

@@ -25,6 +25,14 @@ export class PayloadReader {
     return v;
   }
 
+  /** A count of the protocol's Int16 fields (parameters, formats): PostgreSQL reads them unsigned, 0..65535. */
+  uint16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.off);
+    this.off += 2;
+    return v;
+  }
+
   int32(): number {
     this.need(4);
     const v = this.buf.readInt32BE(this.off);
