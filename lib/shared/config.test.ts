@@ -14,7 +14,7 @@ const problemsOf = (env: Record<string, string>) => {
 describe("configuration", () => {
   it("has working defaults for the embedded default", () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ PORT: 3000, GATEWAY_PORT: 6432, GATEWAY_WORKERS: 1 });
+    expect(c).toMatchObject({ PORT: 3000, GATEWAY_PORT: 6432, GATEWAY_WORKERS: 1, GATEWAY_MAX_CONNECTIONS: 1000 });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.OIDC_ISSUER).toBeUndefined();
     expect(c.WARDEN_ROLE_GROUPS.admin).toEqual(["admin"]);
@@ -32,6 +32,10 @@ describe("configuration", () => {
     expect(problemsOf({ GATEWAY_WORKERS: "0" })).toContain('GATEWAY_WORKERS must be a whole number of worker processes from 1 to 64 (got "0")');
     expect(problemsOf({ GATEWAY_WORKERS: "two" })).toContain('GATEWAY_WORKERS must be a whole number of worker processes from 1 to 64 (got "two")');
     expect(parseConfig({ GATEWAY_WORKERS: "4" }).GATEWAY_WORKERS).toBe(4);
+    for (const bad of ["0", "-5", "1.5", "lots", "1000001"]) {
+      expect(problemsOf({ GATEWAY_MAX_CONNECTIONS: bad })).toContain(`GATEWAY_MAX_CONNECTIONS must be a whole number of client connections from 1 to 1000000 (got "${bad}")`);
+    }
+    expect(parseConfig({ GATEWAY_MAX_CONNECTIONS: "25" }).GATEWAY_MAX_CONNECTIONS).toBe(25);
   });
 
   it("never echoes a password from a URL", () => {

@@ -56,6 +56,25 @@ const positiveInt = (name: string, fallback: number, max: number) =>
       return n;
     });
 
+/** GATEWAY_MAX_CONNECTIONS: the most client connections a gateway host serves at once, all workers together. */
+export const DEFAULT_GATEWAY_MAX_CONNECTIONS = 1000;
+const MAX_GATEWAY_MAX_CONNECTIONS = 1_000_000;
+const gatewayMaxConnections = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return DEFAULT_GATEWAY_MAX_CONNECTIONS;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_GATEWAY_MAX_CONNECTIONS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `GATEWAY_MAX_CONNECTIONS must be a whole number of client connections from 1 to ${MAX_GATEWAY_MAX_CONNECTIONS} (got "${v}").`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const MAX_GATEWAY_WORKERS = 64;
 /** How many gateway worker processes one host runs (node:cluster; they share the listening port). */
 const gatewayWorkers = z
@@ -143,6 +162,7 @@ export const configSchema = z
       })
       .default("strict"),
     GATEWAY_WORKERS: gatewayWorkers,
+    GATEWAY_MAX_CONNECTIONS: gatewayMaxConnections,
     GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),
     GATEWAY_RESULT_ROWS: positiveInt("GATEWAY_RESULT_ROWS", 100, 100_000),
     GATEWAY_RESULT_BYTES: positiveInt("GATEWAY_RESULT_BYTES", 64 * 1024, 64 * 1024 * 1024),
