@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { Db } from "@/lib/db/create-db";
 import { loadClassifier } from "@/lib/policy/classify-statement";
-import type { WardenConfig } from "@/lib/shared/config";
+import { DEFAULT_GATEWAY_MAX_CONNECTIONS, type WardenConfig } from "@/lib/shared/config";
+import { ConnectionAdmission } from "./admission/connection-admission";
+import { createLocalSlots, type ConnectionSlots } from "./admission/connection-slots";
 import { Authenticator } from "./auth/authenticate";
 import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from "./auth/failure-throttle";
 import { JwtVerifier } from "./auth/verify-jwt";
@@ -33,7 +35,7 @@ export type GatewayConfig = Pick<
   | "WARDEN_DATA_DIR"
   | "LOG_LEVEL"
 > &
-  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS">> & {
+  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS" | "GATEWAY_MAX_CONNECTIONS">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
   PUBLIC_URL?: string;
@@ -55,6 +57,10 @@ export type GatewayDeps = {
   /** How often held statements' requests are re-read in case a NOTIFY was missed (default 5 s). */
   approvalPollMs?: number;
   recordingRetryMs?: number;
+  /** The cap on concurrent client connections (GATEWAY_MAX_CONNECTIONS when not given). */
+  maxConnections?: number;
+  /** Where places under that cap are counted; by default in this process (a cluster worker asks its primary). */
+  connectionSlots?: ConnectionSlots;
 };
 
 export type RunningGateway = {
@@ -64,6 +70,8 @@ export type RunningGateway = {
   tlsCertPath: string | null;
   /** Sessions currently open in this worker. */
   sessionCount(): number;
+  /** Client connections whose sockets are open in this worker, sessions or not (the ones GATEWAY_MAX_CONNECTIONS counts). */
+  connectionCount(): number;
   /** Stops accepting, ends every session (clients get 57P01), writes the last records. Idempotent. */
   close(): Promise<void>;
 };
@@ -122,8 +130,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     sessions,
   };
 
+  const maxConnections = deps.maxConnections ?? config.GATEWAY_MAX_CONNECTIONS ?? DEFAULT_GATEWAY_MAX_CONNECTIONS;
+  // As many refusals as places may wait for their startup packet at once (PostgreSQL too keeps more processes than connections).
+  const admission = new ConnectionAdmission(deps.connectionSlots ?? createLocalSlots(maxConnections), maxConnections, log);
+  let openConnections = 0;
   const server = net.createServer((socket) => {
-    const session = new ClientSession(socket, ctx);
+    openConnections++;
+    socket.once("close", () => openConnections--);
+    // One deadline for the whole startup, from the moment the connection is accepted.
+    const session = new ClientSession(socket, ctx, { deadline: Date.now() + ctx.limits.startupTimeoutMs, hasPlace: admission.admit(socket) });
     session.run().catch((err) => log.error("session failed", { connection: session.id, error: (err as Error)?.stack }));
   });
   server.on("error", (err) => log.error("listener error", { error: err.message }));
@@ -144,7 +159,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   }, deps.credentialCheckMs ?? 15_000);
   sweep.unref();
 
-  log.info("gateway listening", { host: config.GATEWAY_HOST, port, tls: tls ? (tls.isSelfSigned ? "self-signed" : "configured") : "off", recording: recorder.mode });
+  log.info("gateway listening", { host: config.GATEWAY_HOST, port, maxConnections, tls: tls ? (tls.isSelfSigned ? "self-signed" : "configured") : "off", recording: recorder.mode });
 
   let closing: Promise<void> | undefined;
   return {
@@ -152,6 +167,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     host: config.GATEWAY_HOST,
     tlsCertPath: tls?.certPath ?? null,
     sessionCount: () => sessions.size,
+    connectionCount: () => openConnections,
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweep);

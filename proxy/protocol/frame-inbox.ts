@@ -5,10 +5,19 @@ import { SqlState } from "./sql-state";
 
 export type Frame = { code: number; frame: Buffer };
 
+/** No frame came in time: the wait's own limit, or the inbox's deadline, passed. */
+export class InboxTimeout extends ClientError {
+  override name = "InboxTimeout";
+}
+
 /**
  * Awaitable frames from a socket, for the request/response steps before the relay takes over
  * (startup, sign-in, the upstream handshake). `detach()` hands the socket on with any frames that
  * arrived early.
+ *
+ * `deadline` (epoch ms), when given, bounds every wait on top of its own limit: a client's whole
+ * startup (every packet, the TLS handshake, the password) shares one, so re-sending requests cannot
+ * keep a connection open that has not signed in.
  */
 export class FrameInbox {
   private frames: Frame[] = [];
@@ -19,6 +28,7 @@ export class FrameInbox {
     private readonly socket: Duplex,
     readonly reader: FrameReader,
     private readonly describeEnd: () => Error,
+    private readonly deadline = Number.POSITIVE_INFINITY,
   ) {
     socket.on("data", this.onData);
     socket.on("close", this.onEnd);
@@ -33,8 +43,8 @@ export class FrameInbox {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(ClientError.fatal(SqlState.ProtocolViolation, `timed out waiting for ${what}`));
-      }, timeoutMs);
+        reject(new InboxTimeout(SqlState.ProtocolViolation, `timed out waiting for ${what}`, "FATAL"));
+      }, Math.max(0, Math.min(timeoutMs, this.deadline - Date.now())));
       this.waiter = { resolve, reject, timer };
     });
   }

@@ -1,11 +1,12 @@
 import { ClientError } from "./client-error";
 import { codeName } from "./message-codes";
 import { SqlState } from "./sql-state";
+import { UnansweredStartup } from "./startup-packet";
 
 /** Called once per whole message: `frame` is the message with its header (type byte, length). */
 export type FrameHandler = (code: number, frame: Buffer) => void;
 
-/** PostgreSQL's own limit for startup packets (MAX_STARTUP_PACKET_LENGTH). */
+/** PostgreSQL's own limit for startup packets (MAX_STARTUP_PACKET_LENGTH), not counting the length word. */
 export const MAX_STARTUP_PACKET_BYTES = 10_000;
 
 /**
@@ -98,9 +99,8 @@ export class FrameReader {
   private frameLength(buf: Buffer, off: number): number {
     if (this.isStartup) {
       const length = buf.readInt32BE(off);
-      if (length < 8 || length > MAX_STARTUP_PACKET_BYTES) {
-        throw ClientError.fatal(SqlState.ProtocolViolation, `invalid length of startup packet (${length} bytes)`);
-      }
+      // PostgreSQL logs this and closes without a word: whatever sent it is not a client that reads answers.
+      if (length < 8 || length - 4 > MAX_STARTUP_PACKET_BYTES) throw new UnansweredStartup(`invalid length of startup packet (${length} bytes)`);
       return length;
     }
     const code = buf[off];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type net from "node:net";
 import type { Duplex } from "node:stream";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { serialize } from "pg-protocol";
 import { decryptCredential } from "@/lib/crypto/credentials";
 import type { Authenticator } from "../auth/authenticate";
@@ -17,15 +17,13 @@ import {
   errorResponse,
   negotiateProtocolVersion,
   readyForQuery,
-  singleByte,
 } from "../protocol/backend-messages";
 import { ClientError, protocolViolation } from "../protocol/client-error";
-import { FrameInbox } from "../protocol/frame-inbox";
-import { FrameReader } from "../protocol/frame-reader";
+import type { FrameInbox } from "../protocol/frame-inbox";
 import { decodePassword } from "../protocol/frontend-messages";
 import { FrontendCode, NEWEST_MINOR_VERSION } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
-import { decodeStartupPacket, type StartupPacket } from "../protocol/startup-packet";
+import type { StartupPacket } from "../protocol/startup-packet";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import type { GatewayTls } from "../tls/load-gateway-tls";
 import { cancelUpstream } from "../upstream/cancel-upstream";
@@ -33,6 +31,7 @@ import { connectUpstream, UpstreamRefused, type UpstreamConnection } from "../up
 import { UpstreamUnreachable } from "../upstream/open-transport";
 import { END_REASONS, type Phase } from "./phases";
 import { Relay } from "./relay";
+import { runStartupHandshake, type StartupAllowance } from "./startup-handshake";
 
 export type GatewayLimits = {
   maxMessageBytes: number;
@@ -103,6 +102,7 @@ export class ClientSession {
   constructor(
     raw: net.Socket,
     private readonly gw: GatewayContext,
+    private readonly allowance: StartupAllowance,
   ) {
     this.socket = raw;
     this.clientAddress = (raw.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
@@ -183,65 +183,39 @@ export class ClientSession {
 
   // ---- startup and tls ----------------------------------------------------------------------
 
-  private newInbox(): FrameInbox {
-    return new FrameInbox(this.socket, new FrameReader({ maxMessageBytes: this.gw.limits.maxMessageBytes, isStartup: true }), () => new ClientGone("client went away"));
-  }
-
-  /** StartupMessage, after any SSLRequest / GSSENCRequest; null when the packet was a CancelRequest. */
+  /** StartupMessage, after any TLS negotiation (startup-handshake.ts); null when the connection ended there. */
   private async readStartup(): Promise<Extract<StartupPacket, { kind: "startup" }> & { inbox: FrameInbox } | null> {
-    let inbox = this.newInbox();
-    for (;;) {
-      const { frame } = await inbox.next(this.gw.limits.startupTimeoutMs, "the startup packet");
-      const packet = decodeStartupPacket(frame);
-      switch (packet.kind) {
-        case "gssenc":
-          // GSSAPI encryption is not offered; libpq then tries SSL or plain.
-          this.socket.write(singleByte("N"));
-          continue;
-        case "ssl":
-          if (this.isTls) throw protocolViolation("SSLRequest received on an encrypted connection");
-          if (!this.gw.tls) {
-            this.socket.write(singleByte("N"));
-            continue;
-          }
-          // Bytes sent after SSLRequest but before the handshake would be trusted plaintext (CVE-2021-23214).
-          if (inbox.reader.bufferedBytes > 0 || inbox.detach().length > 0) throw protocolViolation("received unencrypted data after SSL request");
-          this.phase = "tls";
-          this.socket.write(singleByte("S"));
-          this.socket = await this.startTls(this.socket, this.gw.tls.context);
-          this.isTls = true;
-          this.phase = "startup";
-          inbox = this.newInbox();
-          continue;
-        case "cancel":
-          inbox.detach();
-          await this.forwardCancel(packet.processId, packet.secretKey);
-          this.close("cancel_request");
-          return null;
-        case "startup":
-          inbox.reader.isStartup = false;
-          return { ...packet, inbox };
-      }
+    const outcome = await runStartupHandshake(this.socket as net.Socket, {
+      tls: this.gw.tls,
+      maxMessageBytes: this.gw.limits.maxMessageBytes,
+      allowance: this.allowance,
+      log: this.log,
+      describeEnd: () => new ClientGone("client went away"),
+      enterPhase: (phase) => {
+        if (this.phase !== "closing") this.phase = phase;
+      },
+      adoptSecureSocket: (secure) => this.adoptSecureSocket(secure),
+    });
+    switch (outcome.kind) {
+      case "cancel":
+        await this.forwardCancel(outcome.processId, outcome.secretKey);
+        this.close("cancel_request");
+        return null;
+      case "dropped":
+        if (outcome.farewell && !this.socket.destroyed) this.socket.write(outcome.farewell);
+        this.close(outcome.reason);
+        return null;
+      case "startup":
+        return { ...outcome.packet, inbox: outcome.inbox };
     }
   }
 
-  private startTls(raw: Duplex, context: tls.SecureContext): Promise<tls.TLSSocket> {
-    return new Promise((resolve, reject) => {
-      const secure = new tls.TLSSocket(raw as net.Socket, { isServer: true, secureContext: context });
-      const timer = setTimeout(() => reject(protocolViolation("TLS handshake timed out")), this.gw.limits.startupTimeoutMs);
-      secure.once("secure", () => {
-        clearTimeout(timer);
-        secure.off("error", onError);
-        secure.on("error", () => {});
-        secure.once("close", () => this.close(this.clientGoneReason()));
-        resolve(secure);
-      });
-      const onError = (err: Error) => {
-        clearTimeout(timer);
-        reject(new ClientGone(`TLS handshake failed: ${err.message}`));
-      };
-      secure.once("error", onError);
-    });
+  /** From the TLS handshake on, the client is the TLS socket: writes, errors and its close go through it. */
+  private adoptSecureSocket(secure: tls.TLSSocket) {
+    this.socket = secure;
+    this.isTls = true;
+    secure.on("error", () => {});
+    secure.once("close", () => this.close(this.clientGoneReason()));
   }
 
   /** CancelRequest: our own session's query, or one on another worker (passed on through the store). */
