@@ -1,6 +1,8 @@
 import cluster, { type Worker } from "node:cluster";
 import path from "node:path";
 import type { RuntimeConfig } from "@/lib/shared/config";
+import { serveClusterSlots } from "./admission/cluster-slots";
+import { SlotLedger } from "./admission/slot-ledger";
 import type { Logger } from "./log";
 import type { GatewayListening, GatewayOptions } from "./main";
 import { loadGatewayTls } from "./tls/load-gateway-tls";
@@ -12,7 +14,8 @@ const isListening = (m: unknown): m is GatewayListening => typeof m === "object"
 /**
  * GATEWAY_WORKERS gateway workers on this host under node:cluster: they share the listening port
  * (the primary hands each new connection to one of them), and each has its own event loop, store
- * pool and recorder. Resolves once every worker listens (and tells the parent, if any, over IPC).
+ * pool and recorder. GATEWAY_MAX_CONNECTIONS counts here, for all of them: a worker asks this
+ * process for a place for each new connection. Resolves once every worker listens (and tells the parent, if any, over IPC).
  * A worker that dies afterwards is replaced; SIGINT / SIGTERM stop every worker, then this process.
  */
 export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
@@ -20,6 +23,7 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
   if (opts.selfSignedTls) loadGatewayTls({ certFile: config.GATEWAY_TLS_CERT, keyFile: config.GATEWAY_TLS_KEY, selfSignedDir: path.resolve(config.WARDEN_DATA_DIR) });
 
   const workers = new Set<Worker>();
+  const connectionPlaces = new SlotLedger<Worker>(config.GATEWAY_MAX_CONNECTIONS);
   let isStopping = false;
   const stop = (why: string) => {
     if (isStopping) return;
@@ -38,6 +42,7 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
   const startWorker = () => {
     const worker = cluster.fork();
     workers.add(worker);
+    serveClusterSlots(worker, connectionPlaces);
     worker.on("message", (m: unknown) => {
       if (!isListening(m) || !started) return;
       firstListening.set(worker, m);

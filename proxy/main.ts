@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { migrateStore } from "@/lib/db/migrate";
 import { parseConfig, requireRuntimeConfig, type RuntimeConfig } from "@/lib/shared/config";
+import { createClusterSlots } from "./admission/cluster-slots";
 import { runClusterPrimary } from "./cluster-primary";
 import { createLogger, type Logger } from "./log";
 import { startGateway } from "./start-gateway";
@@ -30,7 +31,9 @@ export async function runGateway(env: Record<string, string | undefined>, opts: 
 }
 
 async function runWorker(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
-  const gateway = await startGateway(config, { log, selfSignedTls: opts.selfSignedTls });
+  // GATEWAY_MAX_CONNECTIONS is the host's total: under node:cluster the primary counts for every worker.
+  const connectionSlots = cluster.isWorker ? createClusterSlots(process) : undefined;
+  const gateway = await startGateway(config, { log, selfSignedTls: opts.selfSignedTls, connectionSlots });
   let isStopping = false;
   const stop = async (why: string) => {
     if (isStopping) return;
