@@ -15,8 +15,8 @@ const isListening = (m: unknown): m is GatewayListening => typeof m === "object"
  * GATEWAY_WORKERS gateway workers on this host under node:cluster: they share the listening port
  * (the primary hands each new connection to one of them), and each has its own event loop, store
  * pool and recorder. GATEWAY_MAX_CONNECTIONS counts here, for all of them: a worker asks this
- * process for a place for each new connection. Resolves once every worker listens (and tells the parent, if any, over IPC).
- * A worker that dies afterwards is replaced; SIGINT / SIGTERM stop every worker, then this process.
+ * process for a place for each new connection. Resolves once every worker listens (and tells the
+ * parent, if any, over IPC). A worker that dies afterwards is replaced; SIGINT / SIGTERM stop every worker, then this process.
  */
 export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
   // Made once here: workers generating it at the same moment could each write half of a different pair.

@@ -86,13 +86,12 @@ export async function runStartupHandshake(raw: net.Socket, opts: StartupHandshak
     opts.enterPhase("startup");
     socket = secured.socket;
     isEncrypted = true;
-  } else {
-    // peekFirstByte paused the socket to put the bytes back; the inbox reads them first.
-    raw.resume();
   }
 
   const newInbox = () => new FrameInbox(socket, new FrameReader({ maxMessageBytes: opts.maxMessageBytes, isStartup: true }), opts.describeEnd, deadline);
   let inbox = newInbox();
+  // peekFirstByte paused the socket to put the bytes back; now that the inbox listens, they flow to it first.
+  if (!isEncrypted) raw.resume();
   for (;;) {
     let packet: StartupPacket;
     try {
