@@ -1,22 +1,15 @@
-import { ConfigError } from "@/lib/shared/config";
 import { commands } from "./warden-commands";
+import { runCli } from "./warden-commands/run-cli";
 
-/** `warden <command> [args]`: each command lives in scripts/warden-commands/<name>.ts. */
-async function main(argv: string[]) {
-  const [name, ...args] = argv;
-  const command = commands.find((c) => c.name === name);
-  if (!command || name === "help" || name === "--help") {
-    console.log("Usage: warden <command> [options]\n\nCommands:");
-    for (const c of commands) console.log(`  ${c.usage.padEnd(60)} ${c.summary}`);
-    process.exit(name && name !== "help" && name !== "--help" ? 2 : 0);
-  }
-  await command.run(args);
-}
+/** `warden <command> [args]`: each command lives in scripts/warden-commands/<name>.ts; run-cli.ts dispatches. */
 
-main(process.argv.slice(2)).then(
-  () => process.exit(process.exitCode ?? 0),
-  (err) => {
-    console.error(err instanceof ConfigError || err?.name === "UsageError" ? err.message : `warden: ${err?.stack ?? err}`);
-    process.exit(err?.name === "UsageError" ? 2 : 1);
-  },
-);
+// `warden export | head` closes the pipe early: that ends the output, it is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
+runCli(process.argv.slice(2), commands, {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then((code) => process.exit(code));

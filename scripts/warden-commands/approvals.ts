@@ -1,4 +1,4 @@
-import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { decideApproval, type Reviewer } from "@/lib/server/approvals/decide-approval";
 import { findReviewer } from "@/lib/server/approvals/find-reviewer";
 import { getApprovalRequest } from "@/lib/server/approvals/get-approval-request";
 import { listApprovalRequests } from "@/lib/server/approvals/list-approval-requests";
@@ -8,16 +8,43 @@ import type { ApprovalNotifyOptions } from "@/lib/server/approvals/send-approval
 import { ServiceError } from "@/lib/server/connections/service-error";
 import { parseConfig, type WardenConfig } from "@/lib/shared/config";
 import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
-import { parseFlags, UsageError, type Command } from "./command";
-import { openStore } from "./store-access";
+import { parseFlags, UsageError, usageLines, type Command } from "./command";
+import { findKnownGroups } from "./known-groups";
+import { withStore, type Store } from "./store-access";
 
-const USAGE = [
-  "approvals list [--all] [--json]",
-  "       warden approvals show ID [--json]",
-  "       warden approvals decide ID --approve|--reject --by EMAIL [--comment TEXT] [--grant-minutes N]",
-  "       warden approvals grants [--all] [--json]",
-  "       warden approvals revoke-grant ID --by EMAIL",
-].join("\n");
+const LIST_USAGE = "approvals list [--all] [--json]";
+const SHOW_USAGE = "approvals show ID [--json]";
+const DECIDE_USAGE = "approvals decide ID --approve|--reject --by EMAIL [--comment TEXT] [--grant-minutes N]";
+const GRANTS_USAGE = "approvals grants [--all] [--json]";
+const REVOKE_USAGE = "approvals revoke-grant ID --by EMAIL";
+const USAGE = [LIST_USAGE, SHOW_USAGE, DECIDE_USAGE, GRANTS_USAGE, REVOKE_USAGE].join("\n       warden ");
+
+const REVIEWER_RULE = `--by names the reviewer. Their groups are the ones the identity provider gave them at their last
+sign-in to the console; on the embedded default (no DATABASE_URL and no OIDC_ISSUER), the demo users
+of the local OpenID provider are known without signing in. Someone whose groups are unknown cannot
+decide, and nobody decides on their own statement.`;
+
+const HELP: Record<string, string> = {
+  list: `${usageLines(LIST_USAGE)}\n\nLists statements waiting for approval (every request with --all), one line each.\n\nOptions:\n  --all    decided and expired requests too\n  --json   as JSON\n`,
+  show: `${usageLines(SHOW_USAGE)}\n\nShows one request in full: who sent it, on which connection, why it is held, the SQL and its\nparameters, and the votes so far.\n`,
+  decide: `${usageLines(DECIDE_USAGE)}
+
+Approves or rejects a held statement, under the console's rules: the reviewer must be in one of
+the rule's reviewer groups; approved, the statement runs at once; rejected, the client gets an error
+with your comment.
+
+${REVIEWER_RULE}
+
+Options:
+  --approve | --reject   the decision (exactly one)
+  --by EMAIL             the reviewer deciding
+  --comment TEXT         a comment the requester sees
+  --grant-minutes N      with --approve, where the rule allows it: let the requester run such
+                         statements without asking again for N minutes
+`,
+  grants: `${usageLines(GRANTS_USAGE)}\n\nLists grants (standing approvals): active ones, or all with --all.\n\nOptions:\n  --all    expired and revoked grants too\n  --json   as JSON\n`,
+  "revoke-grant": `${usageLines(REVOKE_USAGE)}\n\nRevokes a grant by its id (from \`warden approvals grants\`); the holder's next such statement\nwaits for approval again.\n\n${REVIEWER_RULE}\n`,
+};
 
 /**
  * `warden approvals ...`: the inbox for on-call reviewers in a terminal. The same services and
@@ -28,6 +55,9 @@ export const approvalsCommand: Command = {
   name: "approvals",
   usage: "approvals list | show ID | decide ID --approve|--reject --by EMAIL",
   summary: "review held statements from a terminal; also approvals grants, approvals revoke-grant ID",
+  help(sub) {
+    return (sub && HELP[sub]) || `${usageLines(USAGE)}\n\nHeld statements and grants, for on-call reviewers. More: warden approvals <subcommand> --help.\n`;
+  },
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === "list") return list(rest);
@@ -35,13 +65,13 @@ export const approvalsCommand: Command = {
     if (sub === "decide") return decide(rest);
     if (sub === "grants") return grants(rest);
     if (sub === "revoke-grant") return revoke(rest);
-    throw new UsageError(`Usage: warden ${USAGE}`);
+    throw new UsageError(`${sub ? `Unknown subcommand "approvals ${sub}".\n` : ""}${usageLines(USAGE)}`);
   },
 };
 
 async function list(args: string[]) {
-  const { values } = parseFlags(args, { all: { type: "boolean" }, json: { type: "boolean" } }, USAGE);
-  await withStore(async (db) => {
+  const { values } = parseFlags(args, { all: { type: "boolean" }, json: { type: "boolean" } }, LIST_USAGE);
+  await withStore(async ({ db }) => {
     const { items } = await listApprovalRequests(db, { status: values.all ? "all" : "pending", limit: 200 });
     if (values.json) return console.log(JSON.stringify(items, null, 2));
     if (items.length === 0) return console.log(values.all ? "No approval requests." : "No statements are waiting for approval.");
@@ -50,10 +80,10 @@ async function list(args: string[]) {
 }
 
 async function show(args: string[]) {
-  const { values, positionals } = parseFlags(args, { json: { type: "boolean" } }, USAGE);
+  const { values, positionals } = parseFlags(args, { json: { type: "boolean" } }, SHOW_USAGE, 1);
   const [id] = positionals;
-  if (!id) throw new UsageError(`Usage: warden ${USAGE}`);
-  await withStore(async (db) => {
+  if (!id) throw new UsageError(`Give the request's id (from \`warden approvals list\`).\n${usageLines(SHOW_USAGE)}`);
+  await withStore(async ({ db }) => {
     const r = await getApprovalRequest(db, id).catch(explain);
     if (values.json) return console.log(JSON.stringify(r, null, 2));
     console.log(describe(r));
@@ -64,17 +94,19 @@ async function decide(args: string[]) {
   const { values, positionals } = parseFlags(
     args,
     { approve: { type: "boolean" }, reject: { type: "boolean" }, by: { type: "string" }, comment: { type: "string" }, "grant-minutes": { type: "string" } },
-    USAGE,
+    DECIDE_USAGE,
+    1,
   );
   const [id] = positionals;
-  if (!id || !values.by || values.approve === values.reject) throw new UsageError(`Give the request id, one of --approve or --reject, and --by EMAIL.\nUsage: warden ${USAGE}`);
+  if (!id || !values.by || values.approve === values.reject) throw new UsageError(`Give the request id, one of --approve or --reject, and --by EMAIL.\n${usageLines(DECIDE_USAGE)}`);
   let grantMinutes: number | null = null;
   if (values["grant-minutes"] !== undefined) {
     grantMinutes = Number(values["grant-minutes"]);
     if (!Number.isInteger(grantMinutes) || grantMinutes < 1) throw new UsageError(`--grant-minutes takes a whole number of minutes (got "${values["grant-minutes"]}").`);
   }
-  await withStore(async (db) => {
-    const reviewer = await findReviewer(db, values.by!).catch(explain);
+  await withStore(async (store) => {
+    const db = store.db;
+    const reviewer = await findCliReviewer(store, values.by!);
     const r = await decideApproval(
       db,
       { requestId: id, reviewer, decision: values.approve ? "approve" : "reject", comment: values.comment, grantMinutes },
@@ -86,8 +118,8 @@ async function decide(args: string[]) {
 }
 
 async function grants(args: string[]) {
-  const { values } = parseFlags(args, { all: { type: "boolean" }, json: { type: "boolean" } }, USAGE);
-  await withStore(async (db) => {
+  const { values } = parseFlags(args, { all: { type: "boolean" }, json: { type: "boolean" } }, GRANTS_USAGE);
+  await withStore(async ({ db }) => {
     const rows = await listGrants(db, { activeOnly: !values.all });
     if (values.json) return console.log(JSON.stringify(rows, null, 2));
     if (rows.length === 0) return console.log("No grants.");
@@ -96,22 +128,28 @@ async function grants(args: string[]) {
 }
 
 async function revoke(args: string[]) {
-  const { values, positionals } = parseFlags(args, { by: { type: "string" } }, USAGE);
+  const { values, positionals } = parseFlags(args, { by: { type: "string" } }, REVOKE_USAGE, 1);
   const [id] = positionals;
-  if (!id || !values.by) throw new UsageError(`Usage: warden ${USAGE}`);
-  await withStore(async (db) => {
-    const actor = (await findReviewer(db, values.by!).catch(explain)).email;
-    const g = await revokeGrant(db, actor, id).catch(explain);
+  if (!id || !values.by) throw new UsageError(`Give the grant's id (from \`warden approvals grants\`) and --by EMAIL.\n${usageLines(REVOKE_USAGE)}`);
+  await withStore(async (store) => {
+    const actor = (await findCliReviewer(store, values.by!)).email;
+    const g = await revokeGrant(store.db, actor, id).catch(explain);
     console.log(`Grant ${g.id} for ${g.userName} is revoked; their next such statement waits for approval again.`);
   });
 }
 
-async function withStore(f: (db: ReturnType<typeof openStore>["db"]) => Promise<void>) {
-  const store = openStore();
+/**
+ * The reviewer named by --by: their groups from their last console sign-in, or on the embedded
+ * default a demo user's groups (the same list the local OpenID provider signs them in with).
+ */
+async function findCliReviewer(store: Store, email: string): Promise<Reviewer> {
   try {
-    await f(store.db);
-  } finally {
-    await store.close();
+    return await findReviewer(store.db, email);
+  } catch (err) {
+    if (!(err instanceof ServiceError)) throw err;
+    const known = await findKnownGroups(store.db, store.location, email);
+    if (known) return { email: email.trim(), groups: known.groups };
+    return explain(err);
   }
 }
 

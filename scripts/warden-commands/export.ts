@@ -1,7 +1,7 @@
 import { asc, gt } from "drizzle-orm";
 import { auditEvents } from "@/drizzle/schema";
-import { parseFlags, UsageError, type Command } from "./command";
-import { openStore } from "./store-access";
+import { parseFlags, UsageError, usageLines, type Command } from "./command";
+import { withStore } from "./store-access";
 
 const USAGE = "export [--after SEQ] [--limit N]";
 
@@ -15,14 +15,23 @@ export const exportCommand: Command = {
   name: "export",
   usage: USAGE,
   summary: "print audit events as JSON lines (resume with --after SEQ)",
+  help: () => `${usageLines(USAGE)}
+
+Prints the audit trail as JSON lines on stdout, one event per line in order, each with its sequence
+number and hashes: for a SIEM or an archive. Events the gateway recorded a moment ago may still wait
+for the chainer; they come out, numbered, on the next run.
+
+Options:
+  --after SEQ   only events after this sequence number (the last one you shipped), to resume
+  --limit N     at most N events
+`,
   async run(args) {
     const { values } = parseFlags(args, { after: { type: "string", default: "0" }, limit: { type: "string" } }, USAGE);
     const after = Number(values.after);
     const limit = values.limit === undefined ? Infinity : Number(values.limit);
-    if (!Number.isInteger(after) || after < 0) throw new UsageError("--after is a sequence number (0 or more).");
-    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError("--limit is a whole number above 0.");
-    const store = openStore();
-    try {
+    if (!Number.isInteger(after) || after < 0) throw new UsageError(`--after is a sequence number, 0 or more (got "${values.after}").`);
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit is a whole number above 0 (got "${values.limit}").`);
+    await withStore(async (store) => {
       let cursor = after;
       let written = 0;
       while (written < limit) {
@@ -37,8 +46,6 @@ export const exportCommand: Command = {
         written += page.length;
         cursor = page[page.length - 1].seq;
       }
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

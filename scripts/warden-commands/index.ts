@@ -6,4 +6,5 @@ import { sessionsCommand } from "./sessions";
 import { tokenCommand } from "./token";
 import { verifyCommand } from "./verify";
 
-export const commands: Command[] = [migrateCommand, tokenCommand, sessionsCommand, approvalsCommand, verifyCommand, exportCommand];
+/** In the order `warden --help` lists them: what a newcomer needs first. */
+export const commands: Command[] = [tokenCommand, sessionsCommand, approvalsCommand, verifyCommand, exportCommand, migrateCommand];

@@ -1,16 +1,27 @@
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
-import { parseFlags, type Command } from "./command";
-import { openStore } from "./store-access";
+import { parseFlags, usageLines, type Command } from "./command";
+import { withStore } from "./store-access";
+
+const USAGE = "verify [--json]";
 
 /** `warden verify`: checks that the audit trail has not been altered (exit 1 if it has). */
 export const verifyCommand: Command = {
   name: "verify",
-  usage: "verify [--json]",
+  usage: USAGE,
   summary: "check the audit trail's sequence numbers and hash chain; exits 1 if anything was altered",
+  help: () => `${usageLines(USAGE)}
+
+Checks that the audit trail is whole: sequence numbers without gaps, and every event's hash linking
+to the one before. Prints what it checked; exits 0 when intact, 1 when anything was altered (each
+problem is listed). Gateway events recorded in the last moment may still wait for the chainer; they
+are counted, not checked.
+
+Options:
+  --json   the report as JSON
+`,
   async run(args) {
-    const { values } = parseFlags(args, { json: { type: "boolean" } }, "verify [--json]");
-    const store = openStore();
-    try {
+    const { values } = parseFlags(args, { json: { type: "boolean" } }, USAGE);
+    await withStore(async (store) => {
       const report = await verifyAuditChain(store.db);
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else if (report.isIntact) console.log(`Audit trail intact: ${report.checked} events, last #${report.lastSeq}, head hash ${report.lastHash}.`);
@@ -21,8 +32,6 @@ export const verifyCommand: Command = {
       // The gateway's latest events reach the chain a moment after they are recorded (a running gateway chains them).
       if (!values.json && report.waiting > 0) console.log(`${report.waiting} gateway event${report.waiting === 1 ? "" : "s"} waiting to be chained (not checked yet).`);
       if (!report.isIntact) process.exitCode = 1;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
