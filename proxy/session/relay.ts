@@ -402,7 +402,10 @@ export class Relay {
 
   private runQuery(frame: Buffer, sql: string, c: ReturnType<typeof classifySql>, digest?: SqlDigest): void | Promise<void> {
     const parseError = c.isParsed ? null : c.error;
-    const resolved = resolveStatements(c.statements, this.namespace, { names: (n) => this.nameProblem(n) });
+    // A string with no statement (empty, blanks, comments) runs nothing; the server answers
+    // EmptyQueryResponse, recorded as one statement like the extended protocol's empty Execute.
+    const statements = c.statements.length > 0 ? c.statements : [emptyStatement(sql)];
+    const resolved = resolveStatements(statements, this.namespace, { names: (n) => this.nameProblem(n) });
     if (resolved.kind === "uncertain") return this.retryAfter(resolved.settled, "namespace");
     const runs = resolved.statements.map((s) => this.newRun("simple", s.statement.sql, null, s.judged, parseError, digest));
     const hasCopy = resolved.statements.some((s) => s.statement.command === "CopyStmt");

@@ -283,7 +283,8 @@ export class ReplyTracker {
 
   private onCompletion(code: number, frame: Buffer, out: Out) {
     const e = this.peek();
-    const tag = code === BackendCode.CommandComplete ? frame.toString("utf8", 5, frame.length - 1) : code === BackendCode.EmptyQueryResponse ? "" : null;
+    // EmptyQueryResponse has no tag: the empty query is recorded as ok with none.
+    const tag = code === BackendCode.CommandComplete ? frame.toString("utf8", 5, frame.length - 1) : null;
     const run = e?.kind === "execute" ? e.run : e?.kind === "query" ? e.runs[e.index] : undefined;
     if (run?.isWithheld) {
       out(errorResponse({ severity: "ERROR", sqlState: run.error?.code ?? SqlState.InternalError, message: run.error!.message }));
