@@ -66,11 +66,6 @@ function messagesIn(bytes: Buffer, skip = 0) {
   return out;
 }
 
-/** A RawClient over an already connected socket (a TLS one here); its constructor is private only to steer callers to connect(). */
-function rawClientOver(socket: tls.TLSSocket): RawClient {
-  return new (RawClient as unknown as new (s: net.Socket) => RawClient)(socket);
-}
-
 /** Opens a TLS connection straight away (direct TLS), offering the given ALPN protocols. */
 function connectDirectTls(port: number, ca: string, alpn: string[] | undefined): Promise<{ socket: tls.TLSSocket } | { error: NodeJS.ErrnoException }> {
   return new Promise((resolve) => {
@@ -259,7 +254,7 @@ describe("gateway startup: direct TLS (sslnegotiation=direct) and ALPN", () => {
     const opened = await connectDirectTls(fx.gateway.port, ca, ["postgresql"]);
     if (!("socket" in opened)) throw opened.error;
     expect(opened.socket.alpnProtocol).toBe("postgresql");
-    const c = rawClientOver(opened.socket);
+    const c = RawClient.over(opened.socket);
     await signInAndSelect(c, fx);
     c.close();
     const [s] = await eventually(async () => {
@@ -307,7 +302,7 @@ describe("gateway startup: direct TLS (sslnegotiation=direct) and ALPN", () => {
       const opened = await viaSslRequest(alpn);
       if (!("socket" in opened)) throw opened.error;
       expect(opened.socket.alpnProtocol).toBe(alpn ? "postgresql" : false);
-      const c = rawClientOver(opened.socket);
+      const c = RawClient.over(opened.socket);
       await signInAndSelect(c, fx);
       c.close();
     }

@@ -36,6 +36,11 @@ export class RawClient {
     socket.on("error", () => {});
   }
 
+  /** A client over a socket already connected (a TLS one, say). */
+  static over(socket: net.Socket): RawClient {
+    return new RawClient(socket);
+  }
+
   static connect(port: number, host = "127.0.0.1"): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port }, () => resolve(new RawClient(socket)));
