@@ -5,9 +5,10 @@ import { SIDES, startClientMatrix, type ClientMatrix, type MatrixTarget, type Si
  * One case's outcome as a client program reports it, one JSON line per case: `ok` is false when the
  * case threw something it did not expect; `detail` is what the client observed, free of anything
  * that differs between two healthy runs (process ids, OIDs, times), so the two sides compare equal.
- * `trace` (the stack of what was thrown) is shown when the case fails, never compared.
+ * `trace` (the stack of what was thrown) is shown when the case fails, and `ms` (how long it took)
+ * in the run's summary; neither is compared.
  */
-export type CaseOutcome = { case: string; ok: boolean; detail?: unknown; trace?: string };
+export type CaseOutcome = { case: string; ok: boolean; detail?: unknown; trace?: string; ms?: number };
 
 /** A client's run of every case against one side; `log` is its stderr and anything else it printed. */
 export type SideRun = { outcomes: CaseOutcome[]; log: string };
@@ -29,7 +30,8 @@ export function describeClientMatrix(client: string, cases: readonly string[], r
         const started = Date.now();
         const run = await runCases(matrix.targets[side], matrix);
         runs[side] = { ...run, seconds: (Date.now() - started) / 1000 };
-        console.log(`${client} ${side}: ${runs[side].seconds.toFixed(1)} s`);
+        const slowest = [...run.outcomes].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 3);
+        console.log(`${client} ${side}: ${runs[side].seconds.toFixed(1)} s; slowest: ${slowest.map((o) => `${o.case} ${o.ms} ms`).join(", ")}`);
       }
     }, 300_000);
     afterAll(() => matrix?.close());

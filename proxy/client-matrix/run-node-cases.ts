@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CaseOutcome, SideRun } from "./describe-client-matrix";
 import type { MatrixTarget } from "./matrix-fixture";
 
@@ -15,10 +16,12 @@ export async function runNodeCases(cases: Record<string, NodeCase>, target: Matr
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no outcome within ${timeoutMs} ms`)), timeoutMs);
     });
+    const started = Date.now();
     try {
-      outcomes.push({ case: name, ok: true, detail: toJson(await Promise.race([run(target), deadline])) });
+      const detail = toJson(await Promise.race([run(target), deadline]));
+      outcomes.push({ case: name, ok: true, detail, ms: Date.now() - started });
     } catch (err) {
-      outcomes.push({ case: name, ok: false, detail: errorDetail(err), trace: (err as Error)?.stack ?? String(err) });
+      outcomes.push({ case: name, ok: false, detail: errorDetail(err), trace: (err as Error)?.stack ?? String(err), ms: Date.now() - started });
     } finally {
       clearTimeout(timer);
     }
@@ -51,4 +54,18 @@ function toJson(value: unknown): unknown {
       return v;
     }),
   );
+}
+
+/**
+ * The 200,000-row result every client reads. md5 with its digits turned into letters: the default
+ * policy's card-number detector masks the long digit runs in some md5 strings (341 of these), and
+ * masking is the policy speaking, not the gateway misbehaving.
+ */
+export const ROWS_200K = "select g, translate(md5(g::text), '0123456789', 'ghijklmnop') as h from generate_series(1, 200000) g";
+
+/** sha256 of the rows as "g\th\n" lines, as every client's case computes it. */
+export function digestRows(rows: unknown[][]): string {
+  const hash = createHash("sha256");
+  for (const row of rows) hash.update(`${row.join("\t")}\n`);
+  return hash.digest("hex");
 }

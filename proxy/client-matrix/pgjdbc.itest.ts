@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import { describeClientMatrix } from "./describe-client-matrix";
+import { runProgramCases } from "./run-program-cases";
+
+/** Debian's libpostgresql-jdbc-java puts the driver here. */
+const PGJDBC_JAR = "/usr/share/java/postgresql.jar";
+
+const CASES = [
+  "connect_plain",
+  "connect_tls",
+  "multi_statement",
+  "empty_query",
+  "params_text",
+  "params_binary",
+  "named_statement_reuse",
+  "pipeline",
+  "savepoints",
+  "error_recovery",
+  "syntax_error_position",
+  "copy_in_out",
+  "listen_notify",
+  "cancel_sleep",
+  "rows_200k",
+  "cursor",
+  "large_objects",
+  "startup_options",
+  "jdbc_metadata",
+];
+
+// The JDK's source launcher compiles and runs Cases.java in one JVM per side; C1 alone and the serial
+// collector start faster on a small machine.
+describeClientMatrix(
+  "pgjdbc",
+  CASES,
+  runProgramCases("java", ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", PGJDBC_JAR, fileURLToPath(new URL("./java/Cases.java", import.meta.url))]),
+);
