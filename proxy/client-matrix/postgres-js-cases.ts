@@ -164,7 +164,7 @@ export const POSTGRES_JS_CASES: Record<string, NodeCase> = {
         await reserved`listen matrix_channel`;
         const own = await reserved`notify matrix_channel, 'from myself'`;
         await withSql(t, {}, (other) => other`notify matrix_channel, 'from another session'`);
-        for (let i = 0; i < 100 && received.length < 2; i++) await sleep(20);
+        for (let i = 0; i < 250 && received.length < 2; i++) await sleep(20);
         const ownPid = (own as unknown as { state: { pid: number } }).state.pid; // from BackendKeyData
         return {
           payloads: received.map(([channel, payload]) => [channel, payload]),
@@ -218,8 +218,9 @@ export const POSTGRES_JS_CASES: Record<string, NodeCase> = {
       const lo = await sql.largeObject();
       await lo.write(Buffer.from("large object body"));
       await lo.seek(0);
-      const [{ data }] = await lo.read(100);
-      const [{ position, size }] = await lo.size();
+      // The typings say these resolve to nothing; they resolve to the rows of their SELECT.
+      const [{ data }] = (await lo.read(100)) as unknown as [{ data: Buffer }];
+      const [{ position, size }] = (await lo.size()) as unknown as [{ position: string; size: string }];
       await lo.close();
       return { data: Buffer.from(data).toString(), position, size };
     }),

@@ -54,7 +54,8 @@ function pgbenchSummary(run: ToolRun, dir?: string) {
 /** Runs psql with a query and interrupts it as a user's Ctrl-C would: psql sends a CancelRequest. */
 function psqlInterrupted(t: MatrixTarget, sql: string, afterMs: number): Promise<ToolRun & { ms: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("psql", ["-X", "-At", "-c", sql], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...libpqEnv(t) } });
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...libpqEnv(t) } as unknown as NodeJS.ProcessEnv;
+    const child = spawn("psql", ["-X", "-At", "-c", sql], { env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CaseOutcome, SideRun } from "./describe-client-matrix";
+import type { CaseOutcome, SideRun } from "./case-outcome";
 import type { MatrixTarget } from "./matrix-fixture";
 
 /** A case of an in-process Node client: resolves to what it observed, or throws what it did not expect. */

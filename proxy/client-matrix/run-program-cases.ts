@@ -1,5 +1,6 @@
 import { runTool } from "../testing/run-tool";
-import { readCaseLines, type RunCases } from "./describe-client-matrix";
+import { readCaseLines } from "./case-outcome";
+import type { RunCases } from "./describe-client-matrix";
 
 /** Debian's Python, which has python3-psycopg2, python3-psycopg and python3-asyncpg (a pyenv python3 on PATH may not). */
 export const SYSTEM_PYTHON = "/usr/bin/python3";
