@@ -279,8 +279,8 @@ export const NODE_POSTGRES_CASES: Record<string, NodeCase> = {
         search_path: await show("search_path"),
         statement_timeout: await show("statement_timeout"),
         application_name: await show("application_name"),
-        // Unqualified names resolve in app first.
-        notes: (await c.query("insert into notes (body) values ('x') returning note_id")).rowCount,
+        // An unqualified name resolves in app (app.notes) only if the search path reached the server.
+        notes: (await c.query("select to_regclass('notes')::text as r")).rows[0].r,
       };
     }),
 };

@@ -232,7 +232,8 @@ export const POSTGRES_JS_CASES: Record<string, NodeCase> = {
         search_path: await show("search_path"),
         statement_timeout: await show("statement_timeout"),
         application_name: await show("application_name"),
-        notes: (await sql`insert into notes (body) values ('x')`).count,
+        // An unqualified name resolves in app (app.notes) only if the search path reached the server.
+        notes: (await sql`select to_regclass('notes')::text as r`)[0].r,
       };
     }),
 };

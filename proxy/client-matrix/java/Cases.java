@@ -504,7 +504,7 @@ public class Cases {
       for (String name : new String[] {"search_path", "statement_timeout", "application_name", "DateStyle", "TimeZone", "extra_float_digits"}) {
         d.put(name, query(c, "show " + name).get(0).get(0));
       }
-      d.put("notes", st.executeUpdate("insert into notes (body) values ('x')"));
+      d.put("notes", query(c, "select to_regclass('notes')::text").get(0).get(0)); // app.notes only via the search path
       return d;
     }
   }
