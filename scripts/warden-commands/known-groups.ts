@@ -10,21 +10,23 @@ export type GroupSource = (typeof GROUP_SOURCES)[keyof typeof GROUP_SOURCES];
 export type KnownGroups = { groups: string[]; source: GroupSource };
 
 /**
- * How the CLI knows someone's groups, in this order (the token create help says the same):
- *   1. `--group` given on the command line (the operator vouches for them);
- *   2. the groups the identity provider gave them at their last console sign-in (the users table);
+ * How the CLI knows someone's groups, in the order the gateway itself judges a token's holder
+ * (proxy/auth: the user row's groups when there is one, else the token's), and the token create
+ * help says the same:
+ *   1. the groups the identity provider gave them at their last console sign-in (the users table);
+ *   2. `--group` given on the command line, for someone never signed in (the operator vouches);
  *   3. on the embedded default only, the demo users of the local OpenID provider (lib/dev-oidc), the
  *      same list that provider signs people in with, so a fresh `npm start` needs no sign-in first.
  * Warden never asks a production identity provider directly; undefined means the groups are unknown.
  */
 export async function findKnownGroups(db: Db, location: Pick<StoreLocation, "isEmbeddedDefault">, email: string, flagGroups?: readonly string[]): Promise<KnownGroups | undefined> {
-  if (flagGroups?.length) return { groups: [...new Set(flagGroups.map((g) => g.trim()).filter(Boolean))], source: GROUP_SOURCES.flag };
   const [user] = await db
     .select({ groups: users.groups })
     .from(users)
     .where(sql`lower(${users.email}) = lower(${email.trim()})`)
     .limit(1);
   if (user) return { groups: user.groups, source: GROUP_SOURCES.signIn };
+  if (flagGroups?.length) return { groups: [...new Set(flagGroups.map((g) => g.trim()).filter(Boolean))], source: GROUP_SOURCES.flag };
   const demo = location.isEmbeddedDefault ? findDemoUser(email) : undefined;
   if (demo) return { groups: [...demo.groups], source: GROUP_SOURCES.demo };
   return undefined;

@@ -155,9 +155,17 @@ describe("warden token create with a store of your own", () => {
     expect(event).toMatchObject({ actor: row.createdBy, after: expect.objectContaining({ userName: "svc-reports", groups: ["reporting", "developer"] }) });
   });
 
-  it("--group replaces the groups from sign-in, and is refused when the connection allows none of them", async () => {
-    const refused = await warden("token", "create", "--user", fx.email, "--connection", fx.connectionName, "--group", "sales");
-    expect(refused).toMatchObject({ code: 2, stderr: `${fx.email} is in sales (as given with --group); connection "${fx.connectionName}" allows developer, admin, so the gateway would refuse the token.\n` });
+  it("refuses --group for someone seen at sign-in, whom the gateway judges by their IdP's groups", async () => {
+    const refused = await warden("token", "create", "--user", fx.email, "--connection", fx.connectionName, "--group", "admin");
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: `${fx.email} has signed in to the console, so the gateway judges them by the groups their identity provider gave them (developer), not by a token's; --group is only for someone who has never signed in. Leave it out.\n`,
+    });
+  });
+
+  it("refuses --group groups the connection does not allow, saying where they came from", async () => {
+    const refused = await warden("token", "create", "--user", "new-hire@example.com", "--connection", fx.connectionName, "--group", "sales");
+    expect(refused).toMatchObject({ code: 2, stderr: `new-hire@example.com is in sales (as given with --group); connection "${fx.connectionName}" allows developer, admin, so the gateway would refuse the token.\n` });
   });
 
   it("names the connections there are when the one asked for is not", async () => {

@@ -19,18 +19,20 @@ const USAGE = [CREATE_USAGE, `       warden ${LIST_USAGE}`, `       warden ${REV
 const CREATE_HELP = `${usageLines(CREATE_USAGE)}
 
 Mints a token that signs EMAIL in to the gateway on one connection, prints it once (as the last
-line), and records the mint in the audit trail (token.create). The token carries its holder's
-groups, and the connection must allow one of them. The groups come from the first of:
+line), and records the mint in the audit trail (token.create). The connection must allow one of
+the holder's groups, which come from the first of:
 
-  1. --group NAME, repeatable: the groups you give, which replace any others. Whoever can run this
-     command holds the store's credentials (DATABASE_URL and WARDEN_SECRET_KEY, or the files of the
-     embedded store), as an admin does; in the console only admins may set a token's groups. The
-     groups are written on the token and in its token.create audit event, with you
-     (cli:USER@HOST) as the actor. Use it for service accounts and for people who have not signed
-     in yet.
-  2. the groups the identity provider gave EMAIL at their last sign-in to the console.
+  1. the groups the identity provider gave EMAIL at their last sign-in to the console. The
+     gateway, too, judges someone who has signed in by these (fresh at each sign-in), whatever the
+     token says, so --group is refused for them.
+  2. --group NAME, repeatable, for someone who has never signed in: a service account, or a person
+     before their first sign-in. Whoever can run this command holds the store's credentials
+     (DATABASE_URL and WARDEN_SECRET_KEY, or the files of the embedded store), as an admin does;
+     in the console, too, only admins may set a token's groups. The groups are written on the
+     token and in its token.create audit event (after.groups), with you (cli:USER@HOST) as the
+     actor; the gateway judges the token by them until the holder signs in to the console.
   3. on the embedded default only (no DATABASE_URL and no OIDC_ISSUER, as a bare \`npm start\`
-     runs): the demo users of the local OpenID provider,
+     runs): the demo users of the local OpenID provider, before they sign in:
 ${DEMO_USERS.map((u) => `       ${u.email} (${u.groups.join(", ")})`).join("\n")}
 
 Warden does not ask the identity provider itself: when none of these applies, the command refuses;
@@ -42,7 +44,7 @@ Options:
   --ttl DURATION      how long the token lives: 30m, 8h (the default), 7d; at most 90d
   --agent NAME        the agent that uses it (claude-code, cursor, …); the kind is then agent
   --kind KIND         human (the default), agent or service
-  --group NAME        one of the holder's groups; repeat it for several (see above)
+  --group NAME        one of the holder's groups, for someone never signed in; repeat it for several
 
 Example:
   npx warden token create --user dev@example.com --connection demo
@@ -117,6 +119,11 @@ async function create(args: string[]) {
     if (!known) {
       throw new UsageError(
         `${unknownGroupsReason(userName, store.location)}. Have them sign in to the console once, or pass --group NAME for each of their groups (connection "${connection.name}" allows ${connection.allowedGroups.join(", ") || "no groups"}).`,
+      );
+    }
+    if (values.group?.length && known.source === GROUP_SOURCES.signIn) {
+      throw new UsageError(
+        `${userName} has signed in to the console, so the gateway judges them by the groups their identity provider gave them (${known.groups.join(", ") || "none"}), not by a token's; --group is only for someone who has never signed in. Leave it out.`,
       );
     }
     const from = { [GROUP_SOURCES.flag]: "as given with --group", [GROUP_SOURCES.signIn]: "from their last sign-in", [GROUP_SOURCES.demo]: "of the demo user" }[known.source];
