@@ -1,6 +1,9 @@
 /**
  * The people the local development OpenID provider knows: one per console role, so every part of
  * Warden can be tried on a fresh machine. They all share the one password `npm start` generates.
+ * The one list of them: the provider signs them in with these groups, and on the embedded default
+ * the CLI (`warden token create`, `warden approvals`) knows their groups from it before they ever
+ * sign in (scripts/warden-commands/known-groups.ts).
  */
 export const DEMO_GROUPS = ["admin", "reviewer", "auditor", "developer"] as const;
 export type DemoGroup = (typeof DEMO_GROUPS)[number];
