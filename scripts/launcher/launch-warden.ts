@@ -134,16 +134,17 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     });
     stops.push(() => gateway.stop());
     if (demo && server) {
+      const developer = demo.users.find((u) => u.email === "dev@example.com")!;
       const { token } = await createToken(db, secretKey, "system:launcher", {
-        userName: "dev@example.com",
+        userName: developer.email,
         connectionName: DEMO_CONNECTION_NAME,
-        groups: ["developer"],
+        groups: [...developer.groups],
         ttlMs: 8 * 60 * 60 * 1000,
       });
       demo.psqlCommand = connectInstructions({
         host: "localhost",
         port: gateway.port,
-        userName: "dev@example.com",
+        userName: developer.email,
         token,
         connectionName: DEMO_CONNECTION_NAME,
         sslmode: gateway.tlsCertPath ? "require" : "disable",

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { connections } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
 import type { DemoTarget } from "@/lib/db/prepare-demo-target";
+import { DEMO_GROUPS } from "@/lib/dev-oidc/demo-users";
 import { demoPolicy } from "@/lib/policy/default-policy";
 import { storedPassword } from "./connect-target";
 import { createConnection } from "./create-connection";
@@ -27,7 +28,7 @@ export async function ensureDemoConnection(db: Db, secretKey: Buffer, target: De
       username: target.username,
       password: target.password,
       sslmode: "disable",
-      allowedGroups: ["developer", "admin", "reviewer", "auditor"],
+      allowedGroups: [...DEMO_GROUPS],
       description: "Demo shop database (customers, orders) on the embedded PostgreSQL.",
     }, demoPolicy());
   }
