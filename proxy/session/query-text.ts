@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { MAX_CLASSIFIED_SQL_BYTES, type SqlClassification } from "@/lib/policy/classify-statement";
+import { classifySql, MAX_CLASSIFIED_SQL_BYTES, type SqlClassification } from "@/lib/policy/classify-statement";
 import { protocolViolation } from "../protocol/client-error";
 import { RECORDED_SQL_CHARS } from "./statement-run";
 
@@ -37,4 +37,24 @@ async function digestInSlices(text: Buffer): Promise<SqlDigest> {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { bytes: text.length, sha256: hash.digest("hex") };
+}
+
+/**
+ * The classification of a client's text. When the classifier itself fails on the text (its tree
+ * walkers recurse, and a generated expression thousands of terms deep overflows the stack), the text
+ * counts as not parsed: the fail-closed rule applies, after PostgreSQL's parser has had its say
+ * (syntax-probe.ts), instead of the failure ending the session as an internal error.
+ */
+export function classifyClientSql(sql: string): SqlClassification & { classifierFailure?: string } {
+  try {
+    return classifySql(sql);
+  } catch (err) {
+    const reason = (err as Error)?.message ?? String(err);
+    return {
+      isParsed: false,
+      error: `Warden's classifier failed on this text (${reason})`,
+      statements: [{ sql, kind: "unknown", command: "unknown", relations: [], fingerprint: null, flags: ["unparsed"] }],
+      classifierFailure: reason,
+    };
+  }
 }

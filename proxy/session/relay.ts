@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { serialize } from "pg-protocol";
 import type { DatabaseError } from "pg-protocol/dist/messages";
-import { classifySql, type ClassifiedStatement } from "@/lib/policy/classify-statement";
+import type { ClassifiedStatement, SqlClassification } from "@/lib/policy/classify-statement";
 import type { GatewayHooks, HoldDecision, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { errorResponse, noticeResponse, readyForQuery } from "../protocol/backend-messages";
@@ -18,7 +18,7 @@ import { isReservedName, raiseErrorSql, refusalMessages, REFUSAL_SWALLOWED } fro
 import { CopyInWindow } from "./copy-in-window";
 import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
 import { OutputBuffer } from "./output-buffer";
-import { decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
+import { classifyClientSql, decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
 import { withholdResult } from "./result-stream";
 import { resolveStatements } from "./resolve-statements";
@@ -397,10 +397,10 @@ export class Relay {
       // Too large to classify: refused, recorded by its beginning and the whole text's hash.
       return text.digest.then((digest) => this.runQuery(frame, text.sql, oversizedClassification(text.sql, digest), digest));
     }
-    return this.runQuery(frame, text.sql, classifySql(text.sql));
+    return this.runQuery(frame, text.sql, this.classify(text.sql));
   }
 
-  private runQuery(frame: Buffer, sql: string, c: ReturnType<typeof classifySql>, digest?: SqlDigest): void | Promise<void> {
+  private runQuery(frame: Buffer, sql: string, c: SqlClassification, digest?: SqlDigest): void | Promise<void> {
     const parseError = c.isParsed ? null : c.error;
     // A string with no statement (empty, blanks, comments) runs nothing; the server answers
     // EmptyQueryResponse, recorded as one statement like the extended protocol's empty Execute.
@@ -429,12 +429,18 @@ export class Relay {
     });
   }
 
+  private classify(sql: string): SqlClassification {
+    const c = classifyClientSql(sql);
+    if (c.classifierFailure) this.deps.log.warn("the classifier failed on a statement; it counts as unparsed", { error: c.classifierFailure, bytes: sql.length });
+    return c;
+  }
+
   /** Parse ('P'): a prepared statement, defined once the server answers ParseComplete. */
   private onParse(frame: Buffer): void {
     const m = decodeParse(frame);
     const problem = this.nameProblem(m.statement, "statement");
     if (problem) return this.refuseMessage(problem, `/* Parse of prepared statement "${m.statement}" */ ${m.sql}`);
-    const c = classifySql(m.sql);
+    const c = this.classify(m.sql);
     const classification = c.statements[0] ?? emptyStatement(m.sql);
     const statement: PreparedStatement = { name: m.statement, sql: m.sql, classification, parseError: c.isParsed ? null : c.error, paramTypes: m.paramTypes, columns: null };
     if (c.statements.length > 1) statement.parseError = "a prepared statement cannot hold several statements";
