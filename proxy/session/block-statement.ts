@@ -41,3 +41,12 @@ export function refusalMessages(sqlState: string, message: string): Buffer[] {
 
 /** How many of refusalMessages' answers the client must not see. */
 export const REFUSAL_SWALLOWED = 4;
+
+/**
+ * The refusal's statement outlives its error (the server skips everything after it until Sync), and
+ * would show in pg_prepared_statements: after that Sync the gateway closes it. Its answer is not for
+ * the client; the Flush makes it come at once, so no reply of the gateway's own waits behind it.
+ */
+export function refusalCleanupMessages(): Buffer[] {
+  return [serialize.close({ type: "S", name: RESERVED_NAME }), serialize.flush()];
+}

@@ -14,7 +14,7 @@ import { decodeBind, decodeExecute, decodeParse, decodeTarget } from "../protoco
 import { BackendCode, codeName, FrontendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
-import { isReservedName, raiseErrorSql, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
+import { isReservedName, raiseErrorSql, refusalCleanupMessages, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
 import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
 import { OutputBuffer } from "./output-buffer";
@@ -25,6 +25,7 @@ import { resolveStatements } from "./resolve-statements";
 import { StatementNamespace, type Lookup, type PendingChange, type Portal, type PreparedStatement } from "./statement-namespace";
 import { recordParams, StatementRun, type ResultLimits } from "./statement-run";
 import { setUpRowFilter } from "./row-filter-setup";
+import { FLUSH, syntaxProbeMessages, type ProbeOutcome } from "./syntax-probe";
 import { UpstreamGate, type UpstreamFrame } from "./upstream-gate";
 import { UpstreamOutbox } from "./upstream-outbox";
 
@@ -99,6 +100,12 @@ export class Relay {
   private readonly decisionDeps: DecisionDeps;
   /** A FATAL from the server reached the client: a close needs no further explanation. */
   private hasForwardedFatal = false;
+  /** Statements of text Warden could not parse whose Parse the server has not answered yet: settled with the answer. */
+  private readonly unansweredParses = new Map<PreparedStatement, Promise<void>>();
+  /** An extended-protocol refusal was sent since the last Sync: its reserved statement is closed after the next one. */
+  private hasRefusalStatement = false;
+  /** The portal of an Execute that waited for such a Parse's answer: if the server refused it, the Execute is skipped as this portal's. */
+  private portalAwaitingParse: Portal | null = null;
 
   constructor(
     private readonly client: Side,
@@ -334,6 +341,13 @@ export class Relay {
           const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
           const isConditional = this.copyIn && !this.copyIn.isFinished;
           this.outbox.send(frame, isConditional ? { kind: "sync", copyIn: this.copyIn!, segment: this.copyIn!.segment, endsTransaction } : { kind: "sync", endsTransaction });
+          // Not after a Sync the server may read in copy-in mode: a Close there would fail the COPY.
+          if (this.hasRefusalStatement && !isConditional) {
+            this.hasRefusalStatement = false;
+            const [close, flush] = refusalCleanupMessages();
+            this.forward(close, { kind: "swallow" });
+            this.outbox.send(flush, null);
+          }
         }
         this.namespace.endBlock();
         return;
@@ -400,7 +414,10 @@ export class Relay {
     return this.runQuery(frame, text.sql, this.classify(text.sql));
   }
 
-  private runQuery(frame: Buffer, sql: string, c: SqlClassification, digest?: SqlDigest): void | Promise<void> {
+  private runQuery(frame: Buffer, sql: string, c: SqlClassification, digest?: SqlDigest, isProbed = false): void | Promise<void> {
+    // Text Warden cannot parse: PostgreSQL's parser speaks first (syntax-probe.ts). Unless the server
+    // skips this Query anyway (an earlier error, no Sync since): then the refusal below is skipped too.
+    if (!isProbed && isUnparsed(c) && !this.serverWillSkip) return this.probeQuery(frame, sql, c);
     const parseError = c.isParsed ? null : c.error;
     // A string with no statement (empty, blanks, comments) runs nothing; the server answers
     // EmptyQueryResponse, recorded as one statement like the extended protocol's empty Execute.
@@ -429,6 +446,68 @@ export class Relay {
     });
   }
 
+  /**
+   * A Query of text Warden could not parse, replaced by the syntax probe: the server's own error is
+   * the answer (and a Sync ends the block, as the Query would have); or, when the server parses the
+   * text, the Query goes on to the fail-closed rule.
+   */
+  private probeQuery(frame: Buffer, sql: string, c: SqlClassification & { isParsed: false }): Promise<void> {
+    // A Query drops the unnamed statement before parsing its text, even text that fails to parse.
+    const dropsUnnamed = this.namespace.propose({ space: "statement", kind: "drop", name: "" });
+    return this.probeSyntax(frame.subarray(5, frame.length - 1), dropsUnnamed).then((outcome) => {
+      if (outcome.kind === "parsed" && !this.isStopped) return this.runQuery(frame, sql, c, undefined, true);
+      const run = this.newRun("simple", sql, null, c.statements[0], c.error);
+      this.recordProbeOutcome(run, outcome, c.error);
+      if (this.isStopped) return;
+      if (outcome.kind === "refused" || outcome.kind === "unclear") {
+        // The server skips to Sync after the probe's error; the Query's own ReadyForQuery is the Sync's.
+        if (outcome.kind === "unclear") this.outbox.send(null, { kind: "synthetic", build: () => [errorResponse({ severity: "ERROR", ...run.blockedWith! })] });
+        const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
+        this.outbox.send(serialize.sync(), { kind: "sync", endsTransaction });
+      }
+      // Skipped: the server ignores this Query, as it would have ignored the Query itself.
+      this.namespace.endBlock();
+    });
+  }
+
+  /** Sends the syntax probe of `text`; resolves with the server's verdict. */
+  private probeSyntax(text: Buffer, dropsUnnamed: PendingChange | null): Promise<ProbeOutcome> {
+    return new Promise((settle) => {
+      const { frames, parseIndex } = syntaxProbeMessages(text, { dropsUnnamed: dropsUnnamed !== null });
+      frames.forEach((f, i) => this.forward(f, i === parseIndex ? { kind: "probe", settle } : i === 0 && dropsUnnamed ? { kind: "swallow", change: dropsUnnamed } : { kind: "swallow" }));
+      this.outbox.send(FLUSH, null);
+    });
+  }
+
+  /**
+   * The record of a statement Warden could not parse, once the server judged its syntax. Refused by
+   * the server: the gateway's decision stands (it was never going to run), the outcome is the
+   * server's error. Refused for another reason: the fail-closed refusal. Skipped: never run.
+   */
+  private recordProbeOutcome(run: StatementRun, outcome: ProbeOutcome, parseError: string): void {
+    switch (outcome.kind) {
+      case "refused":
+        run.decide({ action: "block", sqlState: outcome.error.code, message: outcome.error.message }, false, `Warden could not classify this statement (${parseError}); PostgreSQL's parser refused it as well, so it did not run`);
+        this.recordRefused(run);
+        run.finish("error", { error: outcome.error });
+        this.deps.recorder.finishStatement(run.finishRow());
+        return;
+      case "unclear": {
+        const message = `Warden could not classify this statement, so it was not run: ${parseError}`;
+        run.decide({ action: "block", sqlState: outcome.error.code, message }, false, `${message} (PostgreSQL answered: ${outcome.error.message})`);
+        this.recordRefused(run);
+        return;
+      }
+      case "skipped":
+      case "parsed":
+      case "abandoned":
+        // Never run: the server skipped it after an earlier error, or the session ended first (parsed: before it was judged).
+        run.finish("skipped");
+        this.recordRefused(run);
+        return;
+    }
+  }
+
   private classify(sql: string): SqlClassification {
     const c = classifyClientSql(sql);
     if (c.classifierFailure) this.deps.log.warn("the classifier failed on a statement; it counts as unparsed", { error: c.classifierFailure, bytes: sql.length });
@@ -448,7 +527,17 @@ export class Relay {
     const droppedEvenOnError = m.statement === "" ? [this.namespace.propose({ space: "statement", kind: "drop", name: "" })] : undefined;
     const change = this.namespace.propose({ space: "statement", kind: "define", name: m.statement, value: statement });
     if (this.serverWillSkip) this.skipped.statements.set(m.statement, statement);
-    this.forward(frame, { kind: "parse", change, droppedEvenOnError });
+    let onAnswered: (() => void) | undefined;
+    if (statement.parseError && !this.serverWillSkip) {
+      // Text Warden cannot parse: an Execute of it waits for the server's verdict (see onExecute).
+      this.unansweredParses.set(statement, new Promise<void>((resolve) => (onAnswered = resolve)));
+      const answered = onAnswered!;
+      onAnswered = () => {
+        this.unansweredParses.delete(statement);
+        answered();
+      };
+    }
+    this.forward(frame, { kind: "parse", change, droppedEvenOnError, onAnswered });
   }
 
   /** Bind ('B'): a portal of a prepared statement the server has; refused when the gateway cannot tie it to classified SQL. */
@@ -488,7 +577,9 @@ export class Relay {
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
   private onExecute(frame: Buffer): void | Promise<void> {
     const { portal: name } = decodeExecute(frame);
-    if (this.serverWillSkip) return this.skipExecute(frame, name);
+    const awaited = this.portalAwaitingParse;
+    this.portalAwaitingParse = null;
+    if (this.serverWillSkip) return this.skipExecute(frame, name, awaited);
     const found = this.namespace.lookupPortal(name);
     if (found.kind === "uncertain") return this.retryAfter(found.settled, "namespace");
     if (found.kind === "missing") {
@@ -503,6 +594,16 @@ export class Relay {
       return this.forward(frame, { kind: "execute", run: portal.run, portal, change: null, copyIn: null, isContinuation: true });
     }
     const { statement } = portal;
+    const parsing = this.unansweredParses.get(statement);
+    if (parsing) {
+      // Text Warden could not parse, its Parse not answered yet: the server's verdict comes first. A
+      // refused Parse makes the server skip this Execute (recorded with the Parse's error), rather
+      // than the gateway refusing, or holding for a reviewer, a mere syntax error. The server
+      // answers only when it flushes.
+      this.outbox.send(FLUSH, null);
+      this.portalAwaitingParse = portal;
+      return this.retryAfter(parsing, "parse");
+    }
     const resolved = resolveStatements([statement.classification], this.namespace, { names: (n) => this.nameProblem(n) });
     if (resolved.kind === "uncertain") return this.retryAfter(resolved.settled, "namespace");
     const [s] = resolved.statements;
@@ -520,8 +621,8 @@ export class Relay {
    * An Execute the server will skip (an earlier request of its pipeline failed): recorded as skipped
    * with the SQL it would have run, never judged, never held.
    */
-  private skipExecute(frame: Buffer, name: string): void {
-    const portal = this.skipped.portals.get(name) ?? (() => {
+  private skipExecute(frame: Buffer, name: string, known: Portal | null = null): void {
+    const portal = known ?? this.skipped.portals.get(name) ?? (() => {
       const found = this.namespace.lookupPortal(name);
       return found.kind === "found" ? found.value : null;
     })();
@@ -567,6 +668,7 @@ export class Relay {
   /** The messages that make the server raise the refusal of `run`; what the refused message would have changed never happens. */
   private forwardRefusal(run: StatementRun, instead: { change?: PendingChange | null; copyIn?: CopyInWindow | null } = {}): void {
     const messages = refusalMessages(run.blockedWith!.sqlState, run.blockedWith!.message);
+    this.hasRefusalStatement = true;
     for (const m of messages.slice(0, REFUSAL_SWALLOWED)) this.forward(m, { kind: "swallow" });
     this.forward(messages[REFUSAL_SWALLOWED], { kind: "refusal", change: instead.change ?? null, copyIn: instead.copyIn ?? null });
   }
@@ -751,6 +853,11 @@ export class Relay {
 const COPY_IN_MESSAGES = new Set<number>([FrontendCode.CopyData, FrontendCode.CopyDone, FrontendCode.CopyFail, FrontendCode.Sync, FrontendCode.Flush, FrontendCode.Terminate]);
 
 const EMPTY_FRAME = Buffer.alloc(0);
+
+/** Text libpg-query could not parse (not text too large to parse, which is refused unparsed). */
+function isUnparsed(c: SqlClassification): c is SqlClassification & { isParsed: false } {
+  return !c.isParsed && c.statements.length === 1 && c.statements[0].flags.includes("unparsed");
+}
 
 function emptyStatement(sql: string): ClassifiedStatement {
   return { sql, kind: "unknown", command: EMPTY_QUERY, relations: [], fingerprint: null, flags: [] };

@@ -8,6 +8,7 @@ import type { CopyInWindow } from "./copy-in-window";
 import { passCopyData, passDataRow } from "./result-stream";
 import type { PendingChange, Portal, PreparedStatement } from "./statement-namespace";
 import type { StatementRun } from "./statement-run";
+import { isClientsError, type ProbeOutcome } from "./syntax-probe";
 
 /**
  * Reply ordering: what the gateway expects the server to answer, in order, for each message it
@@ -17,10 +18,18 @@ import type { StatementRun } from "./statement-run";
  * https://www.postgresql.org/docs/current/protocol-flow.html
  */
 export type Expectation =
-  /** Parse -> ParseComplete; Bind -> BindComplete; Close -> CloseComplete. `change`: what the answer confirms. */
-  | { kind: "parse" | "bind" | "close"; change: PendingChange | null; droppedEvenOnError?: PendingChange[] }
-  /** Answers to the gateway's own messages (a refusal's stand-ins): not for the client. */
-  | { kind: "swallow" }
+  /**
+   * Parse -> ParseComplete; Bind -> BindComplete; Close -> CloseComplete. `change`: what the answer
+   * confirms. `onAnswered`: told once the server answered (or skipped) the message.
+   */
+  | { kind: "parse" | "bind" | "close"; change: PendingChange | null; droppedEvenOnError?: PendingChange[]; onAnswered?: () => void }
+  /** Answers to the gateway's own messages (a refusal's stand-ins): not for the client. `change`: what its success confirms. */
+  | { kind: "swallow"; change?: PendingChange }
+  /**
+   * The gateway's Parse of text it could not parse (syntax-probe.ts): ParseComplete, not for the
+   * client, or the server's error, which is the client's answer unless it is not about the text.
+   */
+  | { kind: "probe"; settle(outcome: ProbeOutcome): void }
   /** Describe -> [ParameterDescription] RowDescription | NoData. */
   | { kind: "describe"; statement: PreparedStatement | null; portal: Portal | null }
   /** Execute -> DataRow* then CommandComplete | EmptyQueryResponse | PortalSuspended | ErrorResponse (or COPY). */
@@ -143,7 +152,13 @@ export class ReplyTracker {
       case BackendCode.BindComplete:
       case BackendCode.CloseComplete: {
         if (e?.kind === "swallow") {
+          e.change?.settle(true);
           this.pop();
+          return;
+        }
+        if (e?.kind === "probe" && code === BackendCode.ParseComplete) {
+          this.pop();
+          e.settle({ kind: "parsed" });
           return;
         }
         const wanted = code === BackendCode.ParseComplete ? "parse" : code === BackendCode.BindComplete ? "bind" : "close";
@@ -151,6 +166,7 @@ export class ReplyTracker {
           for (const d of e.droppedEvenOnError ?? []) d.settle(true);
           e.change?.settle(true);
           this.pop();
+          e.onAnswered?.();
         } else this.events.onMismatch(`${String.fromCharCode(code)} while expecting ${e?.kind ?? "nothing"}`);
         emit(frame);
         return;
@@ -221,7 +237,9 @@ export class ReplyTracker {
   abandon(): void {
     for (let i = this.head; i < this.queue.length; i++) {
       const e = this.queue[i];
-      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal") e.change?.settle(false);
+      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal" || e.kind === "swallow") e.change?.settle(false);
+      if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") e.onAnswered?.();
+      if (e.kind === "probe") e.settle({ kind: "abandoned" });
       if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed, e.endsTransaction]) c?.settle(false);
       if (e.kind === "sync") e.endsTransaction?.settle(false);
     }
@@ -349,19 +367,29 @@ export class ReplyTracker {
       e.copyIn?.finish();
       return;
     }
+    if (e.kind === "probe") {
+      // The server's verdict on text the gateway could not parse: the client's own error, in its place.
+      const isShown = isClientsError(err);
+      this.pop();
+      this.skipToSync(null);
+      if (isShown) out(frame);
+      e.settle(isShown ? { kind: "refused", error: info } : { kind: "unclear", error: info });
+      return;
+    }
     // Extended protocol: this request failed; the server skips everything up to Sync.
     if (e.kind === "execute") {
       this.finish(e.run, "error", undefined, info);
       e.copyIn?.finish();
     }
     if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") for (const d of e.droppedEvenOnError ?? []) d.settle(true);
-    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal") e.change?.settle(false);
+    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close" || e.kind === "execute" || e.kind === "refusal" || e.kind === "swallow") e.change?.settle(false);
     const isRefusal = e.kind === "refusal";
     if (isRefusal) e.copyIn?.finish();
     this.pop();
     const defined = (e.kind === "parse" || e.kind === "bind") && e.change?.kind === "define" ? e.change.value : null;
     this.skipToSync(defined ? { defined, info } : null);
     out(isRefusal ? withoutContext(frame) : frame);
+    if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") e.onAnswered?.();
   }
 
   private skipToSync(failed: FailedRequest | null = null) {
@@ -380,6 +408,13 @@ export class ReplyTracker {
       case "close":
         for (const d of e.droppedEvenOnError ?? []) d.settle(false);
         e.change?.settle(false);
+        e.onAnswered?.();
+        return;
+      case "swallow":
+        e.change?.settle(false);
+        return;
+      case "probe":
+        e.settle({ kind: "skipped" });
         return;
       case "execute":
         e.change?.settle(false);
