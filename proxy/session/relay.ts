@@ -577,7 +577,7 @@ export class Relay {
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
   private onExecute(frame: Buffer): void | Promise<void> {
     const { portal: name } = decodeExecute(frame);
-    const awaited = this.portalAwaitingParse;
+    const awaited = this.portalAwaitingParse?.name === name ? this.portalAwaitingParse : null;
     this.portalAwaitingParse = null;
     if (this.serverWillSkip) return this.skipExecute(frame, name, awaited);
     const found = this.namespace.lookupPortal(name);
