@@ -50,6 +50,10 @@ export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): Poli
     if (policy.access.isReadOnly && WRITING_KINDS.includes(statement.kind)) {
       return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: [`a ${statement.kind} statement on a read-only connection`], statementIndex: i };
     }
+    // The server's own read-only mode (a role's default_transaction_read_only) stays on too.
+    if (policy.access.isReadOnly && statement.flags.includes("set_read_write")) {
+      return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: ["turns read-only mode off on a read-only connection"], statementIndex: i };
+    }
     if (hold) continue;
     for (const rule of policy.approvals) {
       if (!rule.isEnabled) continue;
