@@ -1,0 +1,205 @@
+import { and, eq } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, sessions } from "@/drizzle/schema";
+import { defaultPolicy } from "@/lib/policy/default-policy";
+import { policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
+import { savePolicy } from "./approvals/testing/approval-fixtures";
+import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
+import { RawClient, sqlStateOf, types } from "./testing/raw-client";
+import { runTool } from "./testing/run-tool";
+
+/** Refuses role changes, as an admin would: the settings a hostile client would try to sneak in at sign-in. */
+const noRoleChanges = (extra: Partial<PolicyDocument> = {}): PolicyDocument =>
+  policyDocumentSchema.parse({
+    ...defaultPolicy(),
+    guardrails: [
+      ...defaultPolicy().guardrails,
+      { id: "no-role", name: "No role changes", isEnabled: true, match: { flags: ["set_role", "set_session_authorization"] }, message: "Changing role is not allowed through Warden." },
+    ],
+    ...extra,
+  });
+
+type PgError = { code?: string; severity?: string; message: string; detail?: string; hint?: string };
+
+describe("gateway: startup options and parameters", () => {
+  let fx: GatewayFixture;
+  let target: pg.Client;
+  /** A role the target's role may SET ROLE to: only Warden stands between a client and it. */
+  let sneaky: string;
+  beforeAll(async () => {
+    fx = await startGatewayFixture();
+    target = new pg.Client({ connectionString: fx.targetAdminUrl });
+    await target.connect();
+    sneaky = `sneaky_${fx.targetRole.slice(5)}`;
+    await target.query(`create role ${sneaky}; grant ${sneaky} to ${fx.targetRole}`);
+    await target.query(`create schema app authorization ${fx.targetRole}; create table app.things (n int); insert into app.things values (7); alter table app.things owner to ${fx.targetRole}`);
+    await savePolicy(fx.db, fx.connectionId, noRoleChanges());
+  });
+  afterAll(async () => {
+    await target?.end();
+    await fx?.close();
+  });
+
+  /** Signs in through the gateway with node-postgres; the client, or the error that refused it. */
+  const viaGateway = async (o: Partial<pg.ClientConfig>) => {
+    const c = new pg.Client(fx.clientConfig(o));
+    c.on("error", () => {});
+    return c.connect().then(
+      () => ({ client: c, error: null }),
+      (error: PgError) => ({ client: null, error }),
+    );
+  };
+  const refusal = async (o: Partial<pg.ClientConfig>): Promise<PgError> => {
+    const { client, error } = await viaGateway(o);
+    if (client) {
+      await client.end();
+      throw new Error(`the sign-in with ${JSON.stringify(o)} was accepted`);
+    }
+    return error!;
+  };
+  /** The same options straight to PostgreSQL (as its superuser): what the server itself answers. */
+  const directRefusal = async (options: string): Promise<PgError> => {
+    const c = new pg.Client({ connectionString: fx.targetAdminUrl, options });
+    c.on("error", () => {});
+    return c.connect().then(
+      async () => {
+        await c.end();
+        throw new Error(`PostgreSQL accepted options ${options}`);
+      },
+      (e: PgError) => e,
+    );
+  };
+
+  it("node-postgres `options`: search_path and statement_timeout reach the server and take effect", async () => {
+    const { client } = await viaGateway({ options: "-c search_path=app,public -c statement_timeout=300" });
+    expect(client).not.toBeNull();
+    const c = client!;
+    expect((await c.query("show search_path")).rows).toEqual([{ search_path: "app,public" }]);
+    expect((await c.query("select n from things")).rows).toEqual([{ n: 7 }]);
+    await expect(c.query("select pg_sleep(2)")).rejects.toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });
+    expect((await c.query("select current_user as u")).rows).toEqual([{ u: fx.targetRole }]);
+    await c.end();
+  });
+
+  it("psql with PGOPTIONS, compared with psql straight to PostgreSQL", async () => {
+    const sql = "show search_path; show statement_timeout; select current_setting('myapp.tenant'); show application_name";
+    const env = { PGOPTIONS: String.raw`-c search_path=app,public --statement-timeout=5s -c myapp.tenant=42 -c application_name=my\ app` };
+    const via = await runTool("psql", ["-X", "-At", "-c", sql, fx.uri()], { env });
+    const direct = await runTool("psql", ["-X", "-At", "-c", sql, fx.targetAdminUrl], { env });
+    // psql's own application_name parameter wins over the one in options, as it does directly.
+    expect(via).toMatchObject({ code: 0, stdout: "app,public\n5s\n42\npsql\n" });
+    expect(via.stdout).toBe(direct.stdout);
+    const refused = await runTool("psql", ["-X", "-At", "-c", "select 1", fx.uri()], { env: { PGOPTIONS: "-c role=postgres" } });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/FATAL: {2}Warden refuses the setting "role" asked for at sign-in: Changing role is not allowed through Warden\./);
+  });
+
+  it("refuses role and session_authorization at sign-in with a FATAL 42501 that names the setting, however they are spelled", async () => {
+    // Straight to the server, the role could be taken.
+    const direct = new pg.Client({ connectionString: fx.targetAdminUrl, options: `-c role=${sneaky}` });
+    await direct.connect();
+    expect((await direct.query("select current_user as u")).rows).toEqual([{ u: sneaky }]);
+    await direct.end();
+    const spellings: [Partial<pg.ClientConfig>, string][] = [
+      [{ options: `-c role=${sneaky}` }, "role"],
+      [{ options: `-c session_authorization=${sneaky}` }, "session_authorization"],
+      [{ options: `-crole=${sneaky}` }, "role"],
+      [{ options: `--role=${sneaky}` }, "role"],
+      [{ options: `-c ROLE=${sneaky}` }, "ROLE"],
+      [{ options: `--session-authorization=${sneaky}` }, "session_authorization"],
+      [{ options: `-ecrole=${sneaky}` }, "role"],
+      [{ options: `-c search_path=app -c statement_timeout=1000 -c Role=${sneaky}` }, "Role"],
+    ];
+    for (const [o, name] of spellings) {
+      const err = await refusal(o);
+      expect(err, JSON.stringify(o)).toMatchObject({ code: "42501", severity: "FATAL", message: `Warden refuses the setting "${name}" asked for at sign-in: Changing role is not allowed through Warden.` });
+      expect(err.detail).toMatch(new RegExp(`^Asked for as "-.+" in the startup options; judged as SET "${name.toLowerCase()}" = '${sneaky}'\\.$`));
+    }
+    // As startup parameters of their own (a raw client can send any name).
+    for (const name of ["role", "ROLE", "session_authorization"]) {
+      const { client, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, { [name]: sneaky });
+      const last = startup.at(-1);
+      expect(types(startup)).toBe("RE");
+      expect(last?.decoded).toMatchObject({ severity: "FATAL", code: "42501", message: expect.stringContaining(`"${name}"`), detail: expect.stringContaining(`the startup parameter "${name}"`) });
+      client.close();
+    }
+    const audited = await eventually(async () => {
+      const rows = await fx.db.select().from(auditEvents).where(eq(auditEvents.action, "gateway.sign_in.refused"));
+      return rows.length >= spellings.length ? rows : undefined;
+    });
+    expect(audited).toContainEqual(expect.objectContaining({ targetName: "orders", details: expect.objectContaining({ sqlState: "42501", setting: "ROLE", value: sneaky, source: "options" }) }));
+  });
+
+  it("lets nothing smuggled inside a value through: an escaped space, a quoted name, a switch as a value", async () => {
+    const { client } = await viaGateway({ options: String.raw`-c application_name=x\ -crole=postgres` });
+    expect((await client!.query("select current_setting('application_name') as a, current_user as u")).rows).toEqual([{ a: "x -crole=postgres", u: fx.targetRole }]);
+    await client!.end();
+    // A quoted name is not the setting it quotes: the server refuses it as an unknown one.
+    const quoted = await refusal({ options: `-c "role=postgres"` });
+    expect(quoted).toMatchObject({ code: "42704", severity: "FATAL", message: 'unrecognized configuration parameter ""role"' });
+    expect(await directRefusal(`-c "role=postgres"`)).toMatchObject({ code: quoted.code, message: quoted.message });
+    // `options` inside options is a setting named "options", which the server does not have.
+    const nested = await refusal({ options: String.raw`-c options=-c\ role=postgres` });
+    expect(nested).toMatchObject({ code: "42704", message: 'unrecognized configuration parameter "options"' });
+  });
+
+  it("refuses turning read-only mode off on a read-only connection; turning it on is fine", async () => {
+    await savePolicy(fx.db, fx.connectionId, noRoleChanges({ access: { isReadOnly: true, agentRowCap: null } }));
+    try {
+      for (const options of ["-c default_transaction_read_only=off", "-c transaction_read_only=0", "--default-transaction-read-only=false"]) {
+        const err = await refusal({ options });
+        expect(err, options).toMatchObject({ code: "42501", severity: "FATAL", message: expect.stringMatching(/^Warden refuses the setting "(default_)?transaction_read_only" asked for at sign-in: This connection is read-only through Warden/) });
+      }
+      const { client } = await viaGateway({ options: "-c default_transaction_read_only=on" });
+      expect((await client!.query("show default_transaction_read_only")).rows).toEqual([{ default_transaction_read_only: "on" }]);
+      await client!.end();
+    } finally {
+      await savePolicy(fx.db, fx.connectionId, noRoleChanges());
+    }
+    const { client } = await viaGateway({ options: "-c default_transaction_read_only=off" });
+    expect(client).not.toBeNull();
+    await client!.end();
+  });
+
+  it("relays the server's own FATAL for a value or a switch it refuses, word for word", async () => {
+    for (const options of ["-c statement_timeout=abc", "-c no_such_setting=1", "-c role", "-x", "stray", "-c search_path=a -- -c x=1"]) {
+      const err = await refusal({ options });
+      const direct = await directRefusal(options);
+      expect({ code: err.code, message: err.message }, options).toEqual({ code: direct.code, message: direct.message });
+      expect(err.severity).toBe("FATAL");
+    }
+    // -d 5 asks for superuser-only logging settings: the target's role may not set them.
+    expect(await refusal({ options: "-d 5" })).toMatchObject({ code: "42501", severity: "FATAL", message: 'permission denied to set parameter "log_min_messages"' });
+  });
+
+  it("passes custom settings with dots and every ordinary startup parameter, and records them with the session", async () => {
+    const { client } = await viaGateway({ options: "-c myapp.tenant=acme -c search_path=app", application_name: "options-record", statement_timeout: 4000 });
+    const c = client!;
+    expect((await c.query("select current_setting('myapp.tenant') as t, current_setting('statement_timeout') as s")).rows).toEqual([{ t: "acme", s: "4s" }]);
+    await c.end();
+    const [s] = await eventually(async () => {
+      const rows = await fx.db.select().from(sessions).where(eq(sessions.applicationName, "options-record"));
+      return rows.length ? rows : undefined;
+    });
+    const [start] = await eventually(async () => {
+      const rows = await fx.db.select().from(auditEvents).where(and(eq(auditEvents.action, "gateway.session.start"), eq(auditEvents.targetId, s.id)));
+      return rows.length ? rows : undefined;
+    });
+    expect((start.details as { settings: unknown[] }).settings).toEqual(
+      expect.arrayContaining([
+        { name: "myapp.tenant", value: "acme", source: "options" },
+        { name: "search_path", value: "app", source: "options" },
+        { name: "application_name", value: "options-record", source: "parameter" },
+        { name: "statement_timeout", value: "4000", source: "parameter" },
+      ]),
+    );
+  });
+
+  it("never forwards user, database or replication from the client, nor _pq_ options", async () => {
+    const { client, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, { replication: "false", "_pq_.unknown": "1", application_name: "reserved-probe" });
+    expect(types(startup).endsWith("Z")).toBe(true);
+    expect(sqlStateOf(startup.find((m) => m.type === "E"))).toBeUndefined();
+    client.close();
+  });
+});
