@@ -56,10 +56,11 @@ export type HoldDecision = { action: "hold"; notice?: string; outcome: Promise<F
 export type Decision = FinalDecision | HoldDecision;
 
 /**
- * Settings asked for at sign-in: all allowed, or the first one refused and why. `sqlState` is 42501
- * for a policy's refusal, 57P03 when the policy cannot be read right now.
+ * Settings asked for at sign-in: all allowed, or the first one refused and why (`setting` null: the
+ * sign-in itself, as when the policy cannot be read). `sqlState` is 42501 for a policy's refusal,
+ * 57P03 when the policy cannot be read right now.
  */
-export type StartupSettingsDecision = { action: "allow" } | { action: "refuse"; setting: StartupSetting; sqlState: string; message: string; reason: string };
+export type StartupSettingsDecision = { action: "allow" } | { action: "refuse"; setting: StartupSetting | null; sqlState: string; message: string; reason: string };
 
 /** A COPY TO STDOUT result, as its CopyOutResponse describes it (columns are not named there). */
 export type CopyOutResult = { isBinary: boolean; columnFormats: number[] };
@@ -94,7 +95,8 @@ export type GatewayHooks = {
   /**
    * Judges the settings a client asks for at sign-in (startup parameters, and those in `options`) as
    * the equivalent SET statements would be judged; a refusal ends the sign-in with a FATAL that
-   * names the setting. Absent: every setting goes to the server, which validates it.
+   * names the setting. Called at every sign-in, with or without settings: a session starts with its
+   * policy at hand. Absent: every setting goes to the server, which validates it.
    */
   decideStartupSettings?(session: SessionInfo, settings: readonly StartupSetting[]): StartupSettingsDecision | Promise<StartupSettingsDecision>;
   /**

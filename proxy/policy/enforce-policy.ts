@@ -92,19 +92,24 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
       );
     },
     decideStartupSettings(session, settings) {
-      if (settings.length === 0) return { action: "allow" };
+      // Read at every sign-in, settings or not: a session starts with its policy at hand, so a later
+      // store outage finds it cached (and kept) rather than missing.
       const loaded = deps.policies.peek(session.connection.id);
       if (loaded) return startupDecision(loaded, session, settings);
       return deps.policies.get(session.connection.id).then(
         (p) => startupDecision(p, session, settings),
         (err: Error): StartupSettingsDecision => {
-          const isOutage = err instanceof PolicyStoreUnreachable;
-          if (!isOutage) log.error("policy cannot be loaded; refusing sign-ins with settings", { connection: session.connection.name, error: err.message });
+          if (err instanceof PolicyStoreUnreachable) {
+            return { action: "refuse", setting: null, sqlState: SqlState.CannotConnectNow, message: STORE_UNREACHABLE_MESSAGE, reason: `policy not loaded: ${err.message}` };
+          }
+          log.error("policy cannot be loaded; refusing its statements", { connection: session.connection.name, error: err.message });
+          // Without settings to judge, the session may start: each of its statements is refused (fail closed).
+          if (settings.length === 0) return { action: "allow" };
           return {
             action: "refuse",
             setting: settings[0],
-            sqlState: isOutage ? SqlState.CannotConnectNow : SqlState.InsufficientPrivilege,
-            message: isOutage ? STORE_UNREACHABLE_MESSAGE : `the policy of connection "${session.connection.name}" cannot be loaded; an admin must fix it`,
+            sqlState: SqlState.InsufficientPrivilege,
+            message: `the policy of connection "${session.connection.name}" cannot be loaded; an admin must fix it`,
             reason: `policy not loaded: ${err.message}`,
           };
         },

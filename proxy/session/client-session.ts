@@ -373,18 +373,19 @@ export class ClientSession {
   /**
    * Every setting asked for at sign-in (startup parameters and `options`), judged by the policy as the
    * SET statement it stands for; the first refused one ends the sign-in with a FATAL that names it.
-   * Settings the policy allows go to the server, which validates them and answers for itself.
+   * Settings the policy allows go to the server, which validates them and answers for itself. Asked
+   * even without settings: the session's policy is read before the session starts.
    */
   private async judgeStartupSettings(identity: Identity, settings: readonly StartupSetting[]) {
     const decide = this.gw.hooks.decideStartupSettings;
-    if (!decide || settings.length === 0) return;
+    if (!decide) return;
     const decision = await decide(this.info!, settings);
     if (decision.action === "allow") return;
-    if (decision.sqlState === SqlState.CannotConnectNow) {
-      this.log.warn("sign-in refused: the policy cannot be read", { user: identity.userName, reason: decision.reason });
+    const s = decision.setting;
+    if (!s) {
+      this.log.warn("sign-in refused: the policy cannot be read", { user: identity.userName, sqlState: decision.sqlState, reason: decision.reason });
       throw ClientError.fatal(decision.sqlState, decision.message);
     }
-    const s = decision.setting;
     const given = s.source === "options" ? `"${s.given}" in the startup options` : `the startup parameter "${s.given}"`;
     this.gw.recorder.recordEvent({
       actor: identity.userName,
