@@ -196,6 +196,29 @@ describe("gateway: startup options and parameters", () => {
     );
   });
 
+  it("never lets a session read SQL differently from Warden: an ASCII-unsafe client_encoding or standard_conforming_strings off, asked for or set up by the role", async () => {
+    const unreadable = expect.stringMatching(/^Warden refuses the setting "(client_encoding|standard_conforming_strings)" asked for at sign-in: Warden reads SQL as UTF-8/);
+    for (const options of ["-c client_encoding=BIG5", "-c standard_conforming_strings=off"]) {
+      expect(await refusal({ options }), options).toMatchObject({ code: "42501", severity: "FATAL", message: unreadable });
+    }
+    // node-postgres sends no client_encoding of its own: a raw client does, as libpq would.
+    const { client: raw, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, { client_encoding: "SJIS" });
+    expect(startup.at(-1)?.decoded).toMatchObject({ severity: "FATAL", code: "42501", message: unreadable });
+    raw.close();
+    // The same as a statement: refused, and the session keeps reading as before.
+    const { client } = await viaGateway({});
+    await expect(client!.query("set client_encoding = 'SJIS'")).rejects.toMatchObject({ code: "0A000" });
+    expect((await client!.query("show client_encoding")).rows).toEqual([{ client_encoding: "UTF8" }]);
+    await client!.end();
+    // A default of the target's role is found in what the server reports at sign-in.
+    await target.query(`alter role ${fx.targetRole} set standard_conforming_strings = off`);
+    try {
+      expect(await refusal({})).toMatchObject({ code: "0A000", severity: "FATAL", message: "Warden cannot relay this session: as the server set it up, standard_conforming_strings off makes backslashes in strings escape characters" });
+    } finally {
+      await target.query(`alter role ${fx.targetRole} reset standard_conforming_strings`);
+    }
+  });
+
   it("never forwards user, database or replication from the client, nor _pq_ options", async () => {
     const { client, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, { replication: "false", "_pq_.unknown": "1", application_name: "reserved-probe" });
     expect(types(startup).endsWith("Z")).toBe(true);

@@ -1,5 +1,6 @@
 import { parseSync } from "libpg-query";
 import { isDangerousFunction, mentionsDangerousFunction, SQL_TEXT_FUNCTIONS } from "./dangerous-functions";
+import { isTrueText, unreadableSetting } from "./sql-reading";
 import { STATEMENT_FLAGS, type StatementFlag } from "./statement-flags";
 import { isExplainAnalyze, kindOfNode } from "./statement-kind";
 import { isTrivialCondition } from "./trivial-where";
@@ -117,6 +118,9 @@ function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-c
       if (name === "role") flags.add("set_role");
       if (name === "session_authorization") flags.add("set_session_authorization");
       if (turnsReadOnlyOff(name, body, w)) flags.add("set_read_write");
+      if (body.kind === "VAR_SET_VALUE" && READING_SETTINGS.has(name) && unreadableSetting(name, constantText(((body.args as unknown[] | undefined) ?? [])[0], w) ?? "")) {
+        flags.add("changes_sql_reading");
+      }
       return;
     }
     case "AlterSystemStmt":
@@ -139,8 +143,8 @@ function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-c
 /** The settings that make a session read-only. */
 const READ_ONLY_SETTINGS = new Set(["default_transaction_read_only", "transaction_read_only"]);
 
-/** PostgreSQL's parse_bool: what reads as true (any other value is false, or refused by the server). */
-const TRUE_TEXT = /^(t|tr|tru|true|y|ye|yes|on|1)$/i;
+/** The settings that change how the server reads SQL text (sql-reading.ts). */
+const READING_SETTINGS = new Set(["client_encoding", "standard_conforming_strings"]);
 
 /** Lower case as PostgreSQL folds setting names: ASCII letters only. */
 function asciiLower(text: string): string {
@@ -164,13 +168,20 @@ function turnsReadOnlyOff(name: string, body: Node, w: FlagWalk): boolean {
 
 /** A constant that PostgreSQL reads as boolean true ('on', true, 1...); the walk now depends on literal values. */
 function isTrueConstant(arg: unknown, w: FlagWalk): boolean {
+  const text = constantText(arg, w);
+  return text !== null && isTrueText(text);
+}
+
+/** A SET value's constant as the server flattens it to text (a string, an integer, a number); null for anything else. */
+function constantText(arg: unknown, w: FlagWalk): string | null {
   w.readsLiteralValues = true;
-  const c = (arg as Node)?.A_Const as { sval?: { sval?: string }; ival?: { ival?: number } } | undefined;
-  if (!c) return false;
-  if (c.sval) return TRUE_TEXT.test(c.sval.sval ?? "");
+  const c = (arg as Node)?.A_Const as { sval?: { sval?: string }; ival?: { ival?: number }; fval?: { fval?: string } } | undefined;
+  if (!c) return null;
+  if (c.sval) return c.sval.sval ?? "";
   // protobuf leaves a zero out: { ival: {} } is 0
-  if (c.ival) return c.ival.ival === 1;
-  return false;
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return c.fval.fval ?? null;
+  return null;
 }
 
 function doBlockCode(doStmt: Node): string {
@@ -209,6 +220,10 @@ function flagFunctionCall(call: Node, w: FlagWalk, depth: number) {
     if (setting === "role") flags.add("set_role");
     else if (setting === "session_authorization") flags.add("set_session_authorization");
     else if (setting !== undefined && READ_ONLY_SETTINGS.has(setting) && !isTrueConstant(args[1], w)) flags.add("set_read_write");
+    else if (setting !== undefined && READING_SETTINGS.has(setting)) {
+      const value = literalText(args[1], w);
+      if (value === null || unreadableSetting(setting, value)) flags.add("changes_sql_reading");
+    }
     else if (setting === undefined) flags.add("dangerous_function");
     return;
   }

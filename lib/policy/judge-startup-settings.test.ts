@@ -88,3 +88,26 @@ describe("the classifier on the SET statements startup settings stand for", () =
     }
   });
 });
+
+describe("settings that would make the server read SQL differently from Warden", () => {
+  const flagsOf = (sql: string) => classifySql(sql).statements.flatMap((s) => s.flags);
+  it("are refused at sign-in whatever the policy: an ASCII-unsafe client_encoding under any of its names, standard_conforming_strings off", () => {
+    for (const value of ["SJIS", "sjis", "Shift_JIS", "shift-jis", "MSKANJI", "WIN932", "BIG5", "GBK", "GB18030", "UHC", "JOHAB", "SHIFT_JIS_2004"]) {
+      expect(judge(defaultPolicy(), setting("client_encoding", value, "parameter")), value).toMatchObject({ action: "refuse", ruleName: "Settings that change how SQL is read" });
+    }
+    expect(judge(defaultPolicy(), setting("standard_conforming_strings", "off"))).toMatchObject({ action: "refuse" });
+    for (const value of ["UTF8", "utf-8", "SQL_ASCII", "LATIN1", "WIN1252", "EUC_JP", "KOI8R"]) {
+      expect(judge(defaultPolicy(), setting("client_encoding", value, "parameter")), value).toEqual({ action: "allow" });
+    }
+    expect(judge(defaultPolicy(), setting("standard_conforming_strings", "on"))).toEqual({ action: "allow" });
+  });
+
+  it("are flagged in statements too: SET, SET NAMES, set_config", () => {
+    for (const sql of ["set client_encoding = 'SJIS'", "set names 'big5'", "set client_encoding to gbk", "set standard_conforming_strings = off", "select set_config('client_encoding', 'SJIS', false)", "select set_config('standard_conforming_strings', current_setting('x'), false)"]) {
+      expect(flagsOf(sql), sql).toContain("changes_sql_reading");
+    }
+    for (const sql of ["set client_encoding = 'UTF8'", "set names 'LATIN1'", "set client_encoding to default", "set standard_conforming_strings = on", "reset client_encoding"]) {
+      expect(flagsOf(sql), sql).not.toContain("changes_sql_reading");
+    }
+  });
+});

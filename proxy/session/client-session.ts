@@ -35,6 +35,7 @@ import { END_REASONS, type Phase } from "./phases";
 import { Relay } from "./relay";
 import { planStartupSettings } from "./startup-settings";
 import { settingStatement, type StartupSetting } from "@/lib/policy/judge-startup-settings";
+import { unreadableSetting } from "@/lib/policy/sql-reading";
 import { StoreUnreachable } from "../auth/authenticate";
 
 export type GatewayLimits = {
@@ -315,6 +316,15 @@ export class ClientSession {
     this.upstream = upstream;
     upstream.socket.on("error", () => {});
     upstream.socket.on("close", () => this.close(this.relay?.isTerminating ? END_REASONS.clientTerminated : END_REASONS.upstreamClosed));
+    // The session as the server set it up (the role's own defaults included) must read SQL as Warden does.
+    for (const name of ["client_encoding", "standard_conforming_strings"]) {
+      const value = upstream.parameters.get(name);
+      const why = value === undefined ? null : unreadableSetting(name, value);
+      if (why) {
+        this.log.warn("sign-in refused: the upstream session reads SQL differently from Warden", { connectionName: identity.connection.name, reason: why });
+        throw ClientError.fatal(SqlState.FeatureNotSupported, `Warden cannot relay this session: as the server set it up, ${why}`, { hint: "Ask an admin to remove that default from the connection's database role." });
+      }
+    }
 
     await this.recordStart(identity, `3.${effectiveMinor}`, plan.settings);
     if (this.phase !== "upstream") return;
