@@ -1,12 +1,16 @@
+import net from "node:net";
 import { and, eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, sessions } from "@/drizzle/schema";
+import { auditEvents, connections, sessions } from "@/drizzle/schema";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
+import { parseOptions } from "@/lib/policy/startup-options";
 import { savePolicy } from "./approvals/testing/approval-fixtures";
 import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
-import { RawClient, sqlStateOf, types } from "./testing/raw-client";
+import { errorResponse } from "./protocol/backend-messages";
+import { decodeStartupPacket } from "./protocol/startup-packet";
+import { RawClient, types } from "./testing/raw-client";
 import { runTool } from "./testing/run-tool";
 
 /** Refuses role changes, as an admin would: the settings a hostile client would try to sneak in at sign-in. */
@@ -219,10 +223,47 @@ describe("gateway: startup options and parameters", () => {
     }
   });
 
-  it("never forwards user, database or replication from the client, nor _pq_ options", async () => {
-    const { client, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, { replication: "false", "_pq_.unknown": "1", application_name: "reserved-probe" });
-    expect(types(startup).endsWith("Z")).toBe(true);
-    expect(sqlStateOf(startup.find((m) => m.type === "E"))).toBeUndefined();
-    client.close();
+  it("sends the upstream exactly the settings it judged: user, database, replication and _pq_ options never come from the client", async () => {
+    // A fake target that keeps the StartupMessage it receives and refuses the connection.
+    let received: Buffer | undefined;
+    const fake = net.createServer((s) => {
+      s.on("error", () => {});
+      s.once("data", (chunk) => {
+        received = chunk;
+        s.end(errorResponse({ severity: "FATAL", sqlState: "57P03", message: "the fake is not accepting connections" }));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+    const [conn] = await fx.db.select().from(connections).where(eq(connections.id, fx.connectionId));
+    await fx.db.update(connections).set({ host: "127.0.0.1", port: (fake.address() as net.AddressInfo).port }).where(eq(connections.id, fx.connectionId));
+    try {
+      const { client, startup } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token, undefined, {
+        options: String.raw`-c search_path=app -c options=-c\ role=x -c _pq_.y=z -c user=mallory`,
+        replication: "false",
+        "_pq_.unknown": "1",
+        SEARCH_PATH: "public",
+        application_name: "forward-probe",
+      });
+      client.close();
+      // The fake's refusal (57P03, not a catalog problem) reaches the client as the fake worded it.
+      expect(startup.at(-1)?.decoded).toMatchObject({ severity: "FATAL", code: "57P03", message: "the fake is not accepting connections" });
+    } finally {
+      fake.close();
+      await fx.db.update(connections).set({ host: conn.host, port: conn.port }).where(eq(connections.id, fx.connectionId));
+    }
+    const packet = decodeStartupPacket(received!.subarray(0, received!.readInt32BE(0)));
+    expect(packet.kind).toBe("startup");
+    const sent = packet.kind === "startup" ? Object.fromEntries(packet.parameters) : {};
+    expect(packet.kind === "startup" && packet.protocolOptions).toEqual([]);
+    expect(sent).toEqual({
+      search_path: "app",
+      SEARCH_PATH: "public",
+      application_name: "forward-probe",
+      options: String.raw`-c options=-c\ role=x -c _pq_.y=z -c user=mallory`,
+      user: fx.targetRole,
+      database: decodeURIComponent(new URL(fx.targetAdminUrl).pathname.slice(1)),
+    });
+    // What the server makes of that options value: settings it does not have, which it refuses.
+    expect(parseOptions(sent.options)).toEqual({ isValid: true, settings: [expect.objectContaining({ name: "options", value: "-c role=x" }), expect.objectContaining({ name: "_pq_.y", value: "z" }), expect.objectContaining({ name: "user", value: "mallory" })] });
   });
 });
