@@ -1,5 +1,6 @@
 import { parseSync } from "libpg-query";
 import { isDangerousFunction, mentionsDangerousFunction, SQL_TEXT_FUNCTIONS } from "./dangerous-functions";
+import { isTrueText, unreadableSetting } from "./sql-reading";
 import { STATEMENT_FLAGS, type StatementFlag } from "./statement-flags";
 import { isExplainAnalyze, kindOfNode } from "./statement-kind";
 import { isTrivialCondition } from "./trivial-where";
@@ -110,11 +111,18 @@ function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-c
       if (body.is_program) flags.add("copy_program");
       else if (body.filename) flags.add("copy_server_file");
       return;
-    case "VariableSetStmt":
+    case "VariableSetStmt": {
       if (body.kind === "VAR_RESET" || body.kind === "VAR_RESET_ALL") return;
-      if (body.name === "role") flags.add("set_role");
-      if (body.name === "session_authorization") flags.add("set_session_authorization");
+      // PostgreSQL finds a setting by its name in any case: SET "Role" = ... is SET ROLE.
+      const name = asciiLower(typeof body.name === "string" ? body.name : "");
+      if (name === "role") flags.add("set_role");
+      if (name === "session_authorization") flags.add("set_session_authorization");
+      if (turnsReadOnlyOff(name, body, w)) flags.add("set_read_write");
+      if (body.kind === "VAR_SET_VALUE" && READING_SETTINGS.has(name) && unreadableSetting(name, constantText(((body.args as unknown[] | undefined) ?? [])[0], w) ?? "")) {
+        flags.add("changes_sql_reading");
+      }
       return;
+    }
     case "AlterSystemStmt":
       flags.add("alter_system");
       return;
@@ -130,6 +138,50 @@ function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-c
       return;
   }
   if (type.startsWith("Drop")) flags.add("drop");
+}
+
+/** The settings that make a session read-only. */
+const READ_ONLY_SETTINGS = new Set(["default_transaction_read_only", "transaction_read_only"]);
+
+/** The settings that change how the server reads SQL text (sql-reading.ts). */
+const READING_SETTINGS = new Set(["client_encoding", "standard_conforming_strings"]);
+
+/** Lower case as PostgreSQL folds setting names: ASCII letters only. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * SET default_transaction_read_only / transaction_read_only to anything but true, SET SESSION
+ * CHARACTERISTICS AS TRANSACTION READ WRITE, SET TRANSACTION READ WRITE: what a read-only
+ * connection refuses. SET ... TO DEFAULT goes back to the connection's own default.
+ */
+function turnsReadOnlyOff(name: string, body: Node, w: FlagWalk): boolean {
+  const args = (body.args as unknown[] | undefined) ?? [];
+  if (READ_ONLY_SETTINGS.has(name)) return body.kind === "VAR_SET_VALUE" && !isTrueConstant(args[0], w);
+  if (body.kind !== "VAR_SET_MULTI") return false;
+  return args.some((a) => {
+    const option = (a as { DefElem?: { defname?: string; arg?: unknown } }).DefElem;
+    return option?.defname === "transaction_read_only" && !isTrueConstant(option.arg, w);
+  });
+}
+
+/** A constant that PostgreSQL reads as boolean true ('on', true, 1...); the walk now depends on literal values. */
+function isTrueConstant(arg: unknown, w: FlagWalk): boolean {
+  const text = constantText(arg, w);
+  return text !== null && isTrueText(text);
+}
+
+/** A SET value's constant as the server flattens it to text (a string, an integer, a number); null for anything else. */
+function constantText(arg: unknown, w: FlagWalk): string | null {
+  w.readsLiteralValues = true;
+  const c = (arg as Node)?.A_Const as { sval?: { sval?: string }; ival?: { ival?: number }; fval?: { fval?: string } } | undefined;
+  if (!c) return null;
+  if (c.sval) return c.sval.sval ?? "";
+  // protobuf leaves a zero out: { ival: {} } is 0
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return c.fval.fval ?? null;
+  return null;
 }
 
 function doBlockCode(doStmt: Node): string {
@@ -167,6 +219,11 @@ function flagFunctionCall(call: Node, w: FlagWalk, depth: number) {
     const setting = literalText(args[0], w)?.toLowerCase();
     if (setting === "role") flags.add("set_role");
     else if (setting === "session_authorization") flags.add("set_session_authorization");
+    else if (setting !== undefined && READ_ONLY_SETTINGS.has(setting) && !isTrueConstant(args[1], w)) flags.add("set_read_write");
+    else if (setting !== undefined && READING_SETTINGS.has(setting)) {
+      const value = literalText(args[1], w);
+      if (value === null || unreadableSetting(setting, value)) flags.add("changes_sql_reading");
+    }
     else if (setting === undefined) flags.add("dangerous_function");
     return;
   }

@@ -20,7 +20,7 @@ export type PolicyEvaluation =
   | { action: "hold"; rule: ApprovalRule; reasons: string[]; statementIndex: number };
 
 /** Ids of the rules the gateway applies on its own, beside the document's. */
-export const BUILT_IN_RULE_IDS = { failClosed: "fail-closed", readOnly: "read-only" } as const;
+export const BUILT_IN_RULE_IDS = { failClosed: "fail-closed", readOnly: "read-only", sqlReading: "sql-reading" } as const;
 
 /** Kinds a read-only connection refuses. */
 const WRITING_KINDS: StatementKind[] = ["write", "ddl", "dcl", "admin", "procedural"];
@@ -42,6 +42,10 @@ export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): Poli
       hold ??= outcome;
       continue;
     }
+    // Past such a setting Warden could no longer classify what the session sends: never allowed.
+    if (statement.flags.includes("changes_sql_reading")) {
+      return { action: "block", rule: SQL_READING_GUARDRAIL, message: SQL_READING_GUARDRAIL.message, sqlState: "0A000", reasons: ["changes how the server reads SQL"], statementIndex: i };
+    }
     for (const g of policy.guardrails) {
       if (!g.isEnabled) continue;
       const reasons = matchRule(g.match, statement, input.actor);
@@ -49,6 +53,10 @@ export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): Poli
     }
     if (policy.access.isReadOnly && WRITING_KINDS.includes(statement.kind)) {
       return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: [`a ${statement.kind} statement on a read-only connection`], statementIndex: i };
+    }
+    // The server's own read-only mode (a role's default_transaction_read_only) stays on too.
+    if (policy.access.isReadOnly && statement.flags.includes("set_read_write")) {
+      return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: ["turns read-only mode off on a read-only connection"], statementIndex: i };
     }
     if (hold) continue;
     for (const rule of policy.approvals) {
@@ -81,6 +89,15 @@ const READ_ONLY_GUARDRAIL: Guardrail = {
   isEnabled: true,
   match: {},
   message: "This connection is read-only through Warden: only reads are allowed.",
+};
+
+const SQL_READING_GUARDRAIL: Guardrail = {
+  id: BUILT_IN_RULE_IDS.sqlReading,
+  name: "Settings that change how SQL is read",
+  isEnabled: true,
+  match: {},
+  message:
+    "Warden reads SQL as UTF-8 with standard_conforming_strings on; this setting would make PostgreSQL read statements differently from Warden, so it is not allowed through Warden.",
 };
 
 function failClosed(policy: PolicyDocument, s: ClassifiedStatement, u: Unreadable, i: number): PolicyEvaluation & { action: "block" | "hold" } {

@@ -101,8 +101,10 @@ describe("gateway: guardrails and approvals", () => {
   });
 
   it("refuses every statement while the connection's policy cannot be loaded (fail closed)", async () => {
-    await savePolicy(fx.db, fx.connectionId, { version: 1, guardrails: "not a list" } as never);
     const c = await connect({ application_name: "broken-policy" });
+    await savePolicy(fx.db, fx.connectionId, { version: 1, guardrails: "not a list" } as never);
+    // A new session is refused at sign-in: its startup settings cannot be judged without a policy.
+    await expect(connect({ application_name: "broken-policy-2" })).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/policy of connection "orders" cannot be loaded/) });
     // The refusal's text may be withheld on its way back (masking cannot load the policy either); its code and record are ours.
     await eventually(async () => (await c.query("select 'probe' as p").catch((e) => e))?.code === "42501");
     const [row] = await eventually(() => fx.db.select().from(statements).where(and(eq(statements.sql, "select 'probe' as p"), eq(statements.decision, "block"))));

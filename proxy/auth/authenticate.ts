@@ -4,6 +4,7 @@ import { hashToken, isTokenShaped } from "@/lib/crypto/tokens";
 import type { Db } from "@/lib/db/create-db";
 import { ClientError } from "../protocol/client-error";
 import { SqlState } from "../protocol/sql-state";
+import { isConnectionError } from "../recording/group-commit";
 import { isAllowedOn, type Identity } from "./identity";
 import { JwtRejected, type JwtVerifier } from "./verify-jwt";
 
@@ -25,8 +26,15 @@ export class Authenticator {
   ) {}
 
   async authenticate(s: SignIn): Promise<Identity> {
-    if (isTokenShaped(s.password)) return this.withToken(s);
-    if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(s.password)) return this.withJwt(s);
+    try {
+      if (isTokenShaped(s.password)) return await this.withToken(s);
+      if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(s.password)) return await this.withJwt(s);
+    } catch (err) {
+      // Tokens, connections and trusted issuers live in the store: without it nobody can be let in,
+      // and the client should try again rather than read an internal error.
+      if (!(err instanceof ClientError) && isConnectionError(err)) throw storeUnreachable(err);
+      throw err;
+    }
     throw badPassword(s.userName, "the password is neither a Warden token nor a JWT");
   }
 
@@ -111,6 +119,23 @@ export class Authenticator {
       hint: "Ask an admin to allow one of your groups on this connection.",
     });
   }
+}
+
+/**
+ * 57P03 cannot_connect_now, as PostgreSQL answers while it starts up: clients and poolers retry. Not
+ * a failed sign-in (nothing was wrong with the credential). `storeError` is for the log only: the
+ * client is not told the store's address.
+ */
+export class StoreUnreachable extends ClientError {
+  override name = "StoreUnreachable";
+  constructor(readonly storeError: string) {
+    super(SqlState.CannotConnectNow, "the Warden store is unreachable; try again", "FATAL");
+  }
+}
+
+function storeUnreachable(err: unknown): StoreUnreachable {
+  const e = err as Error & { cause?: Error };
+  return new StoreUnreachable(e?.cause?.message ?? e?.message ?? String(err));
 }
 
 function badPassword(userName: string, why: string): ClientError {

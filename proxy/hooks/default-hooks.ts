@@ -41,6 +41,7 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
   const readSafety = readSafetyHooks(readSafetyCheck);
   return {
     decideStatement: policy.decideStatement,
+    decideStartupSettings: policy.decideStartupSettings,
     ...masking,
     isSafeRead: readSafety.isSafeRead,
     onStatementFinished(ctx) {

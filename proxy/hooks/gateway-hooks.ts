@@ -1,5 +1,6 @@
 import type { ActorKind, MaskedColumn, RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
+import type { StartupSetting } from "@/lib/policy/judge-startup-settings";
 
 /**
  * Seams for policy enforcement and masking, which later work fills in. The gateway calls
@@ -54,6 +55,13 @@ export type FinalDecision = ForwardDecision | BlockDecision;
 export type HoldDecision = { action: "hold"; notice?: string; outcome: Promise<FinalDecision>; withdraw?(why: "cancelled" | "disconnected"): void };
 export type Decision = FinalDecision | HoldDecision;
 
+/**
+ * Settings asked for at sign-in: all allowed, or the first one refused and why (`setting` null: the
+ * sign-in itself, as when the policy cannot be read). `sqlState` is 42501 for a policy's refusal,
+ * 57P03 when the policy cannot be read right now.
+ */
+export type StartupSettingsDecision = { action: "allow" } | { action: "refuse"; setting: StartupSetting | null; sqlState: string; message: string; reason: string };
+
 /** A COPY TO STDOUT result, as its CopyOutResponse describes it (columns are not named there). */
 export type CopyOutResult = { isBinary: boolean; columnFormats: number[] };
 
@@ -84,6 +92,13 @@ export type RowFilter = {
 
 export type GatewayHooks = {
   decideStatement?(ctx: StatementContext): Decision | Promise<Decision>;
+  /**
+   * Judges the settings a client asks for at sign-in (startup parameters, and those in `options`) as
+   * the equivalent SET statements would be judged; a refusal ends the sign-in with a FATAL that
+   * names the setting. Called at every sign-in, with or without settings: a session starts with its
+   * policy at hand. Absent: every setting goes to the server, which validates it.
+   */
+  decideStartupSettings?(session: SessionInfo, settings: readonly StartupSetting[]): StartupSettingsDecision | Promise<StartupSettingsDecision>;
   /**
    * True when nothing in the statement can write (no writing function, CTE, lock clause, view that
    * could hide one...): strict recording may then forward it while its record commits, and withhold

@@ -1,14 +1,15 @@
 import type { Db } from "@/lib/db/create-db";
 import type { StoreListener } from "@/lib/db/store-listener";
-import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
+import { evaluatePolicy, type PolicyActor } from "@/lib/policy/evaluate-policy";
+import { judgeStartupSettings } from "@/lib/policy/judge-startup-settings";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
 import { createApprovalWebhookSender } from "../approvals/approval-webhook-sender";
 import { holdStatement, type HoldDeps } from "../approvals/hold-statement";
-import { FORWARD, type Decision, type GatewayHooks, type StatementContext } from "../hooks/gateway-hooks";
+import { FORWARD, type Decision, type GatewayHooks, type SessionInfo, type StartupSettingsDecision, type StatementContext } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { SqlState } from "../protocol/sql-state";
-import type { PolicyCache } from "./policy-cache";
+import { PolicyStoreUnreachable, type ActivePolicy, type PolicyCache } from "./policy-cache";
 
 export type PolicyEnforcementDeps = {
   db: Db;
@@ -24,14 +25,22 @@ export type PolicyEnforcementDeps = {
   approvalPollMs?: number;
 };
 
+/** What the client hears when no policy of the connection can be read because the store is away. */
+const STORE_UNREACHABLE_MESSAGE = "the Warden store is unreachable; try again";
+
 /**
  * The policy hook: each statement is judged by its connection's policy in force. Guardrails block
  * (42501 with the guardrail's message), approval rules hold for reviewers, anything else is
- * forwarded; synchronously when the policy is already loaded. A policy that cannot be loaded refuses
- * every statement (fail closed).
+ * forwarded; synchronously when the policy is already loaded. Settings asked for at sign-in are
+ * judged as the SET statements they stand for. While the store is unreachable the last policy
+ * loaded stays in force (the cache keeps it); with none, statements and sign-ins are refused with
+ * 57P03 (try again). A policy that does not validate refuses every statement (fail closed).
  */
-export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<Pick<GatewayHooks, "decideStatement" | "close">> {
+export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<Pick<GatewayHooks, "decideStatement" | "decideStartupSettings" | "close">> {
   const log = deps.log.child({ component: "policy" });
+  const stopStaleLog = deps.policies.onStale((connectionId, kept, err) =>
+    log.warn("the store cannot be read; the last policy loaded stays in force", { connectionId, version: kept.version, error: err.message }),
+  );
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     inFlight.add(p);
@@ -43,7 +52,7 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
   const decideWith = (policy: PolicyDocument, ctx: StatementContext): Decision | Promise<Decision> => {
     // Already judged as what runs: an EXECUTE as the statement it executes (the relay's namespace).
     const statement = ctx.classification;
-    const actor = { userName: ctx.session.userName, actorKind: ctx.session.actorKind, agentName: ctx.session.agentName, groups: ctx.session.groups, applicationName: ctx.session.applicationName };
+    const actor = actorOf(ctx.session);
     const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError });
     switch (result.action) {
       case "forward":
@@ -55,6 +64,12 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
     }
   };
 
+  const startupDecision = (policy: ActivePolicy, session: SessionInfo, settings: Parameters<typeof judgeStartupSettings>[1]): StartupSettingsDecision => {
+    const verdict = judgeStartupSettings(policy.document, settings, actorOf(session));
+    if (verdict.action === "allow") return verdict;
+    return { action: "refuse", setting: verdict.setting, sqlState: SqlState.InsufficientPrivilege, message: verdict.message, reason: `${verdict.ruleName}: ${verdict.reasons.join("; ")}` };
+  };
+
   return {
     decideStatement(ctx) {
       const loaded = deps.policies.peek(ctx.session.connection.id);
@@ -62,6 +77,10 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
       return deps.policies.get(ctx.session.connection.id).then(
         (p) => decideWith(p.document, ctx),
         (err: Error): Decision => {
+          if (err instanceof PolicyStoreUnreachable) {
+            log.warn("no policy loaded and the store cannot be read; refusing statements until it can", { connection: ctx.session.connection.name, error: err.message });
+            return { action: "block", sqlState: SqlState.CannotConnectNow, message: STORE_UNREACHABLE_MESSAGE, reason: `policy not loaded: ${err.message}` };
+          }
           log.error("policy cannot be loaded; refusing statements", { connection: ctx.session.connection.name, error: err.message });
           return {
             action: "block",
@@ -72,9 +91,38 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
         },
       );
     },
+    decideStartupSettings(session, settings) {
+      // Read at every sign-in, settings or not: a session starts with its policy at hand, so a later
+      // store outage finds it cached (and kept) rather than missing.
+      const loaded = deps.policies.peek(session.connection.id);
+      if (loaded) return startupDecision(loaded, session, settings);
+      return deps.policies.get(session.connection.id).then(
+        (p) => startupDecision(p, session, settings),
+        (err: Error): StartupSettingsDecision => {
+          if (err instanceof PolicyStoreUnreachable) {
+            return { action: "refuse", setting: null, sqlState: SqlState.CannotConnectNow, message: STORE_UNREACHABLE_MESSAGE, reason: `policy not loaded: ${err.message}` };
+          }
+          log.error("policy cannot be loaded; refusing its statements", { connection: session.connection.name, error: err.message });
+          // Without settings to judge, the session may start: each of its statements is refused (fail closed).
+          if (settings.length === 0) return { action: "allow" };
+          return {
+            action: "refuse",
+            setting: settings[0],
+            sqlState: SqlState.InsufficientPrivilege,
+            message: `the policy of connection "${session.connection.name}" cannot be loaded; an admin must fix it`,
+            reason: `policy not loaded: ${err.message}`,
+          };
+        },
+      );
+    },
     async close() {
+      stopStaleLog();
       waiter.close();
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+function actorOf(session: SessionInfo): PolicyActor {
+  return { userName: session.userName, actorKind: session.actorKind, agentName: session.agentName, groups: session.groups, applicationName: session.applicationName };
 }

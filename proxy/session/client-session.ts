@@ -32,11 +32,16 @@ import { UpstreamUnreachable } from "../upstream/open-transport";
 import { END_REASONS, type Phase } from "./phases";
 import { Relay } from "./relay";
 import { runStartupHandshake, type StartupAllowance } from "./startup-handshake";
+import { planStartupSettings } from "./startup-settings";
+import { settingStatement, type StartupSetting } from "@/lib/policy/judge-startup-settings";
+import { unreadableSetting } from "@/lib/policy/sql-reading";
+import { StoreUnreachable } from "../auth/authenticate";
 
 export type GatewayLimits = {
   maxMessageBytes: number;
   resultRows: number;
   resultBytes: number;
+  /** The deadline of the whole startup, from accept: every packet, the TLS handshake and the password. */
   startupTimeoutMs: number;
   upstreamTimeoutMs: number;
   /** Named prepared statements (and, separately, named portals) a session may have at once. */
@@ -57,20 +62,6 @@ export type GatewayContext = {
   log: Logger;
   sessions: Set<ClientSession>;
 };
-
-/** Startup parameters passed on to the upstream server; others (notably `options`) are dropped. */
-const FORWARDED_PARAMETERS = new Set([
-  "application_name",
-  "client_encoding",
-  "datestyle",
-  "timezone",
-  "intervalstyle",
-  "extra_float_digits",
-  "search_path",
-  "statement_timeout",
-  "lock_timeout",
-  "idle_in_transaction_session_timeout",
-]);
 
 /** How long the upstream connection may take to close by itself after Terminate before it is cut. */
 const UPSTREAM_CLOSE_GRACE_MS = 500;
@@ -260,12 +251,22 @@ export class ClientSession {
       identity = await this.gw.authenticator.authenticate({ userName, database, password });
     } catch (err) {
       if (!(err instanceof ClientError)) throw err;
+      if (err instanceof StoreUnreachable) {
+        // Not a failed sign-in: nothing is throttled or audited, and the client is told to try again.
+        this.log.warn("sign-in refused: the store is unreachable", { user: userName, database, error: err.storeError });
+        this.close("store_unreachable", err);
+        return;
+      }
       await this.refuseSignIn(err, userName, database);
       return;
     }
     this.gw.throttle.recordSuccess(this.clientAddress);
     this.identity = identity;
-    const applicationName = parameters.get("application_name") || parameters.get("fallback_application_name") || null;
+    // As PostgreSQL does, `options` is read once the client is known; what it cannot read is refused.
+    const planned = planStartupSettings(parameters);
+    if (!planned.isValid) throw ClientError.fatal(planned.error.sqlState, planned.error.message, { hint: planned.error.hint });
+    const { plan } = planned;
+    const applicationName = plan.applicationName || null;
     this.info = {
       id: this.id,
       userName: identity.userName,
@@ -278,8 +279,11 @@ export class ClientSession {
       clientAddress: this.clientAddress,
     };
 
+    await this.judgeStartupSettings(identity, plan.settings);
+    if (this.phase !== "auth") return;
+
     this.phase = "upstream";
-    const upstream = await this.connectUpstream(identity, parameters);
+    const upstream = await this.connectUpstream(identity, plan.upstreamParameters);
     if (this.phase !== "upstream") {
       upstream.socket.destroy();
       return;
@@ -287,8 +291,17 @@ export class ClientSession {
     this.upstream = upstream;
     upstream.socket.on("error", () => {});
     upstream.socket.on("close", () => this.close(this.relay?.isTerminating ? END_REASONS.clientTerminated : END_REASONS.upstreamClosed));
+    // The session as the server set it up (the role's own defaults included) must read SQL as Warden does.
+    for (const name of ["client_encoding", "standard_conforming_strings"]) {
+      const value = upstream.parameters.get(name);
+      const why = value === undefined ? null : unreadableSetting(name, value);
+      if (why) {
+        this.log.warn("sign-in refused: the upstream session reads SQL differently from Warden", { connectionName: identity.connection.name, reason: why });
+        throw ClientError.fatal(SqlState.FeatureNotSupported, `Warden cannot relay this session: as the server set it up, ${why}`, { hint: "Ask an admin to remove that default from the connection's database role." });
+      }
+    }
 
-    await this.recordStart(identity, `3.${effectiveMinor}`);
+    await this.recordStart(identity, `3.${effectiveMinor}`, plan.settings);
     if (this.phase !== "upstream") return;
 
     this.cancelKey = this.gw.cancels.issue(this, effectiveMinor >= 2 ? 32 : 4);
@@ -342,11 +355,40 @@ export class ClientSession {
     this.close("sign_in_failed", err);
   }
 
-  private async connectUpstream(identity: Identity, parameters: Map<string, string>): Promise<UpstreamConnection> {
+  /**
+   * Every setting asked for at sign-in (startup parameters and `options`), judged by the policy as the
+   * SET statement it stands for; the first refused one ends the sign-in with a FATAL that names it.
+   * Settings the policy allows go to the server, which validates them and answers for itself. Asked
+   * even without settings: the session's policy is read before the session starts.
+   */
+  private async judgeStartupSettings(identity: Identity, settings: readonly StartupSetting[]) {
+    const decide = this.gw.hooks.decideStartupSettings;
+    if (!decide) return;
+    const decision = await decide(this.info!, settings);
+    if (decision.action === "allow") return;
+    const s = decision.setting;
+    if (!s) {
+      this.log.warn("sign-in refused: the policy cannot be read", { user: identity.userName, sqlState: decision.sqlState, reason: decision.reason });
+      throw ClientError.fatal(decision.sqlState, decision.message);
+    }
+    const given = s.source === "options" ? `"${s.given}" in the startup options` : `the startup parameter "${s.given}"`;
+    this.gw.recorder.recordEvent({
+      actor: identity.userName,
+      action: "gateway.sign_in.refused",
+      targetType: "connection",
+      targetId: identity.connection.id,
+      targetName: identity.connection.name,
+      details: { clientAddress: this.clientAddress, setting: s.name, value: s.value, source: s.source, sqlState: decision.sqlState, reason: decision.reason },
+    });
+    this.log.info("sign-in refused: a startup setting is not allowed", { user: identity.userName, setting: s.name, source: s.source, reason: decision.reason });
+    throw ClientError.fatal(decision.sqlState, `Warden refuses the setting "${s.name}" asked for at sign-in: ${decision.message}`, {
+      detail: `Asked for as ${given}; judged as ${settingStatement(s)}.`,
+      hint: "Connect without this setting.",
+    });
+  }
+
+  private async connectUpstream(identity: Identity, forwarded: Record<string, string>): Promise<UpstreamConnection> {
     const c = identity.connection;
-    const forwarded: Record<string, string> = {};
-    for (const [k, v] of parameters) if (FORWARDED_PARAMETERS.has(k.toLowerCase())) forwarded[k] = v;
-    if (!forwarded.application_name && parameters.get("fallback_application_name")) forwarded.application_name = parameters.get("fallback_application_name")!;
     let password: string | undefined;
     try {
       password = c.passwordCiphertext ? decryptCredential(this.gw.secretKey, c.passwordCiphertext, c.id) : undefined;
@@ -361,15 +403,22 @@ export class ClientSession {
         { timeoutMs: this.gw.limits.upstreamTimeoutMs, maxMessageBytes: Number.MAX_SAFE_INTEGER },
       );
     } catch (err) {
+      if (err instanceof UpstreamRefused && !err.isCatalogProblem) {
+        // The server refused the session asked for (a setting's value, a full server, a shutdown):
+        // the client reads the server's own error, as it would directly.
+        this.log.info("upstream refused the session", { connectionName: c.name, sqlState: err.sqlState, error: err.message });
+        throw ClientError.fatal(err.sqlState, err.message, err.extra);
+      }
       if (err instanceof UpstreamRefused || err instanceof UpstreamUnreachable || (err as Error)?.message?.startsWith("SCRAM")) {
         this.log.warn("upstream connection failed", { connectionName: c.name, error: (err as Error).message });
-        throw ClientError.fatal(SqlState.UnableToConnect, `Warden could not connect to connection "${c.name}": ${(err as Error).message}`);
+        const sqlState = err instanceof UpstreamUnreachable ? err.sqlState : SqlState.UnableToConnect;
+        throw ClientError.fatal(sqlState, `Warden could not connect to connection "${c.name}": ${(err as Error).message}`);
       }
       throw err;
     }
   }
 
-  private async recordStart(identity: Identity, protocolVersion: string) {
+  private async recordStart(identity: Identity, protocolVersion: string, settings: readonly StartupSetting[]) {
     const info = this.info!;
     try {
       await this.gw.recorder.startSession(
@@ -397,7 +446,14 @@ export class ClientSession {
           targetType: "session",
           targetId: this.id,
           targetName: identity.connection.name,
-          details: { actorKind: identity.actorKind, agentName: info.agentName, authMethod: identity.authMethod, clientAddress: this.clientAddress, applicationName: info.applicationName },
+          details: {
+            actorKind: identity.actorKind,
+            agentName: info.agentName,
+            authMethod: identity.authMethod,
+            clientAddress: this.clientAddress,
+            applicationName: info.applicationName,
+            settings: settings.map((s) => ({ name: s.name, value: s.value, source: s.source })),
+          },
         },
       );
       this.isRecorded = true;

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { AuthenticationMD5Password, BackendMessage, DatabaseError } from "pg-protocol/dist/messages";
 import { serialize } from "pg-protocol";
 import { decodeBackendFrame, decodeBackendKeyData } from "../protocol/backend-decoders";
+import { ClientError } from "../protocol/client-error";
 import { FrameInbox, type Frame } from "../protocol/frame-inbox";
 import { FrameReader } from "../protocol/frame-reader";
 import { startupMessage, saslResponse } from "../protocol/frontend-serializers";
@@ -25,14 +26,24 @@ export type UpstreamConnection = {
   isTls: boolean;
 };
 
-/** The upstream refused the sign-in or the database: carries the server's own SQLSTATE and message. */
+/** The upstream refused the connection: carries the server's own SQLSTATE, message, detail and hint. */
 export class UpstreamRefused extends Error {
   override name = "UpstreamRefused";
   constructor(
     public readonly sqlState: string,
     message: string,
+    public readonly extra: { detail?: string; hint?: string } = {},
   ) {
     super(message);
+  }
+
+  /**
+   * The server refused the gateway's own credential or database (28xxx, 3D000): the catalog entry is
+   * wrong, which the client cannot fix. Other refusals are about the session the client asked for
+   * (a setting's value, too many connections, a shutdown) and are the client's to read as they are.
+   */
+  get isCatalogProblem(): boolean {
+    return this.sqlState.startsWith("28") || this.sqlState === "3D000";
   }
 }
 
@@ -49,10 +60,10 @@ export async function connectUpstream(
 ): Promise<UpstreamConnection> {
   const { socket, isTls } = await openTransport(target, opts.timeoutMs);
   const reader = new FrameReader({ maxMessageBytes: opts.maxMessageBytes, side: "backend" });
-  const inbox = new FrameInbox(socket, reader, () => new UpstreamUnreachable("the server closed the connection during sign-in"));
+  const inbox = new FrameInbox(socket, reader, () => new UpstreamUnreachable("the server closed the connection during sign-in", "08006"));
   socket.resume();
   try {
-    socket.write(startupMessage(ProtocolVersion.V3_0, { ...startupParameters, user: target.username, database: target.database }));
+    socket.write(startupMessage(ProtocolVersion.V3_0, { ...withoutReserved(startupParameters), user: target.username, database: target.database }));
     const parameterStatus: Buffer[] = [];
     const parameters = new Map<string, string>();
     let backendKey: UpstreamConnection["backendKey"] = null;
@@ -97,7 +108,7 @@ export async function connectUpstream(
           break;
         case BackendCode.ErrorResponse: {
           const e = decodeBackendFrame<DatabaseError>(frame);
-          throw new UpstreamRefused(e.code ?? "08001", e.message);
+          throw new UpstreamRefused(e.code ?? "08001", e.message, { detail: e.detail, hint: e.hint });
         }
         case BackendCode.ReadyForQuery: {
           const early = inbox.detach();
@@ -110,8 +121,24 @@ export async function connectUpstream(
   } catch (err) {
     inbox.detach();
     socket.destroy();
-    throw err;
+    throw asUpstreamError(err, opts.timeoutMs);
   }
+}
+
+/** Who the gateway signs in as, and the replication and protocol switches, are never the client's to set. */
+function withoutReserved(parameters: Record<string, string>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(parameters)) if (k !== "user" && k !== "database" && k !== "replication" && !k.startsWith("_pq_.")) out[k] = v;
+  return out;
+}
+
+/** A socket failure or a timeout during sign-in, worded as the upstream's failure rather than the client's. */
+function asUpstreamError(err: unknown, timeoutMs: number): unknown {
+  if (err instanceof UpstreamRefused || err instanceof UpstreamUnreachable) return err;
+  if (err instanceof ClientError) return new UpstreamUnreachable(`the server did not finish signing in within ${timeoutMs} ms`);
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return new UpstreamUnreachable(`the connection failed during sign-in (${code})`, "08006");
+  return err;
 }
 
 /** "md5" + md5(md5(password + user) + salt), as AuthenticationMD5Password asks. */

@@ -8,9 +8,19 @@ export type SslMode = (typeof SSL_MODES)[number];
 
 export type TransportTarget = { host: string; port: number; sslmode: SslMode };
 
-/** A failure to reach the upstream server, worded for the person at the client. */
+/**
+ * A failure to reach the upstream server, worded for the person at the client. `sqlState`: 08001
+ * (sqlclient_unable_to_establish_sqlconnection) when no connection could be made, 08006
+ * (connection_failure) when the server dropped one it had accepted.
+ */
 export class UpstreamUnreachable extends Error {
   override name = "UpstreamUnreachable";
+  constructor(
+    message: string,
+    readonly sqlState: "08001" | "08006" = "08001",
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -75,11 +85,11 @@ function requestSsl(socket: net.Socket, timeoutMs: number): Promise<"S" | "N"> {
     };
     const onError = (err: Error) => {
       cleanup();
-      reject(new UpstreamUnreachable(err.message));
+      reject(new UpstreamUnreachable(`the connection failed during the TLS request: ${err.message}`, "08006"));
     };
     const onClose = () => {
       cleanup();
-      reject(new UpstreamUnreachable("the server closed the connection during the TLS request"));
+      reject(new UpstreamUnreachable("the server closed the connection during the TLS request", "08006"));
     };
     const timer = setTimeout(() => {
       cleanup();
