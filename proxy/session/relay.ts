@@ -17,6 +17,7 @@ import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import { isReservedName, raiseErrorSql, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
 import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
+import { withSenderPid } from "./backend-pids";
 import { OutputBuffer } from "./output-buffer";
 import { decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
@@ -43,6 +44,8 @@ export type RelayDeps = {
   log: Logger;
   /** Ends the session (idempotent); with an error, the client is told why first. */
   close(reason: string, error?: ClientError): void;
+  /** The process id a notification's sender has for this client (backend-pids.ts); absent: the server's. */
+  senderPid?(backendPid: number): number;
 };
 
 type Side = { socket: Duplex; reader: FrameReader };
@@ -663,6 +666,7 @@ export class Relay {
   };
 
   private onUpstreamFrame = (code: number, frame: Buffer) => {
+    if (code === BackendCode.NotificationResponse && this.deps.senderPid) frame = withSenderPid(frame, this.deps.senderPid);
     this.gate.push({ code, frame });
   };
 
