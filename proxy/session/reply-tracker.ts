@@ -358,6 +358,13 @@ export class ReplyTracker {
       out(frame);
       return;
     }
+    if (e.kind === "function") {
+      // The call failed (or its stand-in did); ReadyForQuery follows and nothing is skipped.
+      if (e.refusal && info.code === UNDEFINED_FUNCTION) return out(errorResponse({ severity: "ERROR", ...e.refusal }));
+      if (!e.run.isFinished) this.finish(e.run, "error", undefined, info);
+      out(frame);
+      return;
+    }
     if (e.kind === "query") {
       const r = e.runs[e.index];
       if (r && r === e.blockedRun) {
@@ -374,13 +381,6 @@ export class ReplyTracker {
       }
       e.index = e.runs.length;
       e.copyIn?.finish();
-      return;
-    }
-    if (e.kind === "function") {
-      // The call failed (or its stand-in did); ReadyForQuery follows and nothing is skipped.
-      if (e.refusal && info.code === UNDEFINED_FUNCTION) return out(errorResponse({ severity: "ERROR", ...e.refusal }));
-      if (!e.run.isFinished) this.finish(e.run, "error", undefined, info);
-      out(frame);
       return;
     }
     // Extended protocol: this request failed; the server skips everything up to Sync.
