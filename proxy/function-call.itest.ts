@@ -4,6 +4,8 @@ import path from "node:path";
 import { serialize } from "pg-protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { FORWARD } from "./hooks/gateway-hooks";
+import { startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
 import { functionCallFrame, functionResultOf, int4, int8 } from "./testing/function-call-frames";
 import { RawClient, rowOf, sqlStateOf, types, type RawMessage } from "./testing/raw-client";
 import { awaitHold, REVIEWER, settledStatements, simpleQuery, startProbeFixture, untilReady, upstreamBackends, type ProbeFixture } from "./testing/session-probes";
@@ -358,5 +360,45 @@ describe("FunctionCall: the large-object API through the gateway, judged as SQL"
     const refused = await untilReady(c);
     expect(errorOf(refused)?.code).toBe("42501");
     expect(await largeObjects()).toBe(before + 1);
+  });
+});
+
+describe("FunctionCall when the function cannot be looked up", () => {
+  let fx: GatewayFixture;
+  let lookups = 0;
+  let isCatalogDown = true;
+
+  beforeAll(async () => {
+    fx = await startGatewayFixture({
+      hooks: {
+        decideStatement: () => FORWARD,
+        describeFunction: async (_session, oid) => {
+          lookups++;
+          if (isCatalogDown) throw new Error("catalog unreachable");
+          return { oid, schema: "pg_catalog", name: "pg_backend_pid", argTypes: [], returnType: 23, kind: "f", returnsSet: false };
+        },
+      },
+    });
+  });
+  afterAll(() => fx?.close());
+
+  it("refuses the call, runs nothing, and keeps the session; the next call asks again", async () => {
+    const { client: c } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
+    const pidOid = 2026; // pg_backend_pid
+    const refused = await call(c, pidOid, []);
+    expect(errorOf(refused)).toEqual({ code: "57P03", message: `Warden could not look up the function with OID ${pidOid}, so the call was not run: the target's catalog could not be read; try again` });
+    isCatalogDown = false;
+    expect(types(await call(c, pidOid, []))).toBe("VZ");
+    expect(lookups).toBe(2);
+    c.close();
+  });
+
+  it("a gateway whose hooks cannot look functions up refuses every call (0A000)", async () => {
+    await fx.restartGateway({ hooks: { decideStatement: () => FORWARD } });
+    const { client: c } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
+    const refused = await call(c, 2026, []);
+    expect(errorOf(refused)?.code).toBe("0A000");
+    expect(types(await simpleQuery(c, "select 1"))).toBe("TDCZ");
+    c.close();
   });
 });

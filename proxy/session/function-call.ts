@@ -22,16 +22,20 @@ import { recordParams, type StatementRun } from "./statement-run";
  * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-FUNCTION-CALL
  */
 
-export type CalledFunction = { kind: "found"; fn: TargetFunction } | { kind: "missing" } | { kind: "unavailable"; reason: string };
+export type CalledFunction =
+  | { kind: "found"; fn: TargetFunction }
+  | { kind: "missing" }
+  /** Not known: no way to look functions up here (0A000), or the lookup failed (57P03: try again). */
+  | { kind: "unavailable"; sqlState: string; reason: string };
 
 /** The function behind the OID, from the describeFunction hook; never the client's word for it. */
 export function lookUpFunction(hooks: GatewayHooks, session: SessionInfo, oid: number, log: Logger): CalledFunction | Promise<CalledFunction> {
   const describe = hooks.describeFunction;
-  if (!describe) return { kind: "unavailable", reason: "this gateway cannot look up functions on its targets" };
+  if (!describe) return { kind: "unavailable", sqlState: SqlState.FeatureNotSupported, reason: "this gateway cannot look up functions on its targets" };
   const settle = (fn: TargetFunction | null): CalledFunction => (fn ? { kind: "found", fn } : { kind: "missing" });
   const fail = (err: unknown): CalledFunction => {
     log.warn("function lookup failed; the fast-path call is refused", { oid, error: (err as Error)?.message });
-    return { kind: "unavailable", reason: "the target's catalog could not be read" };
+    return { kind: "unavailable", sqlState: SqlState.CannotConnectNow, reason: "the target's catalog could not be read; try again" };
   };
   try {
     const found = describe(session, oid);
@@ -62,7 +66,7 @@ export function judgeFunctionCall(call: FunctionCallMessage, called: CalledFunct
     const refusal: Refusal =
       called.kind === "missing"
         ? { sqlState: "42883", message: `function with OID ${call.oid} does not exist` }
-        : { sqlState: SqlState.CannotConnectNow, message: `Warden could not look up the function with OID ${call.oid} (${called.reason}), so the call was not run; try again` };
+        : { sqlState: called.sqlState, message: `Warden could not look up the function with OID ${call.oid}, so the call was not run: ${called.reason}` };
     return { sql, classification: callStatement(sql), parseError: null, params: null, refusal, column: null };
   }
   const { fn } = called;
