@@ -57,9 +57,6 @@ export type JudgedCall = {
   column: RecordedColumn | null;
 };
 
-/** PostgreSQL's FUNC_MAX_ARGS. */
-const MAX_FUNCTION_ARGS = 100;
-
 export function judgeFunctionCall(call: FunctionCallMessage, called: CalledFunction): JudgedCall {
   if (called.kind !== "found") {
     const sql = `/* FunctionCall of function OID ${call.oid}${called.kind === "missing" ? ", which the target does not have" : ""} */`;
@@ -70,19 +67,17 @@ export function judgeFunctionCall(call: FunctionCallMessage, called: CalledFunct
     return { sql, classification: callStatement(sql), parseError: null, params: null, refusal, column: null };
   }
   const { fn } = called;
-  const nargs = call.args.length;
-  const refusal = refusalBeforeRunning(call, fn);
-  const sql = selectSql(fn, refusal ? fn.argTypes.length : nargs);
-  const params = nargs === fn.argTypes.length ? recordParams(call.args, call.argFormats, fn.argTypes) : null;
+  // The function's own arity: a call with another argument count is refused below, and recorded without its arguments.
+  const sql = selectSql(fn, fn.argTypes.length);
+  const params = call.args.length === fn.argTypes.length ? recordParams(call.args, call.argFormats, fn.argTypes) : null;
   const column: RecordedColumn = { name: fn.name, typeOid: fn.returnType, tableOid: 0, columnNumber: 0, format: call.resultFormat === 1 ? "binary" : "text" };
-  if (refusal) return { sql, classification: callStatement(sql), parseError: null, params, refusal, column };
   const c = classifySql(sql);
   return {
     sql,
     classification: c.statements[0] ?? callStatement(sql),
     parseError: c.isParsed ? null : c.error,
     params,
-    refusal: null,
+    refusal: refusalBeforeRunning(call, fn),
     column,
   };
 }
@@ -91,7 +86,7 @@ export function judgeFunctionCall(call: FunctionCallMessage, called: CalledFunct
 function refusalBeforeRunning(call: FunctionCallMessage, fn: TargetFunction): Refusal | null {
   if (fn.kind !== "f" || fn.returnsSet) return { sqlState: SqlState.FeatureNotSupported, message: `cannot call function "${fn.name}" via fastpath interface` };
   const nargs = call.args.length;
-  if (nargs !== fn.argTypes.length || nargs > MAX_FUNCTION_ARGS) {
+  if (nargs !== fn.argTypes.length) {
     return { sqlState: SqlState.ProtocolViolation, message: `function call message contains ${nargs} arguments but function requires ${fn.argTypes.length}` };
   }
   for (const f of [...call.argFormats, call.resultFormat]) {
