@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "./log";
 import { ClientError } from "./protocol/client-error";
 import { SqlState } from "./protocol/sql-state";
 import { Recorder, type RecordingMode } from "./recording/recorder";
+import { BackendPids } from "./session/backend-pids";
 import { ClientSession, type GatewayContext, type GatewayLimits } from "./session/client-session";
 import { sweepCredentials } from "./session/credential-sweep";
 import { END_REASONS } from "./session/phases";
@@ -128,6 +129,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     limits: { ...DEFAULT_LIMITS, ...limitsFromConfig(config), ...deps.limits },
     log,
     sessions,
+    backendPids: new BackendPids(),
   };
 
   const maxConnections = deps.maxConnections ?? config.GATEWAY_MAX_CONNECTIONS ?? DEFAULT_GATEWAY_MAX_CONNECTIONS;

@@ -1,6 +1,7 @@
 import { fingerprintSync, loadModule, parseSync, scanSync } from "libpg-query";
 import { collectFlags } from "./classify-flags";
 import { collectRelations, type RelationRef } from "./collect-relations";
+import { writesLargeObjects } from "./large-object-functions";
 import { LruCache } from "./lru-cache";
 import { analyzeReadSafety, type ReadSafety } from "./read-safety";
 import type { StatementFlag } from "./statement-flags";
@@ -291,9 +292,11 @@ function classifyNode(node: Record<string, unknown>, text: string): { statement:
   const command = Object.keys(node)[0] ?? "unknown";
   const body = (node[command] ?? {}) as Record<string, unknown>;
   const { flags, readsLiteralValues } = collectFlags(node);
+  const readSafety = analyzeReadSafety(node);
   let kind = kindOfNode(node);
-  // A data-modifying CTE nested where PostgreSQL would refuse it still makes the statement a write.
-  if (kind === "read" && flags.includes("write_in_cte")) kind = "write";
+  // A data-modifying CTE nested where PostgreSQL would refuse it still makes the statement a write;
+  // so does a call that creates, writes or removes a large object.
+  if (kind === "read" && (flags.includes("write_in_cte") || writesLargeObjects(readSafety.functions))) kind = "write";
   const classified: ClassifiedStatement = {
     sql: text,
     kind,
@@ -301,7 +304,7 @@ function classifyNode(node: Record<string, unknown>, text: string): { statement:
     relations: collectRelations(node),
     fingerprint: fingerprintOf(text),
     flags,
-    readSafety: analyzeReadSafety(node),
+    readSafety,
   };
   if (command === "PrepareStmt" && typeof body.name === "string" && body.query) {
     classified.prepares = { name: body.name, statement: classifyNode(body.query as Record<string, unknown>, preparedText(text)).statement };

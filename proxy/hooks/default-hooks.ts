@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import { openCatalogClient } from "../masking/catalog-client";
 import { createMaskingHooks } from "../masking/masking-hooks";
 import { createPolicyEnforcement } from "../policy/enforce-policy";
+import { createFunctionResolver } from "../policy/function-oids";
 import type { PolicyCache } from "../policy/policy-cache";
 import { createReadSafetyCheck, readSafetyHooks } from "../policy/read-safety-catalog";
 import type { GatewayHooks } from "./gateway-hooks";
@@ -39,17 +40,25 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
     log: deps.log.child({ component: "read-safety" }),
   });
   const readSafety = readSafetyHooks(readSafetyCheck);
+  const functions = createFunctionResolver({
+    openCatalog: (connectionId) => openCatalogClient(deps.db, deps.secretKey, connectionId, 10_000),
+    log: deps.log.child({ component: "function-oids" }),
+  });
   return {
     decideStatement: policy.decideStatement,
     decideStartupSettings: policy.decideStartupSettings,
     ...masking,
     isSafeRead: readSafety.isSafeRead,
+    describeFunction: (session, oid) => functions.describe(session.connection.id, oid),
     onStatementFinished(ctx) {
       masking.onStatementFinished(ctx);
       readSafety.onStatementFinished(ctx);
+      // DDL may rename, move or drop functions (a function's OID then names another schema or name).
+      if (ctx.classification.kind === "ddl" || ctx.parseError !== null) functions.forget(ctx.session.connection.id);
     },
     onReadyForQuery: (session, status) => readSafetyCheck.onReadyForQuery(session, status),
     close: async () => {
+      functions.close();
       await policy.close();
       await masking.close();
       await readSafety.close();

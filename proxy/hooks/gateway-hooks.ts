@@ -1,6 +1,7 @@
 import type { ActorKind, MaskedColumn, RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { StartupSetting } from "@/lib/policy/judge-startup-settings";
+import type { TargetFunction } from "../policy/function-oids";
 
 /**
  * Seams for policy enforcement and masking, which later work fills in. The gateway calls
@@ -117,6 +118,11 @@ export type GatewayHooks = {
    * with its message withheld, and a notice or notification is dropped: fail closed.
    */
   filterServerMessage?(session: SessionInfo, frame: Buffer): Buffer | Promise<Buffer>;
+  /**
+   * The function a FunctionCall names by OID, as the session's database has it (null: none there).
+   * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.
+   */
+  describeFunction?(session: SessionInfo, oid: number): TargetFunction | null | Promise<TargetFunction | null>;
   /** ReadyForQuery: the session's transaction status ("I" idle, "T" in a block, "E" failed). */
   onReadyForQuery?(session: SessionInfo, status: "I" | "T" | "E"): void;
   /** A statement has its outcome (after recording), for caches that a DDL statement makes stale. */

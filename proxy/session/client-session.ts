@@ -29,6 +29,7 @@ import type { GatewayTls } from "../tls/load-gateway-tls";
 import { cancelUpstream } from "../upstream/cancel-upstream";
 import { connectUpstream, UpstreamRefused, type UpstreamConnection } from "../upstream/connect-upstream";
 import { UpstreamUnreachable } from "../upstream/open-transport";
+import { senderPidFor, type BackendPids } from "./backend-pids";
 import { END_REASONS, type Phase } from "./phases";
 import { Relay } from "./relay";
 import { runStartupHandshake, type StartupAllowance } from "./startup-handshake";
@@ -61,6 +62,8 @@ export type GatewayContext = {
   limits: GatewayLimits;
   log: Logger;
   sessions: Set<ClientSession>;
+  /** Upstream backends' process ids and the stand-ins this worker's clients know them by (notifications). */
+  backendPids: BackendPids;
 };
 
 /** How long the upstream connection may take to close by itself after Terminate before it is cut. */
@@ -86,6 +89,7 @@ export class ClientSession {
   private upstream: UpstreamConnection | null = null;
   private relay: Relay | null = null;
   private cancelKey: { processId: number; secretKey: Buffer } | null = null;
+  private releaseBackendPid: (() => void) | null = null;
   private isRecorded = false;
   private readonly log: Logger;
   private info: SessionInfo | null = null;
@@ -143,6 +147,7 @@ export class ClientSession {
       setTimeout(() => up.destroy(), UPSTREAM_CLOSE_GRACE_MS).unref();
     }
     if (this.cancelKey) this.gw.cancels.release(this.cancelKey.processId);
+    this.releaseBackendPid?.();
     if (this.isRecorded && this.info) {
       this.gw.recorder.endSession(
         { id: this.id, endedAt: new Date(), endReason: reason },
@@ -305,6 +310,10 @@ export class ClientSession {
     if (this.phase !== "upstream") return;
 
     this.cancelKey = this.gw.cancels.issue(this, effectiveMinor >= 2 ? 32 : 4);
+    // Notifications name their sender's process id: this client knows its own backend by our key's.
+    const server = `${identity.connection.host}:${identity.connection.port}`;
+    const backendPid = upstream.backendKey?.processId ?? null;
+    if (backendPid !== null) this.releaseBackendPid = this.gw.backendPids.register(server, backendPid, this.cancelKey.processId);
     this.socket.cork();
     this.socket.write(authenticationOk());
     for (const ps of upstream.parameterStatus) this.socket.write(ps);
@@ -330,6 +339,7 @@ export class ClientSession {
         },
         log: this.log,
         close: (reason, error) => this.close(reason, error),
+        senderPid: senderPidFor(this.gw.backendPids, server, { backendPid, clientPid: this.cancelKey.processId }),
       },
       upstream.transactionStatus,
     );

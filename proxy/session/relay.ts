@@ -5,18 +5,21 @@ import type { DatabaseError } from "pg-protocol/dist/messages";
 import type { ClassifiedStatement, SqlClassification } from "@/lib/policy/classify-statement";
 import type { GatewayHooks, HoldDecision, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
-import { errorResponse, noticeResponse, readyForQuery } from "../protocol/backend-messages";
+import { errorResponse, noticeResponse } from "../protocol/backend-messages";
 import { decodeBackendFrame } from "../protocol/backend-decoders";
 import { ClientError, protocolViolation } from "../protocol/client-error";
 import type { Frame } from "../protocol/frame-inbox";
 import type { FrameReader } from "../protocol/frame-reader";
 import { decodeBind, decodeExecute, decodeParse, decodeTarget } from "../protocol/frontend-messages";
+import { decodeFunctionCall, functionCallOfNothing } from "../protocol/function-call-message";
 import { BackendCode, codeName, FrontendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
+import { withSenderPid } from "./backend-pids";
 import { isReservedName, raiseErrorSql, refusalCleanupMessages, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
 import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
+import { judgeFunctionCall, lookUpFunction } from "./function-call";
 import { OutputBuffer } from "./output-buffer";
 import { classifyClientSql, decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
@@ -44,6 +47,8 @@ export type RelayDeps = {
   log: Logger;
   /** Ends the session (idempotent); with an error, the client is told why first. */
   close(reason: string, error?: ClientError): void;
+  /** The process id a notification's sender has for this client (backend-pids.ts); absent: the server's. */
+  senderPid?(backendPid: number): number;
 };
 
 type Side = { socket: Duplex; reader: FrameReader };
@@ -368,16 +373,7 @@ export class Relay {
         setTimeout(() => this.deps.close("client_terminated"), 5000).unref();
         return;
       case FrontendCode.FunctionCall:
-        // The fast-path function call runs any function by OID, outside SQL and thus outside policy.
-        this.outbox.send(null, {
-          kind: "synthetic",
-          build: (status) => [
-            errorResponse({ severity: "ERROR", sqlState: SqlState.FeatureNotSupported, message: "the function call protocol message is not supported through Warden; call the function in SQL" }),
-            readyForQuery(status),
-          ],
-        });
-        this.flushClient();
-        return;
+        return this.onFunctionCall(frame);
       default:
         throw protocolViolation(`invalid frontend message type ${codeName(code)}`);
     }
@@ -572,6 +568,34 @@ export class Relay {
     const m = decodeTarget(frame, "Close");
     const change = this.namespace.propose({ space: m.target === "S" ? "statement" : "portal", kind: "drop", name: m.name });
     this.forward(frame, { kind: "close", change });
+  }
+
+  /**
+   * FunctionCall ('F'): the fast path names a function by OID. Judged and recorded as the SELECT of
+   * the function the target's catalog names (function-call.ts); answered by the server with
+   * FunctionCallResponse or an error, then ReadyForQuery. A refused call is failed by the server in
+   * place: a call of no function stands in for it, with the server's own transaction semantics.
+   * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-FUNCTION-CALL
+   */
+  private onFunctionCall(frame: Buffer): void | Promise<void> {
+    const call = decodeFunctionCall(frame);
+    return then(lookUpFunction(this.deps.hooks, this.deps.session, call.oid, this.deps.log), (called) => {
+      if (this.isStopped) return;
+      const judged = judgeFunctionCall(call, called);
+      const run = this.newRun("extended", judged.sql, judged.params, judged.classification, judged.parseError);
+      if (this.serverWillSkip) {
+        // An earlier request of the client's pipeline failed: the server ignores the call until Sync. Not sent.
+        run.status = "skipped";
+        run.isFinished = true;
+        return this.recordRefused(run);
+      }
+      const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
+      this.namespace.endBlock();
+      return this.admit([run], [judged.refusal], (blockedIndex) => {
+        if (blockedIndex === null) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
+        this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
+      });
+    });
   }
 
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
@@ -774,6 +798,7 @@ export class Relay {
   };
 
   private onUpstreamFrame = (code: number, frame: Buffer) => {
+    if (code === BackendCode.NotificationResponse && this.deps.senderPid) frame = withSenderPid(frame, this.deps.senderPid);
     this.gate.push({ code, frame });
   };
 

@@ -5,6 +5,7 @@ import { decodeBackendFrame, rowCountOfTag } from "../protocol/backend-decoders"
 import { BackendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import type { CopyInWindow } from "./copy-in-window";
+import { passFunctionResult } from "./function-call";
 import { passCopyData, passDataRow } from "./result-stream";
 import type { PendingChange, Portal, PreparedStatement } from "./statement-namespace";
 import type { StatementRun } from "./statement-run";
@@ -65,6 +66,14 @@ export type Expectation =
    * `segment`). `endsTransaction`: the portals dropped if the transaction ends there (status I).
    */
   | { kind: "sync"; copyIn?: CopyInWindow; segment?: number; endsTransaction?: PendingChange }
+  /**
+   * FunctionCall -> FunctionCallResponse | ErrorResponse, then ReadyForQuery (an error does not skip
+   * to Sync). `refusal`: the call was refused and a call of no function stands in for it, so the
+   * server fails it in place (its 42883 is replaced by the refusal; an earlier cause, such as an
+   * aborted transaction, is the server's to tell). `endsTransaction`: the portals dropped if the
+   * transaction ends with the call (status I).
+   */
+  | { kind: "function"; run: StatementRun; result: RecordedColumn | null; refusal: { sqlState: string; message: string } | null; endsTransaction: PendingChange | null }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
   | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] };
 
@@ -83,6 +92,8 @@ type Out = (buf: Buffer) => void;
 /** A Parse or Bind the server refused: an Execute of what it would have defined fails with its error. */
 type FailedRequest = { defined: PreparedStatement | Portal | null; info: { code: string; message: string } };
 const NOOP: Out = () => {};
+/** What the server answers a FunctionCall of an OID that names no function (the stand-in for a refused call). */
+const UNDEFINED_FUNCTION = "42883";
 
 /** What the tracker is doing with the server's answers. */
 type ReplyStep =
@@ -227,8 +238,10 @@ export class ReplyTracker {
       case BackendCode.PortalSuspended:
         this.onCompletion(code, frame, emit);
         return;
+      case BackendCode.FunctionCallResponse:
+        return this.onFunctionResult(frame, emit);
       default:
-        // CopyDone, FunctionCallResponse and anything else: passed on untouched.
+        // CopyDone and anything else: passed on untouched.
         emit(frame);
     }
   }
@@ -241,7 +254,7 @@ export class ReplyTracker {
       if (e.kind === "parse" || e.kind === "bind" || e.kind === "close") e.onAnswered?.();
       if (e.kind === "probe") e.settle({ kind: "abandoned" });
       if (e.kind === "query") for (const c of [...e.changes.slice(e.index), ...e.dropsUnnamed, e.endsTransaction]) c?.settle(false);
-      if (e.kind === "sync") e.endsTransaction?.settle(false);
+      if (e.kind === "sync" || e.kind === "function") e.endsTransaction?.settle(false);
     }
     this.queue = [];
     this.head = 0;
@@ -340,12 +353,34 @@ export class ReplyTracker {
     out(frame);
   }
 
+  /** FunctionCallResponse: the call's result, masked and recorded like a one-row SELECT's. */
+  private onFunctionResult(frame: Buffer, out: Out): void | Promise<void> {
+    const e = this.peek();
+    if (e?.kind !== "function" || !e.result || e.run.isFinished) {
+      this.events.onMismatch(`FunctionCallResponse while expecting ${e?.kind ?? "nothing"}`);
+      return;
+    }
+    const wait = passFunctionResult(e.run, e.result, frame, out, (run) => this.events.onColumns(run));
+    if (wait) return wait;
+    if (!e.run.isWithheld) return this.finish(e.run, "ok");
+    // The result could not be masked (fail closed): the client is told the call failed instead.
+    out(errorResponse({ severity: "ERROR", sqlState: e.run.error?.code ?? SqlState.InternalError, message: e.run.error!.message }));
+    this.finish(e.run, "error");
+  }
+
   private onError(frame: Buffer, out: Out) {
     const e = this.peek();
     const err = decodeBackendFrame<DatabaseError>(frame);
     const info = { code: err.code ?? SqlState.InternalError, message: err.message };
     if (!e || e.kind === "sync" || e.kind === "synthetic") {
       // An error outside any request (a FATAL on shutdown) or at Sync (a failed commit).
+      out(frame);
+      return;
+    }
+    if (e.kind === "function") {
+      // The call failed (or its stand-in did); ReadyForQuery follows and nothing is skipped.
+      if (e.refusal && info.code === UNDEFINED_FUNCTION) return out(errorResponse({ severity: "ERROR", ...e.refusal }));
+      if (!e.run.isFinished) this.finish(e.run, "error", undefined, info);
       out(frame);
       return;
     }
@@ -430,6 +465,10 @@ export class ReplyTracker {
         e.change?.settle(false);
         e.copyIn?.finish();
         return;
+      case "function":
+        e.endsTransaction?.settle(false);
+        if (!e.run.isFinished) this.finish(e.run, "skipped");
+        return;
       case "query":
         for (const c of e.changes) c?.settle(false);
         for (const d of e.dropsUnnamed) d.settle(false);
@@ -449,8 +488,8 @@ export class ReplyTracker {
         e.endsTransaction?.settle(hasEnded);
         break;
       }
-      if (e.kind === "query") {
-        for (const d of e.dropsUnnamed) d.settle(true);
+      if (e.kind === "query" || e.kind === "function") {
+        if (e.kind === "query") for (const d of e.dropsUnnamed) d.settle(true);
         e.endsTransaction?.settle(hasEnded);
         e.endsTransaction = null;
         this.skipOne(e, null);
