@@ -3,22 +3,26 @@ import { serialize } from "pg-protocol";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { approvalRequests } from "@/drizzle/schema";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { loadClassifier } from "@/lib/policy/classify-statement";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { savePolicy } from "./approvals/testing/approval-fixtures";
+import { classifyClientSql } from "./session/query-text";
 import { RawClient, rowOf, sqlStateOf, types, type RawMessage } from "./testing/raw-client";
 import { awaitHold, countRows, REVIEWER, settledStatements, simpleQuery, startProbeFixture, untilReady, type ProbeFixture } from "./testing/session-probes";
 
 /**
  * The syntax probe (syntax-probe.ts) attacked as a hostile agent would: text the gateway cannot
  * parse is sent to the server as a Parse into a reserved name; nothing of it may ever run
- * unclassified. Text the gateway cannot parse but the server can (here: with
- * standard_conforming_strings off, `'a\'b'` is one string to the server and an unterminated one to
- * libpg-query), zero bytes, invalid encodings, huge texts, Bind/Execute pipelined after the failed
- * Parse, the reserved name itself, and all of it in pipelines of other statements.
+ * unclassified. Text the gateway cannot classify but the server can run (here: an expression too
+ * deep for the classifier's tree walkers; settings that make the server read SQL differently, such
+ * as standard_conforming_strings off, are refused before any statement), zero bytes, invalid
+ * encodings, huge texts, Bind/Execute pipelined after the failed Parse, the reserved name itself,
+ * and all of it in pipelines of other statements.
  */
 
-/** A write the server parses only with standard_conforming_strings off. */
-const SERVER_ONLY_WRITE = "insert into landed values (1, 'a\\'b')";
+const sum = (terms: number) => Array.from({ length: terms }, () => "1").join(" + ");
+/** A write PostgreSQL runs and Warden's classifier fails on. */
+const SERVER_ONLY_WRITE = `insert into landed select ${sum(2_500)}, 'deep'`;
 
 const exchange = (ms: readonly RawMessage[]) => ms.filter((m) => m.type !== "N" && m.type !== "S");
 const codes = (ms: readonly RawMessage[]) => ms.filter((m) => m.type === "E").map(sqlStateOf);
@@ -29,21 +33,27 @@ describe("syntax probe: attacks", () => {
 
   beforeAll(async () => {
     p = await startProbeFixture();
+    await loadClassifier();
+    // The premise of the server-only cases: Warden cannot classify the write (PostgreSQL runs it, below).
+    expect(classifyClientSql(SERVER_ONLY_WRITE)).toMatchObject({ isParsed: false, classifierFailure: expect.any(String) });
   });
   beforeEach(async () => {
     await p.target.query(`drop table if exists landed; create table landed (id int, v text); alter table landed owner to ${p.fx.targetRole}`);
   });
   afterAll(() => p?.close());
 
-  /** A session whose server lexes backslashes in strings as escapes (libpg-query never does). */
-  async function lenient(app: string, token?: string): Promise<RawClient> {
-    const c = await p.open(app, token);
-    expect(types(await simpleQuery(c, "set standard_conforming_strings = off"))).toBe("CZ");
-    return c;
-  }
+  it("the server-only write runs directly: the refusals below are the gateway's, not the server's", async () => {
+    const d = (await RawClient.signInDirect(p.fx.targetAdminUrl)).client;
+    try {
+      expect(types(await simpleQuery(d, SERVER_ONLY_WRITE))).toBe("CZ");
+    } finally {
+      d.close();
+    }
+    expect(await countRows(p, "landed")).toBe(1);
+  });
 
   it("text the server parses but the gateway cannot: refused by the fail-closed rule, never run, as a Query", async () => {
-    const c = await lenient("probe-server-only");
+    const c = await p.open("probe-server-only");
     const answer = await simpleQuery(c, SERVER_ONLY_WRITE);
     expect(types(answer)).toBe("EZ");
     expect(codes(answer)).toEqual(["42601"]);
@@ -51,12 +61,12 @@ describe("syntax probe: attacks", () => {
     expect(await countRows(p, "landed")).toBe(0);
     // The session goes on; the probe's name is gone.
     expect(rowOf((await simpleQuery(c, "select count(*) from pg_prepared_statements"))[1])).toEqual(["0"]);
-    const records = await settledStatements(p.fx, "probe-server-only", 3);
-    expect(records[1]).toMatchObject({ sql: SERVER_ONLY_WRITE, decision: "block", status: "blocked", errorCode: "42601" });
+    const records = await settledStatements(p.fx, "probe-server-only", 2);
+    expect(records[0]).toMatchObject({ sql: SERVER_ONLY_WRITE, decision: "block", status: "blocked", errorCode: "42601" });
   });
 
   it("several statements the server parses but the gateway cannot: one refusal, nothing of the string runs", async () => {
-    const c = await lenient("probe-server-only-multi");
+    const c = await p.open("probe-server-only-multi");
     const sql = `${SERVER_ONLY_WRITE}; insert into landed values (2, 'c')`;
     const answer = await simpleQuery(c, sql);
     expect(types(answer)).toBe("EZ");
@@ -65,12 +75,12 @@ describe("syntax probe: attacks", () => {
     expect(messageOf(answer)).not.toMatch(/prepared statement/);
     expect(await countRows(p, "landed")).toBe(0);
     expect(types(await simpleQuery(c, "select 1"))).toBe("TDCZ");
-    const records = await settledStatements(p.fx, "probe-server-only-multi", 3);
-    expect(records[1]).toMatchObject({ sql, decision: "block", status: "blocked", errorCode: "42601" });
+    const records = await settledStatements(p.fx, "probe-server-only-multi", 2);
+    expect(records[0]).toMatchObject({ sql, decision: "block", status: "blocked", errorCode: "42601" });
   });
 
   it("text the server parses but the gateway cannot, as Parse/Bind/Execute pipelined at once: the Execute is refused, never run", async () => {
-    const c = await lenient("probe-server-only-extended");
+    const c = await p.open("probe-server-only-extended");
     c.send(
       serialize.parse({ name: "s", text: SERVER_ONLY_WRITE }),
       serialize.bind({ portal: "p", statement: "s" }),
@@ -90,7 +100,7 @@ describe("syntax probe: attacks", () => {
   });
 
   it("in a transaction, the refusal of such text aborts it as an error would; nothing commits", async () => {
-    const c = await lenient("probe-server-only-tx");
+    const c = await p.open("probe-server-only-tx");
     c.send(serialize.query("begin"), serialize.query("insert into landed values (0, 'before')"), serialize.query(SERVER_ONLY_WRITE), serialize.query("commit"));
     const answer = exchange(await c.readyCount(4));
     expect(codes(answer)).toEqual(["42601"]);
@@ -101,11 +111,9 @@ describe("syntax probe: attacks", () => {
   it("text too deep for the gateway's classifier: refused by the fail-closed rule when the server could run it, the server's own error when it could not; the session goes on", async () => {
     const c = await p.open("probe-deep");
     const d = (await RawClient.signInDirect(p.fx.targetAdminUrl)).client;
-    const sum = (terms: number) => Array.from({ length: terms }, () => "1").join(" + ");
     try {
       // PostgreSQL runs this; Warden cannot classify it.
-      const runnable = `insert into landed select ${sum(2_000)}, 'deep'`;
-      const refused = await simpleQuery(c, runnable);
+      const refused = await simpleQuery(c, SERVER_ONLY_WRITE);
       expect(codes(refused)).toEqual(["42601"]);
       expect(messageOf(refused)).toMatch(/^Warden could not classify this statement, so it was not run: Warden's classifier failed/);
       expect(await countRows(p, "landed")).toBe(0);
@@ -236,7 +244,7 @@ describe("syntax probe: attacks", () => {
 
   it("the reserved name is never the client's: not visible, not confirmable, not usable", async () => {
     const probe = "__warden_syntax_probe";
-    const c = await lenient("probe-reserved");
+    const c = await p.open("probe-reserved");
     // A probe that fails and one that parses, each followed at once by attempts on the reserved name.
     c.send(
       serialize.query("selec"),
@@ -282,9 +290,8 @@ describe("syntax probe: under a fail-closed rule that holds", () => {
 
   it("text only the server parses is held; rejected, it never runs", async () => {
     const c = await p.open("hold-server-only");
-    expect(types(await simpleQuery(c, "set standard_conforming_strings = off"))).toBe("CZ");
     c.send(serialize.query(SERVER_ONLY_WRITE));
-    const request = await awaitHold(p, c, "hold-server-only", /a\\'b/, "INSERT");
+    const request = await awaitHold(p, c, "hold-server-only", /'deep'/, "INSERT");
     await decideApproval(p.fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject", comment: "cannot classify" });
     const answer = await untilReady(c);
     expect(codes(answer)).toEqual(["42501"]);
