@@ -49,8 +49,12 @@ export type ClassifiedStatement = {
 
 export type SqlClassification =
   | { isParsed: true; statements: ClassifiedStatement[] }
-  /** Not parsed (syntax error, or too large): policy treats it by its fail-closed rule. */
-  | { isParsed: false; error: string; statements: ClassifiedStatement[] };
+  /**
+   * Not parsed (syntax error, too large, or too deep for the classifier): policy treats it by its
+   * fail-closed rule. `classifierFailure`: the classifier's own failure (PostgreSQL's grammar may
+   * accept the text), so the gateway can log it.
+   */
+  | { isParsed: false; error: string; statements: ClassifiedStatement[]; classifierFailure?: string };
 
 /** Texts above this size are not parsed; they count as unclassified. */
 export const MAX_CLASSIFIED_SQL_BYTES = 1024 * 1024;
@@ -134,6 +138,8 @@ export function classifySql(sql: string, opts: { maxBytes?: number } = {}): SqlC
     if (entry) shape = null;
   }
   const { classification, shapeEntry } = classifyText(sql, maxBytes, shape);
+  // How deep the classifier can go depends on the stack it was called with: a failure is not cached.
+  if (!classification.isParsed && classification.classifierFailure) return classification;
   if (shape && shapeEntry) {
     shapeCache.set(shape.key, shapeEntry);
     return classification;
@@ -157,6 +163,21 @@ const NO_STATEMENTS: SqlClassification = { isParsed: true, statements: [] };
 
 function unclassified(sql: string, error: string, flag: "unparsed" | "oversized"): SqlClassification {
   return { isParsed: false, error, statements: [{ sql, kind: "unknown", command: "unknown", relations: [], fingerprint: null, flags: [flag] }] };
+}
+
+/**
+ * JavaScript's stack overflow. The tree walkers below (and libpg-query's own JSON reading) recurse
+ * once per level of the parse tree, so an expression a few thousand terms deep (`1 + 1 + ... + 1`,
+ * which PostgreSQL runs) exhausts the stack; how deep depends on the caller's stack.
+ */
+function isStackOverflow(err: unknown): err is RangeError {
+  return err instanceof RangeError && /call stack/i.test(err.message);
+}
+
+/** Text the classifier cannot walk: unparsed, so the fail-closed rule answers it; never cached. */
+function tooDeep(sql: string, err: RangeError): SqlClassification {
+  const error = `Warden's classifier failed on this text: the statement is nested too deeply for Warden's classifier (${err.message})`;
+  return { isParsed: false, error, classifierFailure: err.message, statements: [{ sql, kind: "unknown", command: "unknown", relations: [], fingerprint: null, flags: ["unparsed"] }] };
 }
 
 /** The text of the only statement of a query string. */
@@ -195,10 +216,20 @@ function classifyText(sql: string, maxBytes: number, shape: StatementShape | nul
   try {
     parsed = parseSync(sql) as { stmts?: ParsedStmt[] };
   } catch (err) {
+    if (isStackOverflow(err)) return { classification: tooDeep(sql, err), shapeEntry: null };
     // An error message can quote a literal: such results are cached by text.
     return { classification: unclassified(sql, (err as Error).message, "unparsed"), shapeEntry: null };
   }
-  const stmts = parsed.stmts ?? [];
+  try {
+    return classifyParsed(sql, bytes, parsed.stmts ?? [], shape);
+  } catch (err) {
+    if (isStackOverflow(err)) return { classification: tooDeep(sql, err), shapeEntry: null };
+    throw err;
+  }
+}
+
+/** Classifies each statement of a parse; see classifyText. Its tree walkers recurse (isStackOverflow). */
+function classifyParsed(sql: string, bytes: Uint8Array, stmts: ParsedStmt[], shape: StatementShape | null): { classification: SqlClassification; shapeEntry: ShapeEntry | null } {
   let isShapeable = shape !== null && everyLiteralIsAConstant(sql, bytes.length, stmts);
   const shapeStatements: ShapeStatement[] = [];
   let nextSegment = 0;

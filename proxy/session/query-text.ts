@@ -40,10 +40,11 @@ async function digestInSlices(text: Buffer): Promise<SqlDigest> {
 }
 
 /**
- * The classification of a client's text. When the classifier itself fails on the text (its tree
- * walkers recurse, and a generated expression thousands of terms deep overflows the stack), the text
+ * The classification of a client's text. When the classifier itself fails on the text, the text
  * counts as not parsed: the fail-closed rule applies, after PostgreSQL's parser has had its say
- * (syntax-probe.ts), instead of the failure ending the session as an internal error.
+ * (syntax-probe.ts), instead of the failure ending the session as an internal error. Text too deep
+ * for the classifier's tree walkers is answered so by classifySql itself (with `classifierFailure`);
+ * the catch here stays for any other failure of the classifier, so that one fails closed too.
  */
 export function classifyClientSql(sql: string): SqlClassification & { classifierFailure?: string } {
   try {
