@@ -1,3 +1,4 @@
+import type { PolicyActor } from "@/lib/policy/match-rule";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 
 /**
@@ -20,8 +21,13 @@ export type GatewayAddress = {
   servername?: string;
 };
 
-/** The policy in force on the connection, as the gateway's policy cache reads it (version 0: the default). */
-export type CurrentPolicy = { version: number; document: PolicyDocument };
+/**
+ * The policy in force on the connection, as the gateway's policy cache reads it (version 0: the
+ * default), and the actor it judges this token as: the token's user, kind (agent, service), agent
+ * name, and groups as the gateway takes them (the user's console groups when they signed in, else
+ * the token's). The MCP server adds the application name (`mcp:<client>`).
+ */
+export type CurrentPolicy = { version: number; document: PolicyDocument; actor: Omit<PolicyActor, "applicationName"> };
 
 /**
  * Reads the policy in force on the token's connection, for `explain` (the verdict) and
