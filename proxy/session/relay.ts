@@ -22,6 +22,7 @@ import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-state
 import { judgeFunctionCall, lookUpFunction } from "./function-call";
 import { OutputBuffer } from "./output-buffer";
 import { classifyClientSql, decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
+import { READING_CHANGED, readingChange, readingChangedError } from "./reading-guard";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
 import { withholdResult } from "./result-stream";
 import { resolveStatements } from "./resolve-statements";
@@ -170,6 +171,7 @@ export class Relay {
   /** Takes over both sockets; `early` frames arrived before the relay did. */
   start(clientEarly: Frame[], upstreamEarly: Frame[]): void {
     for (const f of upstreamEarly) this.onUpstreamFrame(f.code, f.frame);
+    if (this.isStopped) return;
     this.flushClient();
     for (const f of clientEarly) this.queueInbound(f);
     this.client.socket.on("data", this.onClientData);
@@ -798,9 +800,26 @@ export class Relay {
   };
 
   private onUpstreamFrame = (code: number, frame: Buffer) => {
+    // Checked as it arrives, ahead of the gate: nothing the server sends after it reaches the client.
+    if (code === BackendCode.ParameterStatus && this.endIfReadingChanged(frame)) return;
     if (code === BackendCode.NotificationResponse && this.deps.senderPid) frame = withSenderPid(frame, this.deps.senderPid);
     this.gate.push({ code, frame });
   };
+
+  /**
+   * ParameterStatus: the server reports that the session now reads SQL differently from Warden
+   * (reading-guard.ts). The session ends before the ReadyForQuery that follows is relayed; what the
+   * client was already answered goes out before the FATAL. Answers the gate still holds (for their
+   * record, a mask or a row filter) end with the session: their statements are recorded as unknown.
+   */
+  private endIfReadingChanged(frame: Buffer): boolean {
+    const change = readingChange(frame);
+    if (!change || this.isStopped) return false;
+    this.deps.log.warn("the server changed how the session reads SQL; the session is ended", { setting: change.name, value: change.value, reason: change.reason });
+    this.flushClient();
+    this.deps.close(READING_CHANGED, readingChangedError(change));
+    return true;
+  }
 
   /** One server message, in order: masked when it may echo data, then tracked and passed on. */
   private takeUpstreamFrame(f: UpstreamFrame): void | Promise<UpstreamFrame> {
