@@ -280,6 +280,7 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     guarded(async ({ sql, params, maxRows }) => {
       await loadClassifier();
       const classification = classifySql(sql);
+      if (classification.statements.length > 1) return oneStatementOnly(classification.statements.length);
       const notRead = classification.isParsed ? classification.statements.find((s) => s.kind !== "read") : undefined;
       if (notRead) {
         return toolError({ sqlState: "25006", message: `query runs read-only statements; this is a ${notRead.kind} statement (${notRead.command})`, hint: "Use the execute tool for writes, DDL and other statements." });
@@ -305,6 +306,9 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     guarded(async ({ sql, params }) => {
+      await loadClassifier();
+      const count = classifySql(sql).statements.length;
+      if (count > 1) return oneStatementOnly(count);
       const outcome = await runOnMain(sql, params ?? [], await rowCaps(undefined));
       if (outcome.kind === "held") return heldResult(outcome.state);
       const r = outcome.result;
@@ -410,6 +414,14 @@ function resultText(r: StatementResult): string {
   const lines = r.rows.map((row) => JSON.stringify(Object.fromEntries(row.map((v, i) => [names[i] ?? `?column${i}?`, v]))));
   const summary = `${r.rows.length} row${r.rows.length === 1 ? "" : "s"}${r.isTruncated ? ` of ${r.totalRows} (truncated at the row or byte limit)` : ""}, one JSON object per line; values Warden masks arrive masked.`;
   return `${summary}\n${wrapUntrustedData(lines.join("\n"), `rows returned by the database`)}`;
+}
+
+/**
+ * One statement per call: a result per call, and nothing rides along after a `;` (`COMMIT; …` is
+ * how other MCP servers' read-only modes were escaped; the gateway judges each statement anyway).
+ */
+function oneStatementOnly(count: number): CallToolResult {
+  return toolError({ sqlState: "42601", message: `send one statement per call (this text has ${count})`, hint: "Split it into several calls." });
 }
 
 function toolError(e: GatewayError): CallToolResult {

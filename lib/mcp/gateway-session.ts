@@ -104,15 +104,18 @@ export class GatewaySession {
   }
 
   /**
-   * Runs one statement in the extended protocol (so the server refuses several statements in one
-   * text: nothing rides along after a `;`). Resolves "held" as soon as the gateway's notice names an
-   * approval request; the statement keeps waiting on this session, and `outcome` settles when it
-   * ends. Rejects with a GatewayError for an ErrorResponse.
+   * Runs one statement: with parameters in the extended protocol, without them as a simple Query, as
+   * psql sends it (the gateway then answers a guardrail's block with the guardrail's own message,
+   * where in the extended protocol the server may refuse the Bind first). Callers send one statement
+   * per call (the tools check). Resolves "held" as soon as the gateway's notice names an approval
+   * request; the statement keeps waiting on this session, and `outcome` settles when it ends.
+   * Rejects with a GatewayError for an ErrorResponse.
    */
   run(sql: string, params: unknown[], caps: Caps): Promise<RunOutcome> {
     const result: StatementResult = { command: "", rowCount: null, columns: [], rows: [], totalRows: 0, isTruncated: false };
     let bytes = 0;
-    const query = new pg.Query({ text: sql, values: params, rowMode: "array", queryMode: "extended" } as pg.QueryConfig);
+    const config: pg.QueryConfig = params.length > 0 ? ({ text: sql, values: params, rowMode: "array", queryMode: "extended" } as pg.QueryConfig) : ({ text: sql, rowMode: "array" } as pg.QueryConfig);
+    const query = new pg.Query(config);
     const done = new Promise<StatementResult>((resolve, reject) => {
       query.on("row", (row: unknown[], r?: { fields?: pg.FieldDef[] }) => {
         if (result.columns.length === 0 && r?.fields) result.columns = r.fields.map((f) => ({ name: f.name, dataTypeId: f.dataTypeID }));
