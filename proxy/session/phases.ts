@@ -15,4 +15,6 @@ export const END_REASONS = {
   credentialExpired: "credential_expired",
   gatewayShutdown: "gateway_shutdown",
   internalError: "internal_error",
+  // The server began reading SQL differently from Warden (reading-guard.ts).
+  sqlReadingChanged: "sql_reading_changed",
 } as const;

@@ -1,6 +1,7 @@
 import { unreadableSetting } from "@/lib/policy/sql-reading";
 import { ClientError } from "../protocol/client-error";
 import { SqlState } from "../protocol/sql-state";
+import { END_REASONS } from "./phases";
 
 /**
  * Warden reads a session's SQL as PostgreSQL does only while the session's client_encoding is
@@ -52,7 +53,7 @@ import { SqlState } from "../protocol/sql-state";
  */
 
 /** The session's end reason, as recorded. */
-export const READING_CHANGED = "sql_reading_changed";
+export const READING_CHANGED = END_REASONS.sqlReadingChanged;
 
 /** A setting the server reported that makes it read SQL differently from Warden. */
 export type ReadingChange = { name: string; value: string; reason: string };

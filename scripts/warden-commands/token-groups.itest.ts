@@ -10,7 +10,7 @@ import { createDb, type Db } from "@/lib/db/create-db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
 import { migrateStore } from "@/lib/db/migrate";
 import { prepareDemoTarget } from "@/lib/db/prepare-demo-target";
-import { DEMO_USERS } from "@/lib/dev-oidc/demo-users";
+import { DEMO_GROUPS, DEMO_USERS } from "@/lib/dev-oidc/demo-users";
 import { DEMO_CONNECTION_NAME, ensureDemoConnection } from "@/lib/server/connections/ensure-demo-connection";
 import { createLogger } from "@/proxy/log";
 import { startGateway, type RunningGateway } from "@/proxy/start-gateway";
@@ -98,7 +98,7 @@ describe("warden token create on the embedded default", () => {
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toBe(
-      `stranger@example.com has never signed in to the console and is not one of the demo users (${DEMO_USERS.map((u) => u.email).join(", ")}), and no --group was given, so Warden cannot know their groups (it does not ask the identity provider). Have them sign in to the console once, or pass --group NAME for each of their groups (connection "demo" allows developer, admin, reviewer, auditor).\n`,
+      `stranger@example.com has never signed in to the console and is not one of the demo users (${DEMO_USERS.map((u) => u.email).join(", ")}), and no --group was given, so Warden cannot know their groups (it does not ask the identity provider). Have them sign in to the console once, or pass --group NAME for each of their groups (connection "demo" allows ${DEMO_GROUPS.join(", ")}).\n`,
     );
   });
 
