@@ -68,15 +68,24 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     return main;
   }
 
-  /** Runs one statement on the main session; a held one takes that session with it (see HeldApprovals). */
-  async function runOnMain(sql: string, params: unknown[], caps: Caps) {
-    const session = await mainSession();
-    const outcome = await session.run(sql, params, caps);
-    if (outcome.kind === "held") {
-      main = null;
-      return { kind: "held" as const, state: held.add(sql, outcome.held, session) };
-    }
-    return { kind: "done" as const, result: outcome.result };
+  /**
+   * Runs one statement on the main session; a held one takes that session with it (see
+   * HeldApprovals). One statement at a time, in call order: clients may call tools concurrently, and
+   * a statement queued on a session whose statement is then held would wait for that approval too.
+   */
+  let lane: Promise<unknown> = Promise.resolve();
+  function runOnMain(sql: string, params: unknown[], caps: Caps) {
+    const turn = lane.then(async () => {
+      const session = await mainSession();
+      const outcome = await session.run(sql, params, caps);
+      if (outcome.kind === "held") {
+        main = null;
+        return { kind: "held" as const, state: held.add(sql, outcome.held, session) };
+      }
+      return { kind: "done" as const, result: outcome.result };
+    });
+    lane = turn.catch(() => {});
+    return turn;
   }
 
   async function readPolicy(fresh: boolean): Promise<CurrentPolicy | null> {

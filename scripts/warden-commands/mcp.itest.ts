@@ -227,6 +227,13 @@ describe("warden mcp (stdio)", () => {
     expect(unknown.isError).toBe(true);
   });
 
+  it("serves concurrent calls: a statement held for approval does not hold up the reads sent beside it", async () => {
+    const [held, read] = await Promise.all([call("execute", { sql: "update orders set status = 'held' where id = 3" }), call("query", { sql: "select status from orders where id = 3" })]);
+    expect(held.structuredContent).toMatchObject({ status: "pending" });
+    expect(read.structuredContent).toMatchObject({ status: "done", rows: [["new"]] });
+    expect(await status(3)).toBe("new");
+  });
+
   it("is recorded as a gateway session of the agent, named mcp:<client name>, with the tools' statements", async () => {
     const rows = await eventually(async () => {
       const r = await fx.db.select().from(sessions).where(eq(sessions.applicationName, "mcp:itest-agent"));
