@@ -8,13 +8,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { useMyTokens } from "@/lib/client/tokens";
 import type { CreatedTokenDto, UsableConnectionDto } from "@/lib/shared/contracts/tokens";
 import { CreatedToken } from "./created-token";
+import { McpSetup } from "./mcp-setup";
 import { TokenForm } from "./token-form";
 import { TokensTable } from "./tokens-table";
 
-type ConnectPanelProps = { connections: UsableConnectionDto[]; gateway: { host: string; port: number } };
+type ConnectPanelProps = { connections: UsableConnectionDto[]; gateway: { host: string; port: number }; consoleUrl: string };
 
 /** The Connect page: the connections one may use, a token for one of them (shown once), and one's tokens. */
-export function ConnectPanel({ connections, gateway }: ConnectPanelProps) {
+export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelProps) {
   const [connectionName, setConnectionName] = useState(connections[0]?.name ?? "");
   const [created, setCreated] = useState<CreatedTokenDto | null>(null);
   const formRef = useRef<HTMLDivElement>(null);
@@ -61,6 +62,7 @@ export function ConnectPanel({ connections, gateway }: ConnectPanelProps) {
       )}
 
       {created && <CreatedToken created={created} onDone={() => setCreated(null)} />}
+      {created && created.tokenInfo.actorKind !== "human" && <McpSetup created={created} consoleUrl={consoleUrl} gateway={gateway} />}
 
       <Card title="Your tokens" isPadded={false}>
         {tokens.isError ? (

@@ -20,15 +20,17 @@ export const SELF_SIGNED_CERT_FILE = "gateway-tls.crt";
  * - otherwise no extra trust: the first tool call fails with the TLS error, rather than the console
  *   ever talking to the gateway unverified.
  * `cwd` resolves a relative WARDEN_DATA_DIR as the launcher does (the console runs in the project root).
+ * The turbopackIgnore comments: these paths are configuration read at run time, not files for the
+ * build to trace (without them it would ship the whole project with the route).
  */
 export function resolveGatewayTarget(config: GatewayTargetConfig, cwd: string = process.cwd()): GatewayAddress {
   const host = loopbackFor(config.GATEWAY_HOST);
   if (config.GATEWAY_TLS_CERT) {
-    const pem = fs.readFileSync(path.resolve(cwd, config.GATEWAY_TLS_CERT), "utf8");
+    const pem = fs.readFileSync(/*turbopackIgnore: true*/ path.resolve(cwd, config.GATEWAY_TLS_CERT), "utf8");
     return { host, port: config.GATEWAY_PORT, ca: [...tls.rootCertificates, pem].join("\n"), servername: new URL(config.PUBLIC_URL).hostname };
   }
-  const selfSigned = path.resolve(cwd, config.WARDEN_DATA_DIR, SELF_SIGNED_CERT_FILE);
-  if (fs.existsSync(selfSigned)) return { host, port: config.GATEWAY_PORT, ca: fs.readFileSync(selfSigned, "utf8") };
+  const selfSigned = path.resolve(/*turbopackIgnore: true*/ cwd, config.WARDEN_DATA_DIR, SELF_SIGNED_CERT_FILE);
+  if (fs.existsSync(/*turbopackIgnore: true*/ selfSigned)) return { host, port: config.GATEWAY_PORT, ca: fs.readFileSync(/*turbopackIgnore: true*/ selfSigned, "utf8") };
   return { host, port: config.GATEWAY_PORT };
 }
 

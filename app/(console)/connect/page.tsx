@@ -19,7 +19,7 @@ export default async function ConnectPage() {
         title="Connect"
         description="Reach a database through the Warden gateway with psql, your IDE or an AI agent, using a short-lived token instead of a database password."
       />
-      <ConnectPanel connections={connections} gateway={gatewayAddress(getConfig())} />
+      <ConnectPanel connections={connections} gateway={gatewayAddress(getConfig())} consoleUrl={getConfig().PUBLIC_URL} />
     </>
   );
 }
