@@ -5,6 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions, tokens } from "@/drizzle/schema";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import { eventually } from "@/proxy/testing/gateway-fixture";
 import { startMaskingFixture, type MaskingFixture } from "@/proxy/masking/testing/masking-fixture";
 import { serveRoute } from "./testing/serve-route";
@@ -151,6 +152,31 @@ describe("/api/mcp with an agent token", () => {
     await transport.terminateSession();
     expect(endpoint.getConsoleMcpEndpoint().sessionCount).toBe(before - 1);
     await eventually(async () => (await fx.db.select().from(sessions).where(eq(sessions.applicationName, "mcp:session-probe")))[0]?.endedAt);
+  });
+
+  it("holds an UPDATE, and reports it done once a reviewer approves while wait_for_approval waits on its open request", async () => {
+    const { client } = await connectClient(agentToken, "approvals-probe");
+    const r = (await client.callTool({ name: "execute", arguments: { sql: "update customers set notes = 'vip' where id = 2" } })) as CallToolResult;
+    const held = r.structuredContent as { status: string; requestId: string; approvalUrl: string };
+    expect(held).toMatchObject({ status: "pending", approvalUrl: `http://localhost:3999/approvals/${held.requestId}` });
+    const waiting = client.callTool({ name: "wait_for_approval", arguments: { requestId: held.requestId, timeoutSeconds: 30 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await decideApproval(fx.db, { requestId: held.requestId, reviewer: { email: "reviewer@example.com", groups: ["reviewer"] }, decision: "approve", comment: "ok" });
+    const done = (await waiting) as CallToolResult;
+    expect(done.isError, textOf(done)).toBeFalsy();
+    expect(done.structuredContent).toMatchObject({ status: "approved", outcome: { command: "UPDATE", rowCount: 1 } });
+    expect((await fx.admin.query("select notes from customers where id = 2")).rows).toEqual([{ notes: "vip" }]);
+  });
+
+  it("reports a rejection with the reviewer's comment, and the statement never runs", async () => {
+    const { client } = await connectClient(agentToken);
+    const r = (await client.callTool({ name: "execute", arguments: { sql: "delete from customers where id = 1" } })) as CallToolResult;
+    const { requestId } = r.structuredContent as { requestId: string };
+    await decideApproval(fx.db, { requestId, reviewer: { email: "reviewer@example.com", groups: ["reviewer"] }, decision: "reject", comment: "Not during the freeze." });
+    const done = (await client.callTool({ name: "wait_for_approval", arguments: { requestId, timeoutSeconds: 30 } })) as CallToolResult;
+    expect(done.isError).toBe(true);
+    expect(done.structuredContent).toMatchObject({ status: "rejected", comment: "Not during the freeze." });
+    expect((await fx.admin.query("select count(*)::int as n from customers where id = 1")).rows).toEqual([{ n: 1 }]);
   });
 
   it("refuses one token's session id to another token", async () => {
