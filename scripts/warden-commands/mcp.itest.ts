@@ -247,6 +247,34 @@ describe("warden mcp (stdio)", () => {
     expect(recorded).toEqual(expect.arrayContaining([expect.objectContaining({ sql: "select id, name, email, note from customers order by id" }), expect.objectContaining({ sql: "select pg_read_file('/etc/passwd')", decision: "block" })]));
   });
 
+  it("caps rows at the policy's agent row cap, whatever the model asks", async () => {
+    const capped = demoPolicy();
+    capped.access.agentRowCap = 2;
+    await savePolicy(fx.db, fx.connectionId, capped);
+    try {
+      const { client: other } = await startMcp(env(), "capped-agent");
+      const r = await call("query", { sql: "select id from orders order by id", maxRows: 100 }, other);
+      expect(r.structuredContent).toMatchObject({ rows: [[1], [2]], totalRows: 3, isTruncated: true });
+      expect(text(r)).toMatch(/^2 rows of 3 \(truncated/);
+      expect((await call("list_connections", {}, other)).structuredContent).toMatchObject({ connections: [{ agentRowCap: 2 }] });
+    } finally {
+      await savePolicy(fx.db, fx.connectionId, demoPolicy());
+    }
+  });
+
+  it("keeps the CLI's conventions: help on stdout, mistakes and missing settings as one sentence on stderr", async () => {
+    const help = await warden("mcp", "--help");
+    expect(help).toMatchObject({ code: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^Usage: warden mcp --connection NAME/);
+    const { WARDEN_TOKEN: _t, ...noToken } = env();
+    const missing = await runTool(process.execPath, [path.join(root, "bin/warden.mjs"), "mcp", "--connection", fx.connectionName], { env: noToken, timeoutMs: 60_000 });
+    expect(missing).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/^WARDEN_TOKEN is not set: .*\n$/) });
+    const wrongConnection = await runTool(process.execPath, [path.join(root, "bin/warden.mjs"), "mcp", "--connection", "elsewhere"], { env: env(), timeoutMs: 60_000 });
+    expect(wrongConnection).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/^WARDEN_TOKEN is scoped to connection "orders", not "elsewhere"/) });
+    const human = await runTool(process.execPath, [path.join(root, "bin/warden.mjs"), "mcp", "--connection", fx.connectionName], { env: env({ WARDEN_TOKEN: fx.token }), timeoutMs: 60_000 });
+    expect(human).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/a person's token/) });
+  });
+
   it("refuses an expired token: at start when the store is at hand, as a tool error from the gateway when it is not", async () => {
     const expired = await fx.mintToken({ actorKind: "agent", agentName: "stale" });
     await fx.db.update(tokens).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(tokens.tokenHash, hashToken(fx.secretKey, expired)));
