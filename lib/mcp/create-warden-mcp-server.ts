@@ -246,13 +246,19 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
       } else if (verdict.action === "block") {
         planError = { sqlState: String(verdict.sqlState), message: "not planned: policy blocks this statement" };
       } else {
-        // One statement (checked above), and the extended protocol refuses a second one anyway.
-        const explained = await runOnMain(`EXPLAIN ${classification.statements[0]!.sql}`, [], { maxRows: 5000, maxBytes: 512 * 1024 }).catch((err: unknown) => {
-          planError = isGatewayError(err) ? err : toGatewayError(err);
-          return null;
-        });
-        if (explained?.kind === "done") plan = explained.result.rows.map((r) => String(r[0])).join("\n");
-        else if (explained?.kind === "held") planError = { sqlState: "57014", message: `the gateway held the EXPLAIN itself for approval request ${explained.state.requestId}` };
+        const explainSql = `EXPLAIN ${classification.statements[0]!.sql}`;
+        // What is sent must be one plain EXPLAIN, a read: never EXPLAIN ANALYZE, which runs the statement.
+        const sent = classifySql(explainSql);
+        if (!sent.isParsed || sent.statements.length !== 1 || sent.statements[0]!.command !== "ExplainStmt" || sent.statements[0]!.kind !== "read") {
+          planError = { sqlState: "42601", message: "this statement cannot be explained without running it" };
+        } else {
+          const explained = await runOnMain(explainSql, [], { maxRows: 5000, maxBytes: 512 * 1024 }).catch((err: unknown) => {
+            planError = isGatewayError(err) ? err : toGatewayError(err);
+            return null;
+          });
+          if (explained?.kind === "done") plan = explained.result.rows.map((r) => String(r[0])).join("\n");
+          else if (explained?.kind === "held") planError = { sqlState: "57014", message: `the gateway held the EXPLAIN itself for approval request ${explained.state.requestId}` };
+        }
       }
       const body = { statements, verdict, plan, planError };
       return { content: [{ type: "text", text: JSON.stringify(body, null, 1) }], structuredContent: body };
@@ -316,8 +322,12 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     },
     guarded(async ({ sql, params }) => {
       await loadClassifier();
-      const count = classifySql(sql).statements.length;
-      if (count > 1) return oneStatementOnly(count);
+      const { statements } = classifySql(sql);
+      if (statements.length > 1) return oneStatementOnly(statements.length);
+      // A transaction left open between calls would hold its locks while the model thinks, and go with a held statement's session.
+      if (statements[0]?.kind === "transaction") {
+        return toolError({ sqlState: "25000", message: "execute runs each statement in a transaction of its own; BEGIN, COMMIT, ROLLBACK and savepoints are not offered", hint: "Send the statements one call at a time, or ask the user to run a multi-statement change through psql." });
+      }
       const outcome = await runOnMain(sql, params ?? [], await rowCaps(undefined));
       if (outcome.kind === "held") return heldResult(outcome.state);
       const r = outcome.result;

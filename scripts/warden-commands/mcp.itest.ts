@@ -187,6 +187,12 @@ describe("warden mcp (stdio)", () => {
     expect(block.structuredContent).toMatchObject({ verdict: { action: "block", sqlState: "42501" }, plan: null });
     const run = await call("explain", { sql: "select * from customers where id = 1" });
     expect(run.structuredContent).toMatchObject({ verdict: { action: "run" }, plan: expect.stringMatching(/customers/) });
+    // A text that would turn the EXPLAIN into something else is never sent.
+    const odd = await call("explain", { sql: "analyze orders" });
+    expect(odd.structuredContent).toMatchObject({ plan: null, planError: { sqlState: "42601" } });
+    const txn = await call("execute", { sql: "begin" });
+    expect(txn.isError).toBe(true);
+    expect(text(txn)).toMatch(/^ERROR 25000: execute runs each statement in a transaction of its own/);
   });
 
   it("holds an UPDATE, returns at once with the request and its link, runs it once `warden approvals decide` approves, and reports it done", async () => {
