@@ -47,6 +47,16 @@ export function createMcpHttpEndpoint(deps: McpHttpEndpointDeps): McpHttpEndpoin
   const allowedOrigin = new URL(deps.consoleUrl).origin;
 
   async function handle(req: Request): Promise<Response> {
+    try {
+      return await route(req);
+    } catch (err) {
+      // Unexpected (a certificate file that cannot be read, a bug): logged, and answered as JSON-RPC.
+      log?.error("mcp request failed", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      return jsonRpcError(500, JSONRPC_CODES.internalError, "Something went wrong in Warden's MCP endpoint; the console's log says what.");
+    }
+  }
+
+  async function route(req: Request): Promise<Response> {
     // DNS rebinding (MCP transport spec, "Security Warning"): agents send no Origin; a browser page
     // from elsewhere must not reach the endpoint even though its cookies would not count here.
     const origin = req.headers.get("origin");

@@ -8,6 +8,7 @@ import { sessions, tokens } from "@/drizzle/schema";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import { eventually } from "@/proxy/testing/gateway-fixture";
 import { startMaskingFixture, type MaskingFixture } from "@/proxy/masking/testing/masking-fixture";
+import { createMcpHttpEndpoint } from "./create-mcp-http-endpoint";
 import { serveRoute } from "./testing/serve-route";
 
 /**
@@ -193,5 +194,27 @@ describe("/api/mcp with an agent token", () => {
     const { client } = await connectClient(token);
     await fx.db.update(tokens).set({ revokedAt: new Date() }).where(eq(tokens.agentName, "revoked-agent"));
     await expect(client.listTools()).rejects.toThrow(/401|revoked/);
+  });
+});
+
+describe("/api/mcp when something is wrong on the console's side", () => {
+  it("answers a JSON-RPC error with status 500, never a stack trace", async () => {
+    const logged: string[] = [];
+    const broken = createMcpHttpEndpoint({
+      db: fx.db,
+      secretKey: fx.secretKey,
+      gateway: () => {
+        throw new Error("ENOENT: /etc/warden/gateway.crt");
+      },
+      consoleUrl: "http://localhost:3999",
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: (m, f) => logged.push(`${m} ${JSON.stringify(f)}`) },
+    });
+    const res = await broken.handle(new Request("http://localhost:3999/api/mcp", { method: "POST", headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(INITIALIZE) }));
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(JSON.parse(body).error.message).toMatch(/console's log/);
+    expect(body).not.toContain("gateway.crt");
+    expect(logged.join("\n")).toContain("gateway.crt");
+    expect(broken.sessionCount).toBe(0);
   });
 });
