@@ -336,7 +336,7 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     }),
   );
 
-  const requestIdSchema = z.string().uuid().describe("The approval request id that execute (or query) returned.");
+  const requestIdSchema = z.string().min(1).max(100).describe("The approval request id that execute (or query) returned.");
 
   server.registerTool(
     "approval_status",

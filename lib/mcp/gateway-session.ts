@@ -38,7 +38,13 @@ export type RunOutcome = { kind: "done"; result: StatementResult } | { kind: "he
 /** An ErrorResponse from the gateway (a guardrail, the server, a rejected approval), with its SQLSTATE. */
 export type GatewayError = { sqlState: string; message: string; detail?: string; hint?: string };
 
-const APPROVAL_NOTICE = /approval request ([0-9a-f-]{36})/;
+/**
+ * The gateway's hold notice (proxy/approvals/hold-statement.ts holdNotice). Its text passes the
+ * connection's content detectors like any message, and a UUID with a long run of digit groups can
+ * pass for a card number: then the id arrives masked, and is passed on as it came rather than the
+ * call waiting for the decision.
+ */
+const APPROVAL_NOTICE = /holding this statement for approval request (\S+) \(/;
 
 /**
  * Values as text, except the few types a model reads better as JSON numbers and booleans. Masked

@@ -21,7 +21,7 @@ export type PendingApproval = Extract<ApprovalState, { status: "pending" }>;
 type Entry = { state: ApprovalState; settled: Promise<ApprovalState>; session: GatewaySession };
 
 /** "Rejected by rita@example.com (approval request <id>): not on a Friday": decisionForOutcome's words. */
-const REJECTED = /^Rejected by (.+?) \(approval request [0-9a-f-]{36}\): ([\s\S]*)$/;
+const REJECTED = /^Rejected by (.+?) \(approval request \S+\): ([\s\S]*)$/;
 
 export class HeldApprovals {
   private readonly entries = new Map<string, Entry>();
