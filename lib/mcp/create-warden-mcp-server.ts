@@ -88,23 +88,31 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     return turn;
   }
 
+  /** The last policy read, kept through a failed read (as the gateway's policy cache keeps it through a store outage). */
+  let lastPolicy: CurrentPolicy | null = null;
+
+  /** null when this server has no PolicySource; throws when it has one and no policy was ever read. */
   async function readPolicy(fresh: boolean): Promise<CurrentPolicy | null> {
     if (!opts.readPolicy) return null;
     if (fresh || !policyCache || Date.now() - policyCache.at > POLICY_REUSE_MS) {
-      const policy = opts.readPolicy();
+      const policy = opts.readPolicy().then((p) => (lastPolicy = p));
       policyCache = { at: Date.now(), policy };
-      policy.catch(() => {
+      policy.catch((err) => {
         policyCache = null;
+        opts.log?.warn("the connection's policy could not be read", { error: String(err) });
       });
     }
-    return policyCache.policy;
+    try {
+      return await policyCache.policy;
+    } catch (err) {
+      if (lastPolicy) return lastPolicy;
+      throw { sqlState: "57P03", message: "the connection's policy cannot be read now; try again shortly", detail: String((err as Error)?.message ?? err) } satisfies GatewayError;
+    }
   }
 
   async function rowCaps(requested: number | undefined): Promise<Caps> {
-    const policy = await readPolicy(false).catch((err) => {
-      opts.log?.warn("policy not readable for the agent row cap", { error: String(err) });
-      return null;
-    });
+    // Without a PolicySource the agent row cap is unknown: only this server's own limits apply.
+    const policy = await readPolicy(false);
     const agentCap = policy?.document.access.agentRowCap ?? null;
     const limit = Math.min(requested ?? DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT, agentCap ?? MAX_ROW_LIMIT);
     return { maxRows: limit, maxBytes: RESULT_BYTE_CAP };
