@@ -146,10 +146,10 @@ describe("GATEWAY_MAX_CONNECTIONS across workers", () => {
           GATEWAY_TLS_CERT: undefined,
           GATEWAY_TLS_KEY: undefined,
           GATEWAY_WORKERS: 2,
+          GATEWAY_MAX_CONNECTIONS: MAX,
           WARDEN_DATA_DIR: dataDir,
           LOG_LEVEL: "warn",
         },
-        { ...process.env, GATEWAY_MAX_CONNECTIONS: String(MAX) },
       ),
       output: () => {},
     });
