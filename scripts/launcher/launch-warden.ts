@@ -201,6 +201,8 @@ function startConsole(opts: LaunchOptions, c: RuntimeConfig): ChildProcess {
     // The Connect page tells people where the gateway listens.
     GATEWAY_PORT: String(c.GATEWAY_PORT),
     GATEWAY_HOST: c.GATEWAY_HOST,
+    // /api/mcp trusts the gateway's self-signed certificate from here (lib/mcp-http/gateway-target.ts).
+    WARDEN_DATA_DIR: path.resolve(opts.root, c.WARDEN_DATA_DIR),
   };
   const output = opts.consoleOutput ?? "inherit";
   const stdio = stdioFor(output);
