@@ -1,6 +1,7 @@
-import { eq, sql } from "drizzle-orm";
-import { connections, tokens, users } from "@/drizzle/schema";
-import { hashToken, isTokenShaped } from "@/lib/crypto/tokens";
+import { eq } from "drizzle-orm";
+import { connections, tokens } from "@/drizzle/schema";
+import { findHolderGroups, findLiveToken } from "@/lib/crypto/find-live-token";
+import { isTokenShaped } from "@/lib/crypto/tokens";
 import type { Db } from "@/lib/db/create-db";
 import { ClientError } from "../protocol/client-error";
 import { SqlState } from "../protocol/sql-state";
@@ -39,10 +40,10 @@ export class Authenticator {
   }
 
   private async withToken(s: SignIn): Promise<Identity> {
-    const [token] = await this.db.select().from(tokens).where(eq(tokens.tokenHash, hashToken(this.secretKey, s.password))).limit(1);
-    if (!token) throw badPassword(s.userName, "the Warden token is not known");
-    if (token.revokedAt) throw badPassword(s.userName, "the Warden token was revoked");
-    if (token.expiresAt.getTime() <= Date.now()) throw badPassword(s.userName, `the Warden token expired at ${token.expiresAt.toISOString()}`);
+    // Store errors thrown here become 57P03 in authenticate(), as before.
+    const found = await findLiveToken(this.db, this.secretKey, s.password);
+    if (!found.isLive) throw badPassword(s.userName, found.reason);
+    const { token } = found;
     if (token.userName.toLowerCase() !== s.userName.toLowerCase()) throw badPassword(s.userName, "the Warden token was issued to another user");
     const connection = await this.connectionNamed(s.database);
     if (token.connectionId !== connection.id) {
@@ -50,7 +51,7 @@ export class Authenticator {
         hint: "Tokens are scoped to one connection: mint one for this connection.",
       });
     }
-    const groups = (await this.currentGroups(token.userName)) ?? token.groups;
+    const groups = await findHolderGroups(this.db, token);
     this.checkAllowed(s, connection, groups);
     void this.db
       .update(tokens)
@@ -100,16 +101,6 @@ export class Authenticator {
       });
     }
     return connection;
-  }
-
-  /** Groups from the console's user row (kept current at every console sign-in), when the user has one. */
-  private async currentGroups(userName: string): Promise<string[] | null> {
-    const [user] = await this.db
-      .select({ groups: users.groups })
-      .from(users)
-      .where(sql`lower(${users.email}) = ${userName.toLowerCase()}`)
-      .limit(1);
-    return user?.groups ?? null;
   }
 
   private checkAllowed(s: SignIn, connection: { allowedGroups: string[] }, groups: string[]) {
