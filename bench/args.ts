@@ -13,24 +13,29 @@ export type BenchOptions = {
   pipelineStatements: number;
   /** Timed pipelines per target; the fastest is reported. */
   pipelineRepeats: number;
+  /** Timed `query` tool calls (and psql statements) in the MCP scenario. */
+  mcpIterations: number;
   isPgbouncerSkipped: boolean;
 };
 
-const DEFAULTS: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 10, scale: 10, largeRows: 1_000_000, largeRepeats: 2, pipelineStatements: 2000, pipelineRepeats: 3 };
+const DEFAULTS: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 10, scale: 10, largeRows: 1_000_000, largeRepeats: 2, pipelineStatements: 2000, pipelineRepeats: 3, mcpIterations: 200 };
 /** --quick: every scenario, briefly (a minute or two), to see that the whole bench runs; its figures are rough. */
-const QUICK: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 3, scale: 1, largeRows: 100_000, largeRepeats: 1, pipelineStatements: 2000, pipelineRepeats: 1 };
+const QUICK: Omit<BenchOptions, "isPgbouncerSkipped"> = { durationSeconds: 3, scale: 1, largeRows: 100_000, largeRepeats: 1, pipelineStatements: 2000, pipelineRepeats: 1, mcpIterations: 50 };
 
 const USAGE = `npm run bench -- [--quick] [--duration SECONDS] [--scale N] [--large-rows N] [--large-repeats N]
-                    [--pipeline-statements N] [--pipeline-repeats N] [--no-pgbouncer]
+                    [--pipeline-statements N] [--pipeline-repeats N] [--mcp-iterations N] [--no-pgbouncer]
 
   --quick                every scenario briefly: --duration 3 --scale 1 --large-rows 100000
-                         --large-repeats 1 --pipeline-repeats 1 (options given as well win)
+                         --large-repeats 1 --pipeline-repeats 1 --mcp-iterations 50
+                         (options given as well win)
   --duration, --seconds  seconds per pgbench run (default ${DEFAULTS.durationSeconds})
   --scale                pgbench scale factor (default ${DEFAULTS.scale})
   --large-rows           rows in the large-result read (default ${DEFAULTS.largeRows})
   --large-repeats        reads of the large result per target, best reported (default ${DEFAULTS.largeRepeats})
   --pipeline-statements  INSERTs in the pipeline scenario (default ${DEFAULTS.pipelineStatements})
   --pipeline-repeats     timed pipelines per target, best reported (default ${DEFAULTS.pipelineRepeats})
+  --mcp-iterations       timed query tool calls over each MCP transport, and psql statements
+                         (default ${DEFAULTS.mcpIterations})
   --no-pgbouncer         skip the pgbouncer column`;
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
@@ -52,6 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       "large-repeats": { type: "string" },
       "pipeline-statements": { type: "string" },
       "pipeline-repeats": { type: "string" },
+      "mcp-iterations": { type: "string" },
       "no-pgbouncer": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -68,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     largeRepeats: positiveInt("large-repeats", values["large-repeats"], base.largeRepeats),
     pipelineStatements: positiveInt("pipeline-statements", values["pipeline-statements"], base.pipelineStatements),
     pipelineRepeats: positiveInt("pipeline-repeats", values["pipeline-repeats"], base.pipelineRepeats),
+    mcpIterations: positiveInt("mcp-iterations", values["mcp-iterations"], base.mcpIterations),
     isPgbouncerSkipped: values["no-pgbouncer"] ?? false,
   };
 }

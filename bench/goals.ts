@@ -1,8 +1,9 @@
 import type { GatewayTarget } from "./endpoints";
+import { MCP_GOAL_MS } from "./mcp-query-scenario";
 import type { BenchReport, PgbenchRow } from "./report";
 
 /**
- * Issue 8's speed targets, each compared with this run's measurement. Ratios, never times: the
+ * Issue 8's speed targets (and issue 11's for MCP), each compared with this run's measurement. Ratios, never times: the
  * machine's speed cancels out, its other load does not (hence the load average beside every row).
  */
 export type GoalResult = { label: string; wanted: string; measured: string | null; isMet: boolean; whyNotMeasured?: string };
@@ -80,7 +81,24 @@ const GOALS: Goal[] = [
   },
   rssGoal("gateway-strict"),
   rssGoal("gateway-async"),
+  mcpGoal("stdio"),
+  mcpGoal("http"),
 ];
+
+/** Issue 11 item 7: what a query tool call adds over psql, medians; an absolute time, since psql's own time is the baseline. */
+function mcpGoal(transport: "stdio" | "http"): Goal {
+  return {
+    label: `issue 11: query tool call on a 10-row table, ${transport === "stdio" ? "stdio (warden mcp)" : "Streamable HTTP (/api/mcp on node:http)"}, added over psql (medians)`,
+    wanted: `< ${MCP_GOAL_MS} ms`,
+    measure: (r) => {
+      if (r.mcpQuery.kind !== "ok") return { missing: r.mcpQuery.reason };
+      const figures = transport === "stdio" ? r.mcpQuery : r.mcpQuery.http;
+      if (!figures) return { missing: "not run" };
+      return { value: figures.addedMedianMs, shown: `+${figures.addedMedianMs.toFixed(2)} ms (p95 +${figures.addedP95Ms.toFixed(2)} ms)` };
+    },
+    isMet: (v) => v < MCP_GOAL_MS,
+  };
+}
 
 export function checkGoals(report: Measured): GoalResult[] {
   return GOALS.map((g) => {

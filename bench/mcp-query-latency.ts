@@ -1,6 +1,8 @@
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { runTool } from "@/proxy/testing/run-tool";
 
@@ -10,7 +12,8 @@ import { runTool } from "@/proxy/testing/run-tool";
  * left out on both sides). psql's own `\timing` measures each statement from send to last row; the
  * MCP side is the SDK Client's wall time per tools/call to `warden mcp` (JSON-RPC over stdio,
  * argument validation, classification, the gateway round trip, masking and the untrusted-data
- * wrapping). Medians and p95 of each.
+ * wrapping). Medians and p95 of each. With `httpUrl`, the same tools/call over Streamable HTTP to
+ * the console's endpoint (a bearer token checked against the store at every request) as well.
  */
 
 export type McpLatencyInput = {
@@ -24,15 +27,31 @@ export type McpLatencyInput = {
   storeEnv: Record<string, string>;
   sql: string;
   iterations: number;
+  /** The console's /api/mcp (or the same endpoint served by node:http), to time the HTTP transport too. */
+  httpUrl?: string;
 };
 
 export type LatencyFigures = { medianMs: number; p95Ms: number; samples: number };
-export type McpLatencyResult = { sql: string; psql: LatencyFigures; mcpQuery: LatencyFigures; addedMedianMs: number; addedP95Ms: number };
+/** `mcpQuery` and `added*` are the stdio transport's; `http` is there when `httpUrl` was given. */
+export type McpLatencyResult = {
+  sql: string;
+  psql: LatencyFigures;
+  mcpQuery: LatencyFigures;
+  addedMedianMs: number;
+  addedP95Ms: number;
+  http?: { mcpQuery: LatencyFigures; addedMedianMs: number; addedP95Ms: number };
+};
 
 export async function measureMcpQueryLatency(input: McpLatencyInput): Promise<McpLatencyResult> {
   const psql = await timePsql(input);
-  const mcpQuery = await timeMcpQuery(input);
-  return { sql: input.sql, psql, mcpQuery, addedMedianMs: mcpQuery.medianMs - psql.medianMs, addedP95Ms: mcpQuery.p95Ms - psql.p95Ms };
+  const mcpQuery = await timeMcpQuery(input, stdioTransport(input));
+  const result: McpLatencyResult = { sql: input.sql, psql, mcpQuery, addedMedianMs: mcpQuery.medianMs - psql.medianMs, addedP95Ms: mcpQuery.p95Ms - psql.p95Ms };
+  if (input.httpUrl) {
+    const transport = new StreamableHTTPClientTransport(new URL(input.httpUrl), { requestInit: { headers: { Authorization: `Bearer ${input.token}` } } });
+    const http = await timeMcpQuery(input, transport);
+    result.http = { mcpQuery: http, addedMedianMs: http.medianMs - psql.medianMs, addedP95Ms: http.p95Ms - psql.p95Ms };
+  }
+  return result;
 }
 
 async function timePsql(input: McpLatencyInput): Promise<LatencyFigures> {
@@ -59,8 +78,8 @@ async function timePsql(input: McpLatencyInput): Promise<LatencyFigures> {
   return figures(times.slice(warmup));
 }
 
-async function timeMcpQuery(input: McpLatencyInput): Promise<LatencyFigures> {
-  const transport = new StdioClientTransport({
+function stdioTransport(input: McpLatencyInput): Transport {
+  return new StdioClientTransport({
     command: process.execPath,
     args: [path.join(input.root, "bin/warden.mjs"), "mcp", "--connection", input.database],
     env: {
@@ -74,6 +93,9 @@ async function timeMcpQuery(input: McpLatencyInput): Promise<LatencyFigures> {
     },
     stderr: "inherit",
   });
+}
+
+async function timeMcpQuery(input: McpLatencyInput, transport: Transport): Promise<LatencyFigures> {
   const client = new Client({ name: "bench", version: "1.0.0" });
   await client.connect(transport);
   try {

@@ -5,6 +5,7 @@ import { TARGET_LABELS, TARGETS, isGatewayTarget, type Target } from "./endpoint
 import type { GoalResult } from "./goals";
 import type { LargeResultRead } from "./large-result";
 import type { PgbenchResult } from "./pgbench";
+import type { McpQueryRow } from "./mcp-query-scenario";
 import type { LargeResultScenario, PgbenchScenario } from "./scenarios";
 
 export type PgbenchCell = ({ kind: "ok"; /** peak RSS of the proxy process during the run */ peakRss?: number } & PgbenchResult) | { kind: "skipped" | "failed"; reason: string };
@@ -41,6 +42,7 @@ export type BenchReport = {
   pgbench: PgbenchRow[];
   pipeline: PipelineRow;
   largeResults: LargeResultRow[];
+  mcpQuery: McpQueryRow;
   processes: ProcessMemory[];
   goals: GoalResult[];
   notes: string[];
@@ -114,6 +116,22 @@ export function renderLargeResultTable(rows: LargeResultRow[]): string {
   return lines.join("\n");
 }
 
+/** client | median and p95 of one statement, and what MCP adds over psql (issue 11 item 7). */
+export function renderMcpQueryTable(row: McpQueryRow): string {
+  if (row.kind !== "ok") return `Not measured: ${row.reason}`;
+  const ms = (n: number) => `${number(n, 2)} ms`;
+  const added = (median: number, p95: number) => `+${ms(median)} median, +${ms(p95)} p95`;
+  return [
+    "| client, through the gateway over TLS | median | p95 | added over psql |",
+    "|---|---|---|---|",
+    `| psql (\\timing) | ${ms(row.psql.medianMs)} | ${ms(row.psql.p95Ms)} | |`,
+    `| query tool, stdio (warden mcp) | ${ms(row.mcpQuery.medianMs)} | ${ms(row.mcpQuery.p95Ms)} | ${added(row.addedMedianMs, row.addedP95Ms)} |`,
+    ...(row.http
+      ? [`| query tool, Streamable HTTP (the /api/mcp endpoint on node:http) | ${ms(row.http.mcpQuery.medianMs)} | ${ms(row.http.mcpQuery.p95Ms)} | ${added(row.http.addedMedianMs, row.http.addedP95Ms)} |`]
+      : []),
+  ].join("\n");
+}
+
 /** process | RSS just started | peak over the bench | after the bench (the gateway's workers are compiled JavaScript under plain node). */
 export function renderMemoryTable(processes: ProcessMemory[]): string {
   const or = (bytes: number | null) => (bytes === null ? "—" : mib(bytes));
@@ -128,10 +146,10 @@ export function renderMemoryTable(processes: ProcessMemory[]): string {
   ].join("\n");
 }
 
-/** Each of issue 8's targets against this run's measurement: met, missed, or not measured. */
+/** Each of issues 8's and 11's targets against this run's measurement: met, missed, or not measured. */
 export function renderGoalsTable(goals: GoalResult[]): string {
   return [
-    "| target (issue 8) | wanted | measured | |",
+    "| target (issue 8 unless named) | wanted | measured | |",
     "|---|---|---|---|",
     ...goals.map((g) => `| ${g.label} | ${g.wanted} | ${g.measured ?? g.whyNotMeasured} | ${g.measured === null ? "not measured" : g.isMet ? "met" : "**missed**"} |`),
   ].join("\n");
@@ -156,6 +174,10 @@ export function renderTables(report: BenchReport): string {
     `## Large result: ${number(report.options.largeRows)} rows, read by node-postgres and at the wire (best of ${report.options.largeRepeats} each)`,
     "",
     renderLargeResultTable(report.largeResults),
+    "",
+    `## MCP: a query tool call against the same statement through psql (${report.mcpQuery.kind === "ok" ? `${number(report.mcpQuery.iterations)} each, warm sessions, ` : ""}10-row table)`,
+    "",
+    renderMcpQueryTable(report.mcpQuery),
     "",
     "## Memory of the processes in between",
     "",

@@ -11,6 +11,7 @@ import { startBenchEnvironment, type GatewayLogin } from "./environment";
 import { checkGoals } from "./goals";
 import { createPipelineTable } from "./insert-pipeline";
 import { createLargeTable } from "./large-table";
+import { runMcpQueryScenario } from "./mcp-query-scenario";
 import { unmaskedPolicy } from "./masking-policy";
 import { findPgbench, initialisePgbench } from "./pgbench";
 import { readMemory } from "./process-memory";
@@ -81,6 +82,9 @@ try {
   log("large result reads");
   const largeRows = await runLargeResults({ targets, scenarios: LARGE_RESULT_SCENARIOS, logins, repeats: options.largeRepeats, log });
   await settle();
+  log(`MCP: a query tool call against psql, ${options.mcpIterations} statements each`);
+  const mcpQuery = await runMcpQueryScenario(env, { root, iterations: options.mcpIterations, log });
+  await settle();
   const processes: ProcessMemory[] = [];
   for (const w of watched) {
     const peaks = [
@@ -110,6 +114,7 @@ try {
     pgbench: pgbenchRows,
     pipeline,
     largeResults: largeRows,
+    mcpQuery,
     processes,
     notes: [
       "Everything runs on this one machine: pgbench or the reading client, PostgreSQL (target and store in one server), the relay, pgbouncer and the gateway share its cores.",
@@ -117,6 +122,7 @@ try {
       "The byte relay (bench/byte-relay.mjs) pipes each client socket to the target and back with no parsing: the gap between it and direct is what any proxy hop costs, the gap between it and the gateway is what the gateway's work adds.",
       "pgbouncer pools the simple-protocol scenarios in transaction mode and the prepared and pipeline scenarios in session mode (pgbouncer before 1.21 keeps prepared statements only in session pooling).",
       "The gateway columns use a connection whose policy is the default guardrails and approval rules without masking; the masked and default-policy rows of the large-result table use connections of their own.",
+      "MCP: psql's \\timing against the MCP SDK Client's time per tools/call, the same statement through a gateway of its own (strict recording, TLS with a self-signed certificate, as npm start runs it); the HTTP endpoint is the code behind /api/mcp served by node:http in the bench's process, so Next's own request handling is not in it.",
       "Large result: MB/s counts protocol bytes received (1 MB = 10^6 bytes). node-postgres decodes every row (a real client's work, often the bottleneck); the wire reader only walks message frames, which shows the proxy's own throughput.",
     ],
   };
