@@ -18,8 +18,10 @@ export function decisionForOutcome(requestId: string, outcome: WaitOutcome): Fin
     case "approved":
       return { action: "forward", reason: `approved by ${r.decidedBy} (approval request ${r.id})`, review: rv };
     case "rejected": {
-      const comment = r.decisionComment?.trim() ? r.decisionComment.trim() : "no comment given";
-      return { action: "block", sqlState: SqlState.InsufficientPrivilege, message: `Rejected by ${r.decidedBy} (approval request ${r.id}): ${comment}`, reason: `rejected by ${r.decidedBy}`, review: rv };
+      const comment = r.decisionComment?.trim() ?? "";
+      const message = `Rejected by ${r.decidedBy} (approval request ${r.id}): ${comment || "no comment given"}`;
+      // The comment is free text a reviewer may have pasted data into: masked like the server's words.
+      return { action: "block", sqlState: SqlState.InsufficientPrivilege, message, quoted: comment ? [comment] : [], reason: `rejected by ${r.decidedBy}`, review: rv };
     }
     case "timed_out": {
       const minutes = Math.max(1, Math.round((r.expiresAt.getTime() - r.createdAt.getTime()) / 60_000));

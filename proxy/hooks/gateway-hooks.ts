@@ -45,8 +45,11 @@ export type StatementContext = {
 export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | null; decidedAt: Date | null; comment: string | null };
 /** `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome. */
 export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome };
-export type BlockDecision = { action: "block"; sqlState: string; message: string; reason?: string; review?: ReviewOutcome };
+/** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
+export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;
+/** A message the gateway wrote, as the client receives it; `quoted`: the parts of it Warden did not write. */
+export type AuthoredMessage = { message: string; quoted: readonly string[] };
 /**
  * Hold: the gateway sends `notice` to the client (naming the approval request), keeps the statement
  * (and the client's later messages) back, and acts on `outcome` when it settles. `withdraw` is
@@ -115,9 +118,11 @@ export type GatewayHooks = {
    * Rewrites an ErrorResponse, NoticeResponse or NotificationResponse frame (whole, type byte
    * included) before it reaches the client and the recording: such messages can echo data. A
    * promise holds later messages back until it settles. When it fails, the error reaches the client
-   * with its message withheld, and a notice or notification is dropped: fail closed.
+   * with its message withheld, and a notice or notification is dropped: fail closed. `authored`: the
+   * frame is an error the gateway had the server raise (a refusal): its message is Warden's own
+   * words, and only its quoted parts (and the other fields) are data to mask.
    */
-  filterServerMessage?(session: SessionInfo, frame: Buffer): Buffer | Promise<Buffer>;
+  filterServerMessage?(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage): Buffer | Promise<Buffer>;
   /**
    * The function a FunctionCall names by OID, as the session's database has it (null: none there).
    * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.

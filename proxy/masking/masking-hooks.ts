@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/create-db";
 import { columnSources, type CatalogRelation, type DescribedField } from "@/lib/db/target-catalog";
 import { findActiveExemption, masksNothing, matchColumn, textValueClass, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
-import type { GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
+import type { AuthoredMessage, GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import type { PolicyCache } from "../policy/policy-cache";
 import { openCatalogClient, type CatalogQueries } from "./catalog-client";
@@ -93,15 +93,20 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
       return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId)) : rowFilter(m, result, catalogFor(connectionId))));
     },
 
-    filterServerMessage(session: SessionInfo, frame: Buffer) {
+    filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage) {
       const connectionId = session.connection.id;
       return then(maskingFor(connectionId), (m) => {
         if (masksNothing(m)) return frame;
         const catalog = catalogFor(connectionId);
-        return maskServerMessage(frame, m, async (schema, table) => {
-          const r = await catalog.relationByName(schema, table);
-          return r ? [...r.columns.values()].map((c) => c.name) : null;
-        });
+        return maskServerMessage(
+          frame,
+          m,
+          async (schema, table) => {
+            const r = await catalog.relationByName(schema, table);
+            return r ? [...r.columns.values()].map((c) => c.name) : null;
+          },
+          authored,
+        );
       });
     },
 

@@ -1,4 +1,5 @@
 import { maskDetected, maskValue, matchColumn, type ColumnMatch } from "@/lib/policy/masking";
+import type { AuthoredMessage } from "../hooks/gateway-hooks";
 import { BackendCode } from "../protocol/message-codes";
 import type { CompiledMasking } from "./result-masking";
 
@@ -22,16 +23,25 @@ type Field = { type: string; value: string };
  * 2. DETAIL `Failing row contains (…)` (not-null and check violations): the values by the rules of
  *    the table's columns in order, or the whole list when it cannot be split reliably;
  * 3. then the content detectors over every field that carries text (message, detail, hint,
- *    context, internal query) and a notification's payload.
+ *    context, internal query) and a notification's payload; except, in an error the gateway had the
+ *    server raise (`authored`), the message's own words: only the parts it quotes are detected.
  * Async only for (2), which needs the table's columns from the catalog.
  */
-export function maskServerMessage(frame: Buffer, m: CompiledMasking, tableColumns: TableColumnsLookup): Buffer | Promise<Buffer> {
+export function maskServerMessage(frame: Buffer, m: CompiledMasking, tableColumns: TableColumnsLookup, authored?: AuthoredMessage): Buffer | Promise<Buffer> {
   if (frame[0] === BackendCode.NotificationResponse) return maskNotification(frame, m);
   const fields = decodeFields(frame);
   const schema = fields.find((f) => f.type === "s")?.value ?? null;
   const table = fields.find((f) => f.type === "t")?.value ?? null;
   const detail = fields.find((f) => f.type === "D");
-  const finish = () => encodeFields(frame[0]!, fields.map((f) => (DATA_FIELDS.has(f.type) ? { type: f.type, value: detectIn(f.value, m) } : f)));
+  const finish = () =>
+    encodeFields(
+      frame[0]!,
+      fields.map((f) => {
+        if (!DATA_FIELDS.has(f.type)) return f;
+        if (f.type === "M" && authored && frame[0] === BackendCode.ErrorResponse && f.value === authored.message) return { type: f.type, value: detectInQuoted(f.value, authored.quoted, m) };
+        return { type: f.type, value: detectIn(f.value, m) };
+      }),
+    );
   if (detail && m.matchesColumns) {
     detail.value = maskKeyValues(detail.value, m, schema, table);
     const failing = FAILING_ROW.exec(detail.value);
@@ -57,6 +67,22 @@ function detectIn(text: string, m: CompiledMasking): string {
   if (found.fired.length === 0) return text;
   // A finding whose method is null (the value must not appear at all) takes the whole text with it.
   return found.text ?? MASKED_PLACEHOLDER;
+}
+
+/**
+ * Warden's own text with the detectors run over the parts it quotes only, each on its own. A quoted
+ * part not found where expected: the whole text is detected (fail closed).
+ */
+function detectInQuoted(text: string, quoted: readonly string[], m: CompiledMasking): string {
+  let out = "";
+  let from = 0;
+  for (const q of quoted) {
+    const at = text.indexOf(q, from);
+    if (at < 0) return detectIn(text, m);
+    out += text.slice(from, at) + detectIn(q, m);
+    from = at + q.length;
+  }
+  return out + text.slice(from);
 }
 
 function maskNotification(frame: Buffer, m: CompiledMasking): Buffer {

@@ -11,9 +11,18 @@ import { serialize } from "pg-protocol";
 const DOLLAR_TAG = "$warden_block$";
 
 export function raiseErrorSql(sqlState: string, message: string): string {
-  const code = /^[0-9A-Z]{5}$/.test(sqlState) ? sqlState : "42501";
-  const text = message.replaceAll(DOLLAR_TAG, "").replaceAll("\0", "").replaceAll("'", "''");
-  return `DO ${DOLLAR_TAG}BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = '${text}'; END${DOLLAR_TAG}`;
+  const { code, text } = raisedError(sqlState, message);
+  return `DO ${DOLLAR_TAG}BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = '${text.replaceAll("'", "''")}'; END${DOLLAR_TAG}`;
+}
+
+/** The SQLSTATE and message text of the error raiseErrorSql makes the server send back. */
+export function raisedError(sqlState: string, message: string): { code: string; text: string } {
+  return { code: /^[0-9A-Z]{5}$/.test(sqlState) ? sqlState : "42501", text: raisedText(message) };
+}
+
+/** Text as it survives the raise (what cannot be inside the DO block's quoting is dropped). */
+export function raisedText(text: string): string {
+  return text.replaceAll(DOLLAR_TAG, "").replaceAll("\0", "");
 }
 
 /** The name the gateway uses for its own statement and portal on the upstream connection. */

@@ -16,6 +16,7 @@ import { BackendCode, codeName, FrontendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import { withSenderPid } from "./backend-pids";
+import { AuthoredMessages } from "./authored-messages";
 import { isReservedName, raiseErrorSql, refusalCleanupMessages, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
 import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
@@ -87,6 +88,8 @@ export class Relay {
   private readonly namespace: StatementNamespace;
   private readonly toUpstream = new OutputBuffer();
   private readonly toClient = new OutputBuffer();
+  /** Refusals sent for the server to raise: their errors are Warden's words, not data to mask. */
+  private readonly authored = new AuthoredMessages();
   private readonly gate: UpstreamGate;
   private readonly outbox: UpstreamOutbox;
   private inbound: Frame[] = [];
@@ -440,6 +443,7 @@ export class Relay {
       const blocked = runs[blockedIndex];
       // Earlier statements keep their place; the refused one is replaced by the raise.
       const replaced = [...ran.map((r) => r.ctx.sql), raiseErrorSql(blocked.blockedWith!.sqlState, blocked.blockedWith!.message)].join("\n;\n");
+      this.authored.expect(blocked.blockedWith!.sqlState, blocked.blockedWith!.message, blocked.blockedWith!.quoted);
       this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn, dropsUnnamed, endsTransaction });
     });
   }
@@ -694,6 +698,7 @@ export class Relay {
   /** The messages that make the server raise the refusal of `run`; what the refused message would have changed never happens. */
   private forwardRefusal(run: StatementRun, instead: { change?: PendingChange | null; copyIn?: CopyInWindow | null } = {}): void {
     const messages = refusalMessages(run.blockedWith!.sqlState, run.blockedWith!.message);
+    this.authored.expect(run.blockedWith!.sqlState, run.blockedWith!.message, run.blockedWith!.quoted);
     this.hasRefusalStatement = true;
     for (const m of messages.slice(0, REFUSAL_SWALLOWED)) this.forward(m, { kind: "swallow" });
     this.forward(messages[REFUSAL_SWALLOWED], { kind: "refusal", change: instead.change ?? null, copyIn: instead.copyIn ?? null });
@@ -828,7 +833,7 @@ export class Relay {
     if (filter && !f.isFiltered && ECHOING_MESSAGES.has(f.code)) {
       let filtered: Buffer | null | Promise<Buffer | null>;
       try {
-        filtered = filter(this.deps.session, f.frame);
+        filtered = filter(this.deps.session, f.frame, this.authored.take(f.frame) ?? undefined);
       } catch (err) {
         filtered = this.withheldMessage(f.frame, err);
       }

@@ -20,7 +20,7 @@ export class StatementRun {
   decisionReason: string | null = null;
   /** A held statement's approval: who decided, when, with what comment. */
   review: ReviewOutcome | null = null;
-  blockedWith: { sqlState: string; message: string } | null = null;
+  blockedWith: { sqlState: string; message: string; quoted?: string[] } | null = null;
   columns: RecordedColumn[] | null = null;
   /** Result formats per column (0 text, 1 binary), from Bind or RowDescription. */
   private formats: number[] = [];
@@ -79,7 +79,7 @@ export class StatementRun {
       // Never forwarded: the begin record carries its final state.
       this.status = "blocked";
       this.isFinished = true;
-      this.blockedWith = { sqlState: decision.sqlState, message: decision.message };
+      this.blockedWith = { sqlState: decision.sqlState, message: decision.message, quoted: decision.quoted };
       if (!this.decisionReason) this.decisionReason = decision.message;
     }
   }
