@@ -24,8 +24,12 @@ async function main() {
     log("Stopped.");
     process.exit(0);
   };
+  // Ctrl-C reaches the console and the gateway too (the terminal signals its whole foreground group),
+  // but not the store, which runs in a group of its own: it is stopped last, here, once they have.
   process.on("SIGINT", () => void shutdown("Interrupted"));
   process.on("SIGTERM", () => void shutdown("Terminated"));
+  // A closed terminal: the same orderly stop (by default Node would exit at once, leaving the store running).
+  process.on("SIGHUP", () => void shutdown("Hung up"));
   const [which, code] = await Promise.race([
     warden.consoleExited.then((c) => ["console", c] as const),
     warden.gatewayExited.then((c) => ["gateway", c] as const),
