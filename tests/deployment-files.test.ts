@@ -17,6 +17,13 @@ describe("docker-compose.yml", () => {
     expect(compose.services.console.depends_on.store.condition).toBe("service_healthy");
   });
 
+  it("lets the console's /api/mcp reach the gateway over TLS, trusting its certificate without holding its key", () => {
+    const consoleService = compose.services.console;
+    expect(consoleService.environment).toMatchObject({ GATEWAY_HOST: "gateway", GATEWAY_TLS_CA: "/run/secrets/gateway.crt" });
+    expect(consoleService.environment.GATEWAY_TLS_KEY).toBeUndefined();
+    expect(consoleService.secrets).toEqual(["gateway.crt"]);
+  });
+
   it("runs the gateway compiled, with plain node (no tsx, no npm in between)", () => {
     const command: string[] = compose.services.gateway.command;
     expect(command[0]).toBe("node");

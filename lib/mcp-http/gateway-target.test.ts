@@ -7,7 +7,7 @@ import { resolveGatewayTarget, SELF_SIGNED_CERT_FILE } from "./gateway-target";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-gw-target-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const base = { GATEWAY_HOST: "127.0.0.1", GATEWAY_PORT: 6432, GATEWAY_TLS_CERT: undefined, WARDEN_DATA_DIR: ".warden", PUBLIC_URL: "https://warden.example.com" };
+const base = { GATEWAY_HOST: "127.0.0.1", GATEWAY_PORT: 6432, GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_CA: undefined, WARDEN_DATA_DIR: ".warden", PUBLIC_URL: "https://warden.example.com" };
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 describe("resolveGatewayTarget", () => {
@@ -30,6 +30,15 @@ describe("resolveGatewayTarget", () => {
     const target = resolveGatewayTarget({ ...base, GATEWAY_TLS_CERT: "gateway.crt", WARDEN_DATA_DIR: "data" }, dir);
     expect(target.ca).toContain(PEM);
     expect(target.ca!.length).toBeGreaterThan(PEM.length * 10);
+    expect(target.servername).toBe("warden.example.com");
+  });
+
+  it("with GATEWAY_TLS_CA, trusts that file rather than GATEWAY_TLS_CERT (a console holds no gateway key)", () => {
+    const other = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n";
+    fs.writeFileSync(path.join(dir, "ca.crt"), other);
+    const target = resolveGatewayTarget({ ...base, GATEWAY_TLS_CA: "ca.crt", GATEWAY_TLS_CERT: "gateway.crt", WARDEN_DATA_DIR: "data" }, dir);
+    expect(target.ca).toContain(other);
+    expect(target.ca).not.toContain(PEM);
     expect(target.servername).toBe("warden.example.com");
   });
 

@@ -4,7 +4,7 @@ import tls from "node:tls";
 import type { GatewayAddress } from "@/lib/mcp/create-warden-mcp-server";
 import type { WardenConfig } from "@/lib/shared/config";
 
-export type GatewayTargetConfig = Pick<WardenConfig, "GATEWAY_HOST" | "GATEWAY_PORT" | "GATEWAY_TLS_CERT" | "WARDEN_DATA_DIR"> & { PUBLIC_URL: string };
+export type GatewayTargetConfig = Pick<WardenConfig, "GATEWAY_HOST" | "GATEWAY_PORT" | "GATEWAY_TLS_CERT" | "GATEWAY_TLS_CA" | "WARDEN_DATA_DIR"> & { PUBLIC_URL: string };
 
 /** The self-signed certificate the gateway makes on the embedded default (proxy/tls/load-gateway-tls.ts). */
 export const SELF_SIGNED_CERT_FILE = "gateway-tls.crt";
@@ -12,7 +12,7 @@ export const SELF_SIGNED_CERT_FILE = "gateway-tls.crt";
 /**
  * Where the console's MCP sessions reach the gateway, and how they trust it. GATEWAY_HOST is the
  * address the gateway binds to; a wildcard means "this host", so loopback. Trust:
- * - GATEWAY_TLS_CERT set: the system's roots plus that file (a self-signed or privately issued
+ * - GATEWAY_TLS_CA (or else GATEWAY_TLS_CERT) set: the system's roots plus that file (a self-signed or privately issued
  *   certificate works, and so does one from a public CA), checked against PUBLIC_URL's host name,
  *   the name clients are told to use (lib/server/tokens/gateway-address.ts);
  * - otherwise the embedded default's self-signed certificate under WARDEN_DATA_DIR, which names
@@ -25,8 +25,9 @@ export const SELF_SIGNED_CERT_FILE = "gateway-tls.crt";
  */
 export function resolveGatewayTarget(config: GatewayTargetConfig, cwd: string = process.cwd()): GatewayAddress {
   const host = loopbackFor(config.GATEWAY_HOST);
-  if (config.GATEWAY_TLS_CERT) {
-    const pem = fs.readFileSync(/*turbopackIgnore: true*/ path.resolve(cwd, config.GATEWAY_TLS_CERT), "utf8");
+  const trusted = config.GATEWAY_TLS_CA ?? config.GATEWAY_TLS_CERT;
+  if (trusted) {
+    const pem = fs.readFileSync(/*turbopackIgnore: true*/ path.resolve(cwd, trusted), "utf8");
     return { host, port: config.GATEWAY_PORT, ca: [...tls.rootCertificates, pem].join("\n"), servername: new URL(config.PUBLIC_URL).hostname };
   }
   const selfSigned = path.resolve(/*turbopackIgnore: true*/ cwd, config.WARDEN_DATA_DIR, SELF_SIGNED_CERT_FILE);

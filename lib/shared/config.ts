@@ -156,6 +156,8 @@ export const configSchema = z
     GATEWAY_HOST: z.string().default("127.0.0.1"),
     GATEWAY_TLS_CERT: optionalText,
     GATEWAY_TLS_KEY: optionalText,
+    /** What the console's /api/mcp trusts for the gateway's TLS, without holding the gateway's key. */
+    GATEWAY_TLS_CA: optionalText,
     GATEWAY_RECORDING_MODE: z
       .enum(["strict", "async"], {
         error: (issue) => `GATEWAY_RECORDING_MODE must be strict or async (got "${String(issue.input)}").`,
