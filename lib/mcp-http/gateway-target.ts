@@ -4,7 +4,7 @@ import tls from "node:tls";
 import type { GatewayAddress } from "@/lib/mcp/create-warden-mcp-server";
 import type { WardenConfig } from "@/lib/shared/config";
 
-export type GatewayTargetConfig = Pick<WardenConfig, "GATEWAY_HOST" | "GATEWAY_PORT" | "GATEWAY_TLS_CERT" | "GATEWAY_TLS_CA" | "WARDEN_DATA_DIR"> & { PUBLIC_URL: string };
+export type GatewayTargetConfig = Pick<WardenConfig, "GATEWAY_HOST" | "GATEWAY_PORT" | "GATEWAY_TLS_CERT" | "WARDEN_DATA_DIR"> & Partial<Pick<WardenConfig, "GATEWAY_TLS_CA">> & { PUBLIC_URL: string };
 
 /** The self-signed certificate the gateway makes on the embedded default (proxy/tls/load-gateway-tls.ts). */
 export const SELF_SIGNED_CERT_FILE = "gateway-tls.crt";
