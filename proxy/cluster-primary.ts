@@ -16,7 +16,7 @@ const isListening = (m: unknown): m is GatewayListening => typeof m === "object"
  * (the primary hands each new connection to one of them), and each has its own event loop, store
  * pool and recorder. GATEWAY_MAX_CONNECTIONS counts here, for all of them: a worker asks this
  * process for a place for each new connection. Resolves once every worker listens (and tells the
- * parent, if any, over IPC). A worker that dies afterwards is replaced; SIGINT / SIGTERM stop every worker, then this process.
+ * parent, if any, over IPC). A worker that dies afterwards is replaced; SIGINT / SIGTERM / SIGHUP stop every worker, then this process.
  */
 export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
   // Made once here: workers generating it at the same moment could each write half of a different pair.
@@ -34,6 +34,7 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => stop("SIGHUP"));
   if (process.send) process.once("disconnect", () => stop("parent exited"));
 
   let started: ((m: GatewayListening) => void) | undefined;

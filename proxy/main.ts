@@ -18,7 +18,7 @@ export type GatewayOptions = {
  * The gateway on this host (`node dist/gateway.mjs`: `npm run gateway`, `npm start`, the container),
  * against the store at DATABASE_URL. With GATEWAY_WORKERS=1 this process is the worker; with more it
  * is a node:cluster primary whose workers share the listening port. Any number of hosts can share one
- * store. Stops cleanly on SIGINT / SIGTERM: clients get 57P01 and the last records are written.
+ * store. Stops cleanly on SIGINT / SIGTERM / SIGHUP: clients get 57P01 and the last records are written.
  */
 export async function runGateway(env: Record<string, string | undefined>, opts: GatewayOptions = {}): Promise<void> {
   const config = requireRuntimeConfig(parseConfig(env), ["database"]);
@@ -44,6 +44,8 @@ async function runWorker(config: RuntimeConfig, opts: GatewayOptions, log: Logge
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // A closed terminal: the same orderly stop, not a kill.
+  process.on("SIGHUP", () => void stop("SIGHUP"));
   if (!process.send) return;
   // Started by a parent (the launcher, the bench, a cluster primary): its port goes back over IPC, and
   // without the parent the gateway stops rather than run on unattended. A cluster worker whose
