@@ -39,10 +39,9 @@ export type RunOutcome = { kind: "done"; result: StatementResult } | { kind: "he
 export type GatewayError = { sqlState: string; message: string; detail?: string; hint?: string };
 
 /**
- * The gateway's hold notice (proxy/approvals/hold-statement.ts holdNotice). Its text passes the
- * connection's content detectors like any message, and a UUID with a long run of digit groups can
- * pass for a card number: then the id arrives masked, and is passed on as it came rather than the
- * call waiting for the decision.
+ * The gateway's hold notice (proxy/approvals/hold-statement.ts holdNotice). The gateway writes its
+ * own notices without the content detectors, so the request id arrives as written; should it ever
+ * arrive otherwise, it is passed on as it came rather than the call waiting for the decision.
  */
 const APPROVAL_NOTICE = /holding this statement for approval request (\S+) \(/;
 
