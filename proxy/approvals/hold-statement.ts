@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/create-db";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { ApprovalRule } from "@/lib/policy/policy-document";
 import type { Decision, StatementContext } from "../hooks/gateway-hooks";
+import { recordedStatementOf } from "../recording/recorded-statement";
 import { decisionForOutcome } from "./approval-outcome";
 import type { ApprovalWaiter } from "./approval-waiter";
 import type { ApprovalWebhookSender } from "./approval-webhook-sender";
@@ -31,6 +32,7 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
   }
 
   const id = randomUUID();
+  const recorded = recordedStatementOf(ctx);
   const expiresAt = new Date(Date.now() + rule.timeoutSeconds * 1000);
   const waiting = deps.waiter.expect(id, session.userName, expiresAt);
   let request;
@@ -47,8 +49,9 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       applicationName: session.applicationName,
       clientAddress: session.clientAddress,
       protocol: ctx.protocol,
-      sql: ctx.sql,
-      params: ctx.params,
+      // Passwords taken out, as in the statement's recording: the audit event, webhook and inbox read this row.
+      sql: recorded.sql,
+      params: recorded.params,
       fingerprint: statement.fingerprint,
       classification: { kind: statement.kind, command: statement.command, flags: statement.flags, relations: statement.relations },
       ruleId: rule.id,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { CopyOutResult, FinalDecision, ReviewOutcome, RowFilter, StatementContext } from "../hooks/gateway-hooks";
+import { recordedStatementOf } from "../recording/recorded-statement";
 import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
 
 export type ResultLimits = { maxRows: number; maxBytes: number };
@@ -149,18 +150,19 @@ export class StatementRun {
     const { ctx } = this;
     const isBlocked = this.status === "blocked";
     const isSkipped = this.status === "skipped";
+    const recorded = recordedStatementOf(ctx);
     return {
       id: this.id,
       sessionId,
       seq: ctx.seq,
       protocol: ctx.protocol,
-      sql: recordedSql(ctx.sql, ctx.sqlDigest),
-      params: ctx.params,
+      sql: recordedSql(recorded.sql, ctx.sqlDigest),
+      params: recorded.params,
       kind: ctx.classification.kind,
       command: ctx.classification.command,
       relations: ctx.classification.relations,
       fingerprint: ctx.classification.fingerprint,
-      parseError: ctx.parseError,
+      parseError: recorded.parseError,
       decision: this.decision,
       decisionReason: this.decisionReason,
       flags: ctx.classification.flags,
