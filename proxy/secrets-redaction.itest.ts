@@ -69,7 +69,9 @@ describe("gateway: secrets never recorded", () => {
     await c.query(`set app.db_password = '${MARK}-6'`);
     // Compared on the server, the mark split: the comparison's own text holds no secret to record.
     expect((await c.query(`select current_setting('app.db_password') = concat('${MARK.slice(0, 3)}', '${MARK.slice(3)}-6') as is_set`)).rows).toEqual([{ is_set: true }]);
-    await extended("select set_config('app.other_password', $1, false) is not null as is_set", [`${MARK}-7`]);
+    // set_config returns the value it set, and a cast's error quotes it: neither is recorded.
+    expect((await extended("select set_config('app.other_password', $1, false) as v", [`${MARK}-7`])).rows).toEqual([{ v: `${MARK}-7` }]);
+    await expect(c.query(`select set_config('app.x_password', '${MARK}-12', false)::int`)).rejects.toMatchObject({ code: "22P02", message: expect.stringContaining(`${MARK}-12`) });
     await extended("select set_config($1, $2, false) is not null as is_set", ["app.third_password", `${MARK}-8`]);
     // No dblink here: the server refuses the call, and the statement is recorded all the same.
     await expect(c.query(`select dblink_connect('conn', 'host=localhost password=${MARK}-9')`)).rejects.toMatchObject({ code: "42883" });
@@ -89,7 +91,7 @@ describe("gateway: secrets never recorded", () => {
     const recorded = await eventually(async () => {
       const r = await fx.db.execute<{ sql: string }>(sql`select sql from statements where sql like '%<redacted>%' or sql like '/* statement text withheld%' order by seq`);
       // Two set_config calls carry their secrets as parameters: their text has nothing to redact.
-      return r.rows.length >= 8 ? r.rows.map((x) => x.sql) : undefined;
+      return r.rows.length >= 9 ? r.rows.map((x) => x.sql) : undefined;
     });
     expect(recorded).toEqual([
       "create role sec_login login password '<redacted>'",
@@ -98,10 +100,11 @@ describe("gateway: secrets never recorded", () => {
       "create user mapping for current_user server secret_srv options (user 'u', password '<redacted>')",
       "alter user mapping for current_user server secret_srv options (set password '<redacted>')",
       "set app.db_password = '<redacted>'",
+      "select set_config('app.x_password', '<redacted>', false)::int",
       "select dblink_connect('<redacted>', '<redacted>')",
       "/* statement text withheld by Warden: it did not parse and may hold a password */",
     ]);
-    const params = await fx.db.execute<{ params: unknown }>(sql`select params from statements where sql like 'select set_config(%' order by seq`);
+    const params = await fx.db.execute<{ params: unknown }>(sql`select params from statements where sql like 'select set_config(%' and params is not null order by seq`);
     expect(params.rows.map((r) => r.params)).toEqual([
       [{ format: "text", value: "<redacted>", typeOid: 0 }],
       [expect.objectContaining({ value: "app.third_password" }), expect.objectContaining({ value: "<redacted>" })],

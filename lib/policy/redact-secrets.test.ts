@@ -34,7 +34,7 @@ describe("redactSecrets", () => {
 
   it("leaves other statements and other settings alone, without a change", () => {
     for (const sql of ["select 'password' as word", "SET search_path TO 'x'", "select set_config('app.user', 'u', false)", "ALTER ROLE a PASSWORD NULL", "update t set password = 'x'"]) {
-      expect(redactSecrets(sql)).toEqual({ sql, params: null, isRedacted: false });
+      expect(redactSecrets(sql)).toEqual({ sql, params: null, isRedacted: false, secrets: [] });
     }
   });
 
@@ -73,9 +73,15 @@ describe("redactSecrets", () => {
     expect(redactSecrets("select dblink_connect($1)", [text(null)]).params).toEqual([text(null)]);
   });
 
+  it("names the values it took out, decoded, for the records that may echo them", () => {
+    expect(redactSecrets("ALTER ROLE a PASSWORD 'pa''ss'").secrets).toEqual(["pa'ss"]);
+    expect(redactSecrets("SET x.password = E'a\\tb'; select dblink_connect($$password=z$$)").secrets).toEqual(["a\tb", "password=z"]);
+    expect(redactSecrets("select set_config('app.password', $1, false)", [text("s3cret")]).secrets).toEqual(["s3cret"]);
+  });
+
   it("fails closed on text that does not parse and mentions a password", () => {
     const r = redactSecrets("ALTER ROLE a PASSWORD 's3cret' oops", [text("x")]);
-    expect(r).toEqual({ sql: WITHHELD_SQL, params: [text(REDACTED)], isRedacted: true });
+    expect(r).toEqual({ sql: WITHHELD_SQL, params: [text(REDACTED)], isRedacted: true, secrets: ["x"] });
     expect(redactSecrets("selec 1").sql).toBe("selec 1");
     expect(redactSecrets("set_config(").sql).toBe("set_config(");
   });

@@ -27,7 +27,12 @@ export const REDACTED_LITERAL = `'${REDACTED}'`;
 export const WITHHELD_SQL = "/* statement text withheld by Warden: it did not parse and may hold a password */";
 
 export type RedactableParam = { value: string | null; format: "text" | "binary" };
-export type Redaction<P extends RedactableParam> = { sql: string; params: P[] | null; isRedacted: boolean };
+/**
+ * `secrets`: the values taken out (decoded literals and parameter values), so the statement's other
+ * records can drop them where the server echoes them back: `set_config` returns its value, and an
+ * error may quote one.
+ */
+export type Redaction<P extends RedactableParam> = { sql: string; params: P[] | null; isRedacted: boolean; secrets: string[] };
 
 const MAY_HOLD_SECRET = /password|dblink|set_config|u&/i;
 const UNPARSED_SECRET = /password|dblink/i;
@@ -36,20 +41,20 @@ const DBLINK_FIRST_ARG = new Set(["dblink", "dblink_exec", "dblink_open", "dblin
 
 type Node = Record<string, unknown>;
 /** What to take out: a string token (located by the parse tree) or a bound parameter ($n). */
-type Finding = { kind: "token"; at: number; isExact: boolean } | { kind: "param"; number: number };
+type Finding = { kind: "token"; at: number; isExact: boolean; value?: string } | { kind: "param"; number: number };
 
 export function redactSecrets<P extends RedactableParam>(sql: string, params: P[] | null = null): Redaction<P> {
-  if (!MAY_HOLD_SECRET.test(sql)) return { sql, params, isRedacted: false };
+  if (!MAY_HOLD_SECRET.test(sql)) return { sql, params, isRedacted: false, secrets: [] };
   let tree: { stmts?: { stmt?: Node }[] };
   try {
     tree = parseSync(sql) as typeof tree;
   } catch {
-    if (!UNPARSED_SECRET.test(sql)) return { sql, params, isRedacted: false };
-    return { sql: WITHHELD_SQL, params: params && params.map(redactParam), isRedacted: true };
+    if (!UNPARSED_SECRET.test(sql)) return { sql, params, isRedacted: false, secrets: [] };
+    return { sql: WITHHELD_SQL, params: params && params.map(redactParam), isRedacted: true, secrets: textValues(params) };
   }
   const findings: Finding[] = [];
   for (const s of tree.stmts ?? []) collectFindings(s.stmt, params, findings);
-  if (findings.length === 0) return { sql, params, isRedacted: false };
+  if (findings.length === 0) return { sql, params, isRedacted: false, secrets: [] };
   return applyFindings(sql, params, findings);
 }
 
@@ -59,11 +64,13 @@ function applyFindings<P extends RedactableParam>(sql: string, params: P[] | nul
   const tokens = scanSync(sql).tokens.filter((t) => t.tokenName === "SCONST" || /^u&'/i.test(t.text));
   const cuts = new Map<number, number>();
   const paramNumbers = new Set<number>();
+  const secrets = new Set<string>();
   for (const f of findings) {
     if (f.kind === "param") {
       paramNumbers.add(f.number);
       continue;
     }
+    if (f.value) secrets.add(f.value);
     // A_Const points at its token; a DefElem points at its option name, the literal follows it.
     const token = f.isExact ? (tokens.find((t) => t.start === f.at) ?? tokens.find((t) => t.start > f.at)) : tokens.find((t) => t.start > f.at);
     if (token) cuts.set(token.start, token.end);
@@ -73,8 +80,14 @@ function applyFindings<P extends RedactableParam>(sql: string, params: P[] | nul
     out = Buffer.concat([out.subarray(0, start), Buffer.from(REDACTED_LITERAL), out.subarray(end)]);
   }
   const redactedParams = params && params.map((p, i) => (paramNumbers.has(i + 1) ? redactParam(p) : p));
-  const isRedacted = cuts.size > 0 || (params ?? []).some((_, i) => paramNumbers.has(i + 1));
-  return { sql: out.toString("utf8"), params: redactedParams, isRedacted };
+  const taken = (params ?? []).filter((_, i) => paramNumbers.has(i + 1));
+  for (const v of textValues(taken)) secrets.add(v);
+  const isRedacted = cuts.size > 0 || taken.length > 0;
+  return { sql: out.toString("utf8"), params: redactedParams, isRedacted, secrets: [...secrets] };
+}
+
+function textValues(params: RedactableParam[] | null): string[] {
+  return (params ?? []).flatMap((p) => (p.value !== null && p.format === "text" ? [p.value] : []));
 }
 
 function redactParam<P extends RedactableParam>(p: P): P {
@@ -105,7 +118,8 @@ function findInOption(def: Node, into: Finding[]): void {
   const arg = def.arg as Node | undefined;
   // PASSWORD NULL has no literal to take out.
   if (!arg || !("String" in arg || "A_Const" in arg)) return;
-  into.push({ kind: "token", at: Number(def.location ?? 0), isExact: false });
+  const value = ((arg.String ?? (arg.A_Const as Node | undefined)?.sval) as Node | undefined)?.sval;
+  into.push({ kind: "token", at: Number(def.location ?? 0), isExact: false, value: typeof value === "string" ? value : undefined });
 }
 
 function findInSetting(set: Node, into: Finding[]): void {
@@ -143,7 +157,7 @@ function findInDo(stmt: Node, into: Finding[]): void {
     const def = a.DefElem as Node | undefined;
     const body = (def?.arg as Node | undefined)?.String as Node | undefined;
     if (def?.defname === "as" && typeof body?.sval === "string" && /password/i.test(body.sval)) {
-      into.push({ kind: "token", at: Number(def.location ?? 0), isExact: true });
+      into.push({ kind: "token", at: Number(def.location ?? 0), isExact: true, value: body.sval });
     }
   }
 }
@@ -156,7 +170,7 @@ function constantsIn(value: unknown): Finding[] {
     if (!v || typeof v !== "object") return;
     for (const [key, child] of Object.entries(v as Node)) {
       const node = child as Node;
-      if (key === "A_Const" && node.sval) found.push({ kind: "token", at: Number(node.location ?? 0), isExact: true });
+      if (key === "A_Const" && node.sval) found.push({ kind: "token", at: Number(node.location ?? 0), isExact: true, value: String((node.sval as Node).sval ?? "") });
       else if (key === "ParamRef") found.push({ kind: "param", number: Number(node.number ?? 0) });
       walk(child);
     }

@@ -180,6 +180,7 @@ export class StatementRun {
   }
 
   finishRow(): StatementFinishRow {
+    const { scrub, isRedacted } = recordedStatementOf(this.ctx);
     return {
       id: this.id,
       sessionId: this.ctx.session.id,
@@ -189,9 +190,10 @@ export class StatementRun {
       commandTag: this.commandTag,
       rowCount: this.rowCount,
       errorCode: this.error?.code ?? null,
-      errorMessage: this.error ? cleanText(this.error.message) : null,
+      errorMessage: this.error ? scrub(cleanText(this.error.message)) : null,
       columns: this.columns,
-      rows: this.hasColumns ? this.rows : null,
+      // Text cells only: a binary cell is kept as base64 and is not searched.
+      rows: this.hasColumns ? (isRedacted ? this.rows.map((row) => row.map((v, i) => (v === null || this.formats[i] === 1 ? v : scrub(v)))) : this.rows) : null,
       rowsTruncated: this.isTruncated,
       resultRowCount: this.resultRows,
       maskedColumns: this.recordedMaskedColumns(),
