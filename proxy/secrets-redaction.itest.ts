@@ -73,6 +73,8 @@ describe("gateway: secrets never recorded", () => {
     expect((await extended("select set_config('app.other_password', $1, false) as v", [`${MARK}-7`])).rows).toEqual([{ v: `${MARK}-7` }]);
     await expect(c.query(`select set_config('app.x_password', '${MARK}-12', false)::int`)).rejects.toMatchObject({ code: "22P02", message: expect.stringContaining(`${MARK}-12`) });
     await extended("select set_config($1, $2, false) is not null as is_set", ["app.third_password", `${MARK}-8`]);
+    await c.query("prepare set_pw(text) as select set_config('app.fourth_password', $1, false) is not null as is_set");
+    await c.query(`execute set_pw('${MARK}-13')`);
     // No dblink here: the server refuses the call, and the statement is recorded all the same.
     await expect(c.query(`select dblink_connect('conn', 'host=localhost password=${MARK}-9')`)).rejects.toMatchObject({ code: "42883" });
     // Not parsed: refused by the fail-closed rule, recorded withheld.
@@ -91,7 +93,7 @@ describe("gateway: secrets never recorded", () => {
     const recorded = await eventually(async () => {
       const r = await fx.db.execute<{ sql: string }>(sql`select sql from statements where sql like '%<redacted>%' or sql like '/* statement text withheld%' order by seq`);
       // Two set_config calls carry their secrets as parameters: their text has nothing to redact.
-      return r.rows.length >= 9 ? r.rows.map((x) => x.sql) : undefined;
+      return r.rows.length >= 10 ? r.rows.map((x) => x.sql) : undefined;
     });
     expect(recorded).toEqual([
       "create role sec_login login password '<redacted>'",
@@ -101,6 +103,7 @@ describe("gateway: secrets never recorded", () => {
       "alter user mapping for current_user server secret_srv options (set password '<redacted>')",
       "set app.db_password = '<redacted>'",
       "select set_config('app.x_password', '<redacted>', false)::int",
+      "execute set_pw('<redacted>')",
       "select dblink_connect('<redacted>', '<redacted>')",
       "/* statement text withheld by Warden: it did not parse and may hold a password */",
     ]);

@@ -43,6 +43,8 @@ export type ClassifiedStatement = {
   prepares?: { name: string; statement: ClassifiedStatement };
   /** EXECUTE name: the prepared statement it runs. */
   executes?: string;
+  /** EXECUTE name, as judged (prepared-statements.ts): the text of the statement it runs, whose parameters its arguments fill. */
+  executedSql?: string;
   /** DEALLOCATE name; null for DEALLOCATE ALL and DISCARD ALL. */
   deallocates?: string | null;
 };

@@ -20,6 +20,8 @@ export function judgeExecute(execute: ClassifiedStatement, prepared: ClassifiedS
     flags: mergeFlags(execute.flags, prepared.flags),
     // What runs is the prepared statement, with EXECUTE's own argument expressions.
     readSafety: prepared.readSafety && execute.readSafety ? mergeExecuteReadSafety(prepared.readSafety, execute.readSafety) : undefined,
+    // Its arguments may be the prepared statement's secrets (redact-secrets.ts).
+    executedSql: prepared.sql,
   };
 }
 

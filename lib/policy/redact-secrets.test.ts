@@ -79,6 +79,15 @@ describe("redactSecrets", () => {
     expect(redactSecrets("select set_config('app.password', $1, false)", [text("s3cret")]).secrets).toEqual(["s3cret"]);
   });
 
+  it("redacts EXECUTE's arguments that fill a prepared statement's secret parameters", () => {
+    const executed = "select set_config('app.password', $2, false), $1::text";
+    const r = redactSecrets("EXECUTE p('visible', 's3cret')", null, { executed });
+    expect(r).toMatchObject({ sql: "EXECUTE p('visible', '<redacted>')", isRedacted: true, secrets: ["s3cret"] });
+    expect(redactSecrets("execute p('app.password', 'x' || 'y')", null, { executed: "select set_config($1, $2, true)" }).sql).toBe("execute p('app.password', '<redacted>' || '<redacted>')");
+    expect(redactSecrets("execute p('app.user', 'u')", null, { executed: "select set_config($1, $2, true)" }).isRedacted).toBe(false);
+    expect(redactSecrets("EXECUTE p('s3cret')", null, { executed: "select $1::text" }).isRedacted).toBe(false);
+  });
+
   it("fails closed on text that does not parse and mentions a password", () => {
     const r = redactSecrets("ALTER ROLE a PASSWORD 's3cret' oops", [text("x")]);
     expect(r).toEqual({ sql: WITHHELD_SQL, params: [text(REDACTED)], isRedacted: true, secrets: ["x"] });

@@ -43,8 +43,12 @@ type Node = Record<string, unknown>;
 /** What to take out: a string token (located by the parse tree) or a bound parameter ($n). */
 type Finding = { kind: "token"; at: number; isExact: boolean; value?: string } | { kind: "param"; number: number };
 
-export function redactSecrets<P extends RedactableParam>(sql: string, params: P[] | null = null): Redaction<P> {
-  if (!MAY_HOLD_SECRET.test(sql)) return { sql, params, isRedacted: false, secrets: [] };
+/**
+ * `executed`: for `EXECUTE name(…)`, the text of the prepared statement it runs; an argument that
+ * fills a parameter the rules above would redact is redacted in the EXECUTE.
+ */
+export function redactSecrets<P extends RedactableParam>(sql: string, params: P[] | null = null, opts: { executed?: string } = {}): Redaction<P> {
+  if (!MAY_HOLD_SECRET.test(sql) && !(opts.executed && MAY_HOLD_SECRET.test(opts.executed))) return { sql, params, isRedacted: false, secrets: [] };
   let tree: { stmts?: { stmt?: Node }[] };
   try {
     tree = parseSync(sql) as typeof tree;
@@ -54,6 +58,7 @@ export function redactSecrets<P extends RedactableParam>(sql: string, params: P[
   }
   const findings: Finding[] = [];
   for (const s of tree.stmts ?? []) collectFindings(s.stmt, params, findings);
+  if (opts.executed) findInExecute(tree.stmts?.[0]?.stmt, opts.executed, findings);
   if (findings.length === 0) return { sql, params, isRedacted: false, secrets: [] };
   return applyFindings(sql, params, findings);
 }
@@ -160,6 +165,28 @@ function findInDo(stmt: Node, into: Finding[]): void {
       into.push({ kind: "token", at: Number(def.location ?? 0), isExact: true, value: body.sval });
     }
   }
+}
+
+/** EXECUTE's arguments are the prepared statement's parameters: those it would redact are redacted here. */
+function findInExecute(stmt: Node | undefined, executed: string, into: Finding[]): void {
+  const args = ((stmt?.ExecuteStmt as Node | undefined)?.params as Node[] | undefined) ?? [];
+  if (args.length === 0) return;
+  let tree: { stmts?: { stmt?: Node }[] };
+  try {
+    tree = parseSync(executed) as typeof tree;
+  } catch {
+    // Cannot tell which argument is a secret: all are.
+    for (const c of constantsIn(args)) into.push(c);
+    return;
+  }
+  // Argument values as the parameters' values, so set_config($1, $2) can be judged by its name.
+  const values: RedactableParam[] = args.map((a) => {
+    const v = ((a.A_Const as Node | undefined)?.sval as Node | undefined)?.sval;
+    return { value: typeof v === "string" ? v : null, format: "text" };
+  });
+  const inner: Finding[] = [];
+  for (const s of tree.stmts ?? []) collectFindings(s.stmt, values, inner);
+  for (const f of inner) if (f.kind === "param" && args[f.number - 1]) for (const c of constantsIn(args[f.number - 1])) into.push(c);
 }
 
 /** Every string constant and bound parameter in an expression. */

@@ -22,7 +22,7 @@ const recorded = new WeakMap<StatementContext, RecordedStatement>();
 export function recordedStatementOf(ctx: StatementContext): RecordedStatement {
   let r = recorded.get(ctx);
   if (!r) {
-    const redaction = redactSecrets(ctx.sql, ctx.params);
+    const redaction = redactSecrets(ctx.sql, ctx.params, { executed: ctx.classification.executedSql });
     // A parse error quotes the text near it, which may be the password itself.
     const parseError = ctx.parseError && redaction.sql === WITHHELD_SQL ? WITHHELD_PARSE_ERROR : ctx.parseError;
     r = { sql: redaction.sql, params: redaction.params, parseError, isRedacted: redaction.isRedacted, scrub: scrubberFor(redaction.secrets) };
