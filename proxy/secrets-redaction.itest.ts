@@ -3,7 +3,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import { policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
-import { addPeople, pendingRequest, savePolicy } from "./approvals/testing/approval-fixtures";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { addPeople, pendingRequest, REVIEWER, savePolicy } from "./approvals/testing/approval-fixtures";
 import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
 
 /**
@@ -92,7 +93,7 @@ describe("gateway: secrets never recorded", () => {
 
     const recorded = await eventually(async () => {
       const r = await fx.db.execute<{ sql: string }>(sql`select sql from statements where sql like '%<redacted>%' or sql like '/* statement text withheld%' order by seq`);
-      // Two set_config calls carry their secrets as parameters: their text has nothing to redact.
+      // The two set_config calls with bound secrets are not here: their text has nothing to redact.
       return r.rows.length >= 10 ? r.rows.map((x) => x.sql) : undefined;
     });
     expect(recorded).toEqual([
@@ -114,9 +115,11 @@ describe("gateway: secrets never recorded", () => {
     ]);
     await eventually(async () => (await fx.db.execute(sql`select 1 from audit_events where action = 'approval.request'`)).rows.length > 0);
 
-    // The held statement is recorded once it settles: here, withdrawn as its client leaves.
+    // Approved, the statement runs as the client wrote it, and is recorded once it settles.
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve" });
+    expect(await held).toMatchObject({ command: "ALTER" });
+    await expect(tryLogin("sec_login", `${MARK}-11`)).resolves.toBe(true);
     await c.end();
-    await held;
     await eventually(async () => (await fx.db.execute(sql`select 1 from statements where sql = ${"alter role sec_login password '<redacted>'"}`)).rows.length > 0);
     expect(await storeRowsWith(MARK)).toEqual([]);
     // The search can find what is there: the same mark in an ordinary statement is recorded.
