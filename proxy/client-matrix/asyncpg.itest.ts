@@ -1,4 +1,5 @@
 import { describeClientMatrix } from "./describe-client-matrix";
+import { CASES_EVERY_DRIVER_RUNS } from "./driver-cases";
 import { runPythonCases } from "./run-program-cases";
 
 /**
@@ -6,23 +7,11 @@ import { runPythonCases } from "./run-program-cases";
  * direct TLS sends no ALPN (PostgreSQL 17+ refuses it), so those cases are not here.
  */
 const CASES = [
-  "connect_plain",
-  "connect_tls",
-  "multi_statement",
+  ...CASES_EVERY_DRIVER_RUNS,
   "empty_query",
   "params_binary",
-  "named_statement_reuse",
   "pipeline",
-  "savepoints",
-  "error_recovery",
-  "syntax_error_position",
-  "copy_in_out",
-  "listen_notify",
-  "cancel_sleep",
-  "rows_200k",
-  "cursor",
   "large_objects_sql",
-  "startup_options",
   "startup_parameters",
 ];
 

@@ -1,29 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { describeClientMatrix } from "./describe-client-matrix";
+import { CASES_EVERY_DRIVER_RUNS } from "./driver-cases";
 import { runProgramCases } from "./run-program-cases";
 
 /** Debian's libpostgresql-jdbc-java puts the driver here. */
 const PGJDBC_JAR = "/usr/share/java/postgresql.jar";
 
 const CASES = [
-  "connect_plain",
-  "connect_tls",
-  "multi_statement",
+  ...CASES_EVERY_DRIVER_RUNS,
   "empty_query",
   "params_text",
   "params_binary",
-  "named_statement_reuse",
   "pipeline",
-  "savepoints",
-  "error_recovery",
-  "syntax_error_position",
-  "copy_in_out",
-  "listen_notify",
-  "cancel_sleep",
-  "rows_200k",
-  "cursor",
   "large_objects",
-  "startup_options",
   "jdbc_metadata",
 ];
 
