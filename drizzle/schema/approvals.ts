@@ -7,6 +7,9 @@ import { ACTOR_KINDS } from "./tokens";
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timed_out", "withdrawn"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export const REVIEW_DECISIONS = ["approve", "reject"] as const;
+/** `statement`: the exact text and parameters; `fingerprint`: any statement of the same shape. */
+export const GRANT_SCOPES = ["statement", "fingerprint"] as const;
+export type GrantScope = (typeof GRANT_SCOPES)[number];
 
 /**
  * A statement held by the gateway until reviewers decide. The worker holding it LISTENs for the
@@ -20,7 +23,11 @@ export const approvalRequests = pgTable(
     connectionName: text("connection_name").notNull(),
     sessionId: uuid("session_id").references(() => sessions.id, { onDelete: "set null" }),
     statementId: uuid("statement_id"),
+    /** The subject: the user name the statement ran as. */
     requester: text("requester").notNull(),
+    /** The token the session signed in with, and who minted it: a reviewer may be neither. */
+    tokenId: uuid("token_id"),
+    requesterMintedBy: text("requester_minted_by"),
     actorKind: text("actor_kind", { enum: ACTOR_KINDS }).notNull(),
     agentName: text("agent_name"),
     applicationName: text("application_name"),
@@ -31,6 +38,8 @@ export const approvalRequests = pgTable(
     fingerprint: text("fingerprint"),
     /** kind, flags and relations from the classifier, as the reviewer saw them. */
     classification: jsonb("classification").notNull(),
+    /** For a write held by the blast-radius guard: rows it changed per table, and each table's size, when it was tried and rolled back. */
+    blastRadius: jsonb("blast_radius"),
     ruleId: text("rule_id").notNull(),
     ruleName: text("rule_name").notNull(),
     reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
@@ -66,6 +75,8 @@ export const approvalDecisions = pgTable(
     comment: text("comment").notNull().default(""),
     /** With an approval: also grant this statement shape to the requester for N minutes. */
     grantMinutes: integer("grant_minutes"),
+    /** What the grant covers: this exact statement (text and parameters), or every statement of its shape. */
+    grantScope: text("grant_scope", { enum: GRANT_SCOPES }).notNull().default("statement"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("approval_decisions_request_reviewer_idx").on(t.requestId, t.reviewer)],
@@ -81,6 +92,9 @@ export const approvalGrants = pgTable(
       .references(() => connections.id, { onDelete: "cascade" }),
     userName: text("user_name").notNull(),
     fingerprint: text("fingerprint").notNull(),
+    scope: text("scope", { enum: GRANT_SCOPES }).notNull().default("fingerprint"),
+    /** With scope `statement`: a digest of the exact text and parameters the grant covers. */
+    statementDigest: text("statement_digest"),
     sqlSample: text("sql_sample").notNull(),
     requestId: uuid("request_id").references(() => approvalRequests.id, { onDelete: "set null" }),
     createdBy: text("created_by").notNull(),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
 
@@ -15,7 +15,11 @@ export const connections = pgTable("connections", {
   database: text("database").notNull(),
   username: text("username").notNull(),
   passwordCiphertext: text("password_ciphertext"),
-  sslmode: text("sslmode", { enum: SSL_MODES }).notNull().default("prefer"),
+  sslmode: text("sslmode", { enum: SSL_MODES }).notNull().default("require"),
+  /** PEM of the CA that signs the server's certificate, for verify-ca/verify-full; encrypted like the password, write-only. */
+  caCertificateCiphertext: text("ca_certificate_ciphertext"),
+  /** The admin's explicit opt-in to answer an MD5 password challenge on a connection without TLS. */
+  allowMd5WithoutTls: boolean("allow_md5_without_tls").notNull().default(false),
   allowedGroups: text("allowed_groups").array().notNull().default(sql`'{}'::text[]`),
   description: text("description").notNull().default(""),
   createdBy: text("created_by").notNull(),

@@ -25,6 +25,8 @@ export const sessions = pgTable(
     groups: text("groups").array().notNull().default(sql`'{}'::text[]`),
     authMethod: text("auth_method", { enum: AUTH_METHODS }).notNull(),
     tokenId: uuid("token_id").references(() => tokens.id, { onDelete: "set null" }),
+    /** Who minted the token the session signed in with (console user's email or `cli:…`); null for a JWT. */
+    tokenMintedBy: text("token_minted_by"),
     applicationName: text("application_name"),
     clientAddress: text("client_address").notNull(),
     isTls: boolean("is_tls").notNull(),
