@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Db } from "@/lib/db/create-db";
 import { loadClassifier } from "@/lib/policy/classify-statement";
+import { defaultPolicy } from "@/lib/policy/default-policy";
 import { DEFAULT_GATEWAY_MAX_CONNECTIONS, type WardenConfig } from "@/lib/shared/config";
 import { ConnectionAdmission } from "./admission/connection-admission";
 import { createLocalSlots, type ConnectionSlots } from "./admission/connection-slots";
@@ -36,7 +37,7 @@ export type GatewayConfig = Pick<
   | "WARDEN_DATA_DIR"
   | "LOG_LEVEL"
 > &
-  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_RESULT_ROWS" | "GATEWAY_RESULT_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS" | "GATEWAY_MAX_CONNECTIONS">> & {
+  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS" | "GATEWAY_MAX_CONNECTIONS">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
   PUBLIC_URL?: string;
@@ -77,10 +78,14 @@ export type RunningGateway = {
   close(): Promise<void>;
 };
 
+const RECORDING_DEFAULTS = defaultPolicy().recording;
+
 export const DEFAULT_LIMITS: GatewayLimits = {
   maxMessageBytes: 64 * 1024 * 1024,
-  resultRows: 100,
-  resultBytes: 64 * 1024,
+  // What the recording keeps of a result no policy capped (a statement not judged by one): the
+  // policy's own defaults. Each connection's policy sets its caps (recording.resultRowCap, resultByteCap).
+  resultRows: RECORDING_DEFAULTS.resultRowCap,
+  resultBytes: RECORDING_DEFAULTS.resultByteCap,
   startupTimeoutMs: 30_000,
   upstreamTimeoutMs: 10_000,
   maxPreparedStatements: 10_000,
@@ -89,9 +94,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
 function limitsFromConfig(c: GatewayConfig): Partial<GatewayLimits> {
   const limits: Partial<GatewayLimits> = {};
   if (c.GATEWAY_MAX_MESSAGE_BYTES !== undefined) limits.maxMessageBytes = c.GATEWAY_MAX_MESSAGE_BYTES;
-  if (c.GATEWAY_RESULT_ROWS !== undefined) limits.resultRows = c.GATEWAY_RESULT_ROWS;
   if (c.GATEWAY_MAX_PREPARED_STATEMENTS !== undefined) limits.maxPreparedStatements = c.GATEWAY_MAX_PREPARED_STATEMENTS;
-  if (c.GATEWAY_RESULT_BYTES !== undefined) limits.resultBytes = c.GATEWAY_RESULT_BYTES;
   return limits;
 }
 

@@ -90,6 +90,17 @@ const gatewayWorkers = z
     return n;
   });
 
+/** A variable Warden no longer reads: set, it stops the start rather than being silently ignored. */
+const retired = (name: string, policyField: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      ctx.addIssue({ code: "custom", message: `${name} is no longer read: each connection's policy sets it (${policyField}, in the policy editor's settings); unset it.` });
+      return z.NEVER;
+    });
+
 const optionalText = z
   .string()
   .optional()
@@ -166,8 +177,8 @@ export const configSchema = z
     GATEWAY_WORKERS: gatewayWorkers,
     GATEWAY_MAX_CONNECTIONS: gatewayMaxConnections,
     GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),
-    GATEWAY_RESULT_ROWS: positiveInt("GATEWAY_RESULT_ROWS", 100, 100_000),
-    GATEWAY_RESULT_BYTES: positiveInt("GATEWAY_RESULT_BYTES", 64 * 1024, 64 * 1024 * 1024),
+    GATEWAY_RESULT_ROWS: retired("GATEWAY_RESULT_ROWS", "recording.resultRowCap"),
+    GATEWAY_RESULT_BYTES: retired("GATEWAY_RESULT_BYTES", "recording.resultByteCap"),
     GATEWAY_MAX_PREPARED_STATEMENTS: positiveInt("GATEWAY_MAX_PREPARED_STATEMENTS", 10_000, 1_000_000),
     WARDEN_APPROVAL_WEBHOOK_URL: optionalUrl("WARDEN_APPROVAL_WEBHOOK_URL", ["http:", "https:"]),
     WARDEN_DATA_DIR: z.string().default(".warden"),

@@ -43,8 +43,17 @@ export type StatementContext = {
 
 /** Who decided on a held statement, for its record. */
 export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | null; decidedAt: Date | null; comment: string | null };
-/** `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome. */
-export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome };
+/**
+ * What the policy that let a statement run says about its result: how much of it the recording
+ * keeps (recording.resultRowCap and resultByteCap), and how many rows reach the client
+ * (access.agentRowCap, for an agent's session; null: every row).
+ */
+export type ResultPolicy = { recordedRows: number; recordedBytes: number; clientRows: number | null };
+/**
+ * `reason`: why, for the statement's record; `review`: the approval behind a held statement's
+ * outcome; `result`: the policy's caps on its result (absent: the gateway's defaults, no client cap).
+ */
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; result?: ResultPolicy };
 /** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
 export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;

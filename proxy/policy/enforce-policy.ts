@@ -6,10 +6,11 @@ import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
 import { createApprovalWebhookSender } from "../approvals/approval-webhook-sender";
 import { holdStatement, type HoldDeps } from "../approvals/hold-statement";
-import { FORWARD, type Decision, type GatewayHooks, type SessionInfo, type StartupSettingsDecision, type StatementContext } from "../hooks/gateway-hooks";
+import { type Decision, type GatewayHooks, type SessionInfo, type StartupSettingsDecision, type StatementContext } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { SqlState } from "../protocol/sql-state";
 import { PolicyStoreUnreachable, type ActivePolicy, type PolicyCache } from "./policy-cache";
+import { forwardOf, resultPolicyOf, withResultPolicy } from "./result-policy";
 
 export type PolicyEnforcementDeps = {
   db: Db;
@@ -56,11 +57,14 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
     const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError });
     switch (result.action) {
       case "forward":
-        return FORWARD;
+        // The same policy that let it run caps its result (recording, and an agent's rows).
+        return forwardOf(policy, actor.actorKind);
       case "block":
         return { action: "block", sqlState: result.sqlState, message: result.message, reason: `${result.rule.name}: ${result.reasons.join("; ")}` };
-      case "hold":
-        return holdStatement(ctx, statement, result.rule, result.reasons, holdDeps);
+      case "hold": {
+        const caps = resultPolicyOf(policy, actor.actorKind);
+        return holdStatement(ctx, statement, result.rule, result.reasons, holdDeps).then((d) => withResultPolicy(d, caps));
+      }
     }
   };
 

@@ -6,7 +6,7 @@ import { BackendCode } from "../protocol/message-codes";
 import { SqlState } from "../protocol/sql-state";
 import type { CopyInWindow } from "./copy-in-window";
 import { passFunctionResult } from "./function-call";
-import { passCopyData, passDataRow } from "./result-stream";
+import { passCopyData, passDataRow, rowCapReply } from "./result-stream";
 import type { PendingChange, Portal, PreparedStatement } from "./statement-namespace";
 import type { StatementRun } from "./statement-run";
 import { isClientsError, type ProbeOutcome } from "./syntax-probe";
@@ -315,8 +315,16 @@ export class ReplyTracker {
   private onCompletion(code: number, frame: Buffer, out: Out) {
     const e = this.peek();
     // EmptyQueryResponse has no tag: the empty query is recorded as ok with none.
-    const tag = code === BackendCode.CommandComplete ? frame.toString("utf8", 5, frame.length - 1) : null;
+    let tag = code === BackendCode.CommandComplete ? frame.toString("utf8", 5, frame.length - 1) : null;
     const run = e?.kind === "execute" ? e.run : e?.kind === "query" ? e.runs[e.index] : undefined;
+    if (run && run.cutRows > 0 && !run.isWithheld && code !== BackendCode.EmptyQueryResponse) {
+      // The row cap cut this result: the client hears so before the completion, which counts what it got.
+      const reply = rowCapReply(run, frame, tag);
+      tag = reply.tag;
+      const last = reply.frames.length - 1;
+      for (let i = 0; i < last; i++) out(reply.frames[i]);
+      frame = reply.frames[last];
+    }
     if (run?.isWithheld) {
       out(errorResponse({ severity: "ERROR", sqlState: run.error?.code ?? SqlState.InternalError, message: run.error!.message }));
       this.finish(run, "error");

@@ -1,5 +1,6 @@
 import { SqlState } from "../protocol/sql-state";
 import { decodeDataRow, encodeDataRow } from "../protocol/backend-decoders";
+import { noticeResponse } from "../protocol/backend-messages";
 import { BackendCode } from "../protocol/message-codes";
 import type { StatementRun } from "./statement-run";
 
@@ -18,6 +19,8 @@ type Out = (buf: Buffer) => void;
 export function passDataRow(run: StatementRun, frame: Buffer, out: Out): void | Promise<void> {
   if (run.isWithheld) return;
   if (run.pendingRowFilter) return run.pendingRowFilter;
+  // Past an agent's row cap a row is counted, not sent, masked or kept (see rowCapReply).
+  if (run.hasRowCap && !run.admitCappedRow()) return;
   const filter = run.rowFilter;
   if (!filter) {
     if (run.isCapturing) run.captureRow(decodeDataRow(frame));
@@ -41,6 +44,7 @@ export function passCopyData(run: StatementRun, frame: Buffer, isBinary: boolean
   if (run.isWithheld) return;
   if (run.pendingRowFilter) return run.pendingRowFilter;
   const data = frame.subarray(5);
+  if (run.hasRowCap && !run.admitCappedCopyData(data, isBinary)) return;
   const filter = run.rowFilter;
   if (!filter?.transformCopyData) {
     run.captureCopyData(data, isBinary);
@@ -68,4 +72,43 @@ export function withholdResult(run: StatementRun, err: Error, message = `result 
   if (run.isWithheld) return;
   run.isWithheld = true;
   run.error = { code: sqlState, message };
+}
+
+/** Command tags whose count is the rows the statement returned (not rows it changed or moved). */
+const RETURNED_ROWS_TAG = /^(SELECT|FETCH|COPY) \d+$/;
+
+/**
+ * The end of a result the row cap cut (rows were read and not sent): a NoticeResponse naming the
+ * cap, then the completion, whose count, when it counts rows returned (SELECT, FETCH, COPY), becomes
+ * the rows the client got. A DML tag keeps its count: those rows were changed, whatever came back.
+ * At PortalSuspended the total is not known yet; the notice is sent once, at the first end after a
+ * cut. Returns the frames to send instead of `frame`, and the tag to record (null: unchanged).
+ * https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-COMMANDCOMPLETE
+ */
+export function rowCapReply(run: StatementRun, frame: Buffer, tag: string | null): { frames: Buffer[]; tag: string | null } {
+  const sent = run.cappedRowsSent;
+  const total = sent + run.cutRows;
+  const frames: Buffer[] = [];
+  if (!run.hasToldCut) {
+    run.hasToldCut = true;
+    const all = tag === null ? "more rows were not sent" : `${total} rows in all`;
+    frames.push(noticeResponse({ sqlState: "01000", message: `Warden: result cut at ${run.clientRowCap} rows by the connection's agent row cap (${all})` }));
+  }
+  if (tag === null || !RETURNED_ROWS_TAG.test(tag)) {
+    frames.push(frame);
+    return { frames, tag };
+  }
+  const capped = `${tag.slice(0, tag.indexOf(" "))} ${sent}`;
+  frames.push(commandComplete(capped));
+  return { frames, tag: capped };
+}
+
+function commandComplete(tag: string): Buffer {
+  const len = Buffer.byteLength(tag);
+  const msg = Buffer.allocUnsafe(6 + len);
+  msg[0] = BackendCode.CommandComplete;
+  msg.writeInt32BE(5 + len, 1);
+  msg.write(tag, 5, "utf8");
+  msg[5 + len] = 0;
+  return msg;
 }

@@ -4,6 +4,7 @@ import type { RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { CopyOutResult, FinalDecision, ReviewOutcome, RowFilter, StatementContext } from "../hooks/gateway-hooks";
 import { recordedStatementOf } from "../recording/recorded-statement";
 import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
+import { parseCopyStatement } from "../masking/copy-statement";
 
 export type ResultLimits = { maxRows: number; maxBytes: number };
 
@@ -37,6 +38,19 @@ export class StatementRun {
   private rowBytes = 0;
   private isTruncated = false;
   private resultRows = 0;
+  /**
+   * The policy caps the rows the client receives (an agent's session under access.agentRowCap): rows
+   * past `rowCap` are read from the server and counted, not sent. Checked per row only when true.
+   */
+  hasRowCap = false;
+  private rowCap = 0;
+  private sentRows = 0;
+  /** Rows read from the server and not sent to the client (past the row cap). */
+  cutRows = 0;
+  /** The client was told its result was cut (once per statement). */
+  hasToldCut = false;
+  /** COPY TO STDOUT under the row cap: its HEADER line is still to come (not a row). */
+  private isCopyHeaderPending = false;
   commandTag: string | null = null;
   rowCount: number | null = null;
   error: { code: string; message: string } | null = null;
@@ -44,7 +58,7 @@ export class StatementRun {
 
   constructor(
     readonly ctx: StatementContext & { seq: number },
-    private readonly limits: ResultLimits,
+    private limits: ResultLimits,
   ) {
     this.id = ctx.statementId;
   }
@@ -76,6 +90,16 @@ export class StatementRun {
     this.decision = wasHeld ? "hold" : decision.action;
     this.decisionReason = reason ?? decision.reason ?? null;
     this.review = decision.review ?? null;
+    if (decision.action === "forward" && decision.result) {
+      // The policy that let the statement run caps its result, for the statement's whole life
+      // (every Execute of a suspended portal included).
+      const r = decision.result;
+      this.limits = { maxRows: r.recordedRows, maxBytes: r.recordedBytes };
+      if (r.clientRows !== null) {
+        this.hasRowCap = true;
+        this.rowCap = r.clientRows;
+      }
+    }
     if (decision.action === "block") {
       // Never forwarded: the begin record carries its final state.
       this.status = "blocked";
@@ -98,6 +122,44 @@ export class StatementRun {
   /** The next row will be kept (unless it alone is over the byte limit). */
   get isCapturing(): boolean {
     return !this.isTruncated && this.rows.length < this.limits.maxRows;
+  }
+
+  /** The client's row cap, when it has one. */
+  get clientRowCap(): number | null {
+    return this.hasRowCap ? this.rowCap : null;
+  }
+
+  /** Under the row cap: the rows the client received (COPY: data rows, the header line not counted). */
+  get cappedRowsSent(): number {
+    return this.sentRows;
+  }
+
+  /**
+   * Under the row cap (hasRowCap): true when this row goes to the client; false when the cap is
+   * reached, and the row is counted for the recording's total, neither sent nor kept.
+   */
+  admitCappedRow(): boolean {
+    if (this.sentRows < this.rowCap) {
+      this.sentRows++;
+      return true;
+    }
+    this.resultRows++;
+    this.cutRows++;
+    this.isTruncated = true;
+    return false;
+  }
+
+  /**
+   * COPY TO STDOUT under the row cap: the same for one CopyData message, where the HEADER line and
+   * the binary format's trailer are not rows: they always go through, uncounted.
+   */
+  admitCappedCopyData(data: Buffer, isBinary: boolean): boolean {
+    if (this.isCopyHeaderPending) {
+      this.isCopyHeaderPending = false;
+      return true;
+    }
+    if (isBinary && data.length === 2 && data[0] === 0xff && data[1] === 0xff) return true;
+    return this.admitCappedRow();
   }
 
   /** Counts a row the recording does not keep (isCapturing was false). */
@@ -133,6 +195,8 @@ export class StatementRun {
   /** COPY TO STDOUT: the recording keeps each CopyData message as a row of one column named "copy". */
   setCopyColumns(copy: CopyOutResult): void {
     this.copy = copy;
+    // Read only when a cap counts rows: the header line is a message of its own, and no row.
+    if (this.hasRowCap && !copy.isBinary) this.isCopyHeaderPending = parseCopyStatement(this.ctx.sql)?.format.header ?? false;
     this.hasColumns = true;
     this.columns = [{ name: "copy", typeOid: 0, tableOid: 0, columnNumber: 0, format: copy.isBinary ? "binary" : "text" }];
     this.formats = [copy.isBinary ? 1 : 0];

@@ -12,7 +12,7 @@ const settings: GatewaySettings = {
   GATEWAY_TLS_KEY: undefined,
   GATEWAY_RECORDING_MODE: "async",
   GATEWAY_WORKERS: 3,
-  GATEWAY_RESULT_ROWS: 7,
+  GATEWAY_MAX_PREPARED_STATEMENTS: 7,
   WARDEN_DATA_DIR: "/var/lib/warden",
   LOG_LEVEL: "warn",
 };
