@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalRequest } from "@/drizzle/schema";
 import { defaultPolicy } from "@/lib/policy/default-policy";
-import { decisionForOutcome } from "./approval-outcome";
+import { decisionForOutcome, describeTimeout } from "./approval-outcome";
 import { holdNotice } from "./hold-statement";
 
 const created = new Date("2030-01-01T10:00:00Z");
@@ -35,6 +35,12 @@ describe("decisionForOutcome", () => {
     });
   });
 
+  it("names a timeout under a minute in seconds, not as 0 or 1 minute", () => {
+    const expiresAt = new Date(created.getTime() + 10_000);
+    expect(decisionForOutcome("r1", { kind: "closed", request: request({ status: "timed_out", expiresAt }) })).toMatchObject({ message: expect.stringMatching(/within 10 seconds$/) });
+    expect([10, 60, 90, 900, 86_400].map(describeTimeout)).toEqual(["10 seconds", "1 minute", "90 seconds", "15 minutes", "1440 minutes"]);
+  });
+
   it("answers a client's cancel exactly as PostgreSQL does", () => {
     expect(decisionForOutcome("r1", { kind: "withdrawn", why: "cancelled" })).toMatchObject({ action: "block", sqlState: "57014", message: "canceling statement due to user request" });
   });
@@ -48,5 +54,6 @@ describe("holdNotice", () => {
         "It runs once a reviewer from reviewer approves it, and is cancelled after 15 minutes without a decision. Review it at https://warden.example.com/approvals/r1",
     );
     expect(holdNotice("r1", { ...rule, minApprovals: 2, reviewerGroups: ["dba", "leads"] }, ["x"], "u")).toContain("once 2 reviewers from dba, leads approve it");
+    expect(holdNotice("r1", { ...rule, timeoutSeconds: 10 }, ["x"], "u")).toContain("is cancelled after 10 seconds without a decision");
   });
 });

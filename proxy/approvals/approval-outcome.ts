@@ -24,8 +24,8 @@ export function decisionForOutcome(requestId: string, outcome: WaitOutcome): Fin
       return { action: "block", sqlState: SqlState.InsufficientPrivilege, message, quoted: comment ? [comment] : [], reason: `rejected by ${r.decidedBy}`, review: rv };
     }
     case "timed_out": {
-      const minutes = Math.max(1, Math.round((r.expiresAt.getTime() - r.createdAt.getTime()) / 60_000));
-      const message = `canceling statement due to approval timeout: nobody decided on approval request ${r.id} within ${minutes} minute${minutes === 1 ? "" : "s"}`;
+      const seconds = Math.max(1, Math.round((r.expiresAt.getTime() - r.createdAt.getTime()) / 1000));
+      const message = `canceling statement due to approval timeout: nobody decided on approval request ${r.id} within ${describeTimeout(seconds)}`;
       return { action: "block", sqlState: SqlState.QueryCanceled, message, reason: "approval timed out", review: rv };
     }
     default:
@@ -35,4 +35,10 @@ export function decisionForOutcome(requestId: string, outcome: WaitOutcome): Fin
 
 function review(id: string, by: string | null, at: Date | null, comment: string | null): ReviewOutcome {
   return { approvalRequestId: id, decidedBy: by, decidedAt: at, comment };
+}
+
+/** A rule's timeout as people say it: whole minutes as minutes, anything else in seconds (10 seconds is not "0 minutes"). */
+export function describeTimeout(seconds: number): string {
+  if (seconds % 60 === 0) return seconds === 60 ? "1 minute" : `${seconds / 60} minutes`;
+  return seconds === 1 ? "1 second" : `${seconds} seconds`;
 }

@@ -4,7 +4,7 @@ import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { ApprovalRule } from "@/lib/policy/policy-document";
 import type { Decision, StatementContext } from "../hooks/gateway-hooks";
 import { recordedStatementOf } from "../recording/recorded-statement";
-import { decisionForOutcome } from "./approval-outcome";
+import { decisionForOutcome, describeTimeout } from "./approval-outcome";
 import type { ApprovalWaiter } from "./approval-waiter";
 import type { ApprovalWebhookSender } from "./approval-webhook-sender";
 import { createApprovalRequest } from "./create-approval-request";
@@ -81,11 +81,10 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
 
 /** What the client is told while its statement waits: which request, why, who decides, where to look. */
 export function holdNotice(id: string, rule: ApprovalRule, reasons: string[], publicUrl: string): string {
-  const minutes = Math.round(rule.timeoutSeconds / 60);
   const who = rule.minApprovals > 1 ? `${rule.minApprovals} reviewers` : "a reviewer";
   return (
     `Warden is holding this statement for approval request ${id} (${rule.name}: ${reasons.join("; ")}). ` +
-    `It runs once ${who} from ${rule.reviewerGroups.join(", ")} approve${rule.minApprovals > 1 ? "" : "s"} it, and is cancelled after ${minutes} minute${minutes === 1 ? "" : "s"} without a decision. ` +
+    `It runs once ${who} from ${rule.reviewerGroups.join(", ")} approve${rule.minApprovals > 1 ? "" : "s"} it, and is cancelled after ${describeTimeout(rule.timeoutSeconds)} without a decision. ` +
     `Review it at ${publicUrl}/approvals/${id}`
   );
 }
