@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { GatewayAddress } from "./mcp-options";
+import { readRowCapNotice } from "@/lib/shared/row-cap-notice";
 
 /**
  * One gateway session of an MCP session: a node-postgres client signed in to the Warden gateway as
@@ -73,6 +74,8 @@ export class GatewaySession {
   /** Set when the gateway or the network ended the session: the next tool call opens another. */
   endReason: string | null = null;
   private noticeListener: ((message: string) => void) | null = null;
+  /** The statement running now, told of the gateway's row-cap notice (it comes before the completion, held or not). */
+  private rowCapListener: ((message: string) => void) | null = null;
 
   private constructor(signIn: GatewaySignIn) {
     const { gateway } = signIn;
@@ -94,7 +97,10 @@ export class GatewaySession {
       this.hasEnded = true;
       this.endReason ??= "the gateway closed the session";
     });
-    this.client.on("notice", (n) => this.noticeListener?.(n.message ?? ""));
+    this.client.on("notice", (n) => {
+      this.noticeListener?.(n.message ?? "");
+      this.rowCapListener?.(n.message ?? "");
+    });
   }
 
   static async open(signIn: GatewaySignIn): Promise<GatewaySession> {
@@ -142,6 +148,19 @@ export class GatewaySession {
       });
       query.on("error", (err: Error) => reject(toGatewayError(err)));
     });
+    // The gateway cut the result at the agent row cap: fewer rows came than there were, and the notice says how many.
+    const onRowCap = (message: string) => {
+      const cut = readRowCapNotice(message);
+      if (!cut) return;
+      result.isTruncated = true;
+      if (cut.total !== null) result.totalRows = Math.max(result.totalRows, cut.total);
+    };
+    this.rowCapListener = onRowCap;
+    void done
+      .finally(() => {
+        if (this.rowCapListener === onRowCap) this.rowCapListener = null;
+      })
+      .catch(() => {});
     // node-postgres only emits a query's events once it is submitted.
     void this.client.query(query as unknown as pg.Submittable);
     return new Promise<RunOutcome>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { rowCapNotice } from "@/lib/shared/row-cap-notice";
 import { SqlState } from "../protocol/sql-state";
 import { decodeDataRow, encodeDataRow } from "../protocol/backend-decoders";
 import { noticeResponse } from "../protocol/backend-messages";
@@ -91,8 +92,7 @@ export function rowCapReply(run: StatementRun, frame: Buffer, tag: string | null
   const frames: Buffer[] = [];
   if (!run.hasToldCut) {
     run.hasToldCut = true;
-    const all = tag === null ? "more rows were not sent" : `${total} rows in all`;
-    frames.push(noticeResponse({ sqlState: "01000", message: `Warden: result cut at ${run.clientRowCap} rows by the connection's agent row cap (${all})` }));
+    frames.push(noticeResponse({ sqlState: "01000", message: rowCapNotice(run.clientRowCap!, tag === null ? null : total) }));
   }
   if (tag === null || !RETURNED_ROWS_TAG.test(tag)) {
     frames.push(frame);
