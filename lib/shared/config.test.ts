@@ -38,6 +38,12 @@ describe("configuration", () => {
     expect(parseConfig({ GATEWAY_MAX_CONNECTIONS: "25" }).GATEWAY_MAX_CONNECTIONS).toBe(25);
   });
 
+  it("stops on the result caps the gateway no longer reads: each connection's policy sets them", () => {
+    expect(problemsOf({ GATEWAY_RESULT_ROWS: "500" })).toContain("GATEWAY_RESULT_ROWS is no longer read: each connection's policy sets it (recording.resultRowCap");
+    expect(problemsOf({ GATEWAY_RESULT_BYTES: "1024" })).toContain("GATEWAY_RESULT_BYTES is no longer read: each connection's policy sets it (recording.resultByteCap");
+    expect(parseConfig({ GATEWAY_RESULT_ROWS: "" }).GATEWAY_RESULT_ROWS).toBeUndefined();
+  });
+
   it("never echoes a password from a URL", () => {
     expect(problemsOf({ DATABASE_URL: "mysql://u:secretpw@h/db" })).not.toContain("secretpw");
   });
