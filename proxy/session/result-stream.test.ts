@@ -1,3 +1,4 @@
+import type { CommandCompleteMessage, NoticeMessage } from "pg-protocol/dist/messages";
 import { describe, expect, it } from "vitest";
 import { decodeBackendFrame, encodeDataRow } from "../protocol/backend-decoders";
 import type { ResultPolicy, StatementContext } from "../hooks/gateway-hooks";
@@ -61,8 +62,8 @@ describe("result stream under the agent row cap", () => {
     const reply = rowCapReply(run, tagFrame("SELECT 10"), "SELECT 10");
     expect(reply.tag).toBe("SELECT 3");
     expect(reply.frames.map((f) => String.fromCharCode(f[0]))).toEqual(["N", "C"]);
-    expect(decodeBackendFrame<{ message: string; severity: string }>(reply.frames[0])).toMatchObject({ severity: "NOTICE", message: "Warden: result cut at 3 rows by the connection's agent row cap (10 rows in all)" });
-    expect(decodeBackendFrame<{ text: string }>(reply.frames[1]).text).toBe("SELECT 3");
+    expect(decodeBackendFrame<NoticeMessage>(reply.frames[0])).toMatchObject({ severity: "NOTICE", message: "Warden: result cut at 3 rows by the connection's agent row cap (10 rows in all)" });
+    expect(decodeBackendFrame<CommandCompleteMessage>(reply.frames[1]).text).toBe("SELECT 3");
     // Told once: a later end of the same statement (a portal) says nothing more.
     const again = rowCapReply(run, tagFrame("SELECT 10"), "SELECT 10");
     expect(again.frames).toHaveLength(1);
