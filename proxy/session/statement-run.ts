@@ -56,11 +56,17 @@ export class StatementRun {
   error: { code: string; message: string } | null = null;
   isFinished = false;
 
+  /** What the recording keeps of the result: the gateway's limits, until the policy that lets the statement run says otherwise. */
+  private maxRows: number;
+  private maxBytes: number;
+
   constructor(
     readonly ctx: StatementContext & { seq: number },
-    private limits: ResultLimits,
+    limits: ResultLimits,
   ) {
     this.id = ctx.statementId;
+    this.maxRows = limits.maxRows;
+    this.maxBytes = limits.maxBytes;
   }
 
   markForwarded(): void {
@@ -94,7 +100,8 @@ export class StatementRun {
       // The policy that let the statement run caps its result, for the statement's whole life
       // (every Execute of a suspended portal included).
       const r = decision.result;
-      this.limits = { maxRows: r.recordedRows, maxBytes: r.recordedBytes };
+      this.maxRows = r.recordedRows;
+      this.maxBytes = r.recordedBytes;
       if (r.clientRows !== null) {
         this.hasRowCap = true;
         this.rowCap = r.clientRows;
@@ -121,7 +128,7 @@ export class StatementRun {
 
   /** The next row will be kept (unless it alone is over the byte limit). */
   get isCapturing(): boolean {
-    return !this.isTruncated && this.rows.length < this.limits.maxRows;
+    return !this.isTruncated && this.rows.length < this.maxRows;
   }
 
   /** The client's row cap, when it has one. */
@@ -172,13 +179,13 @@ export class StatementRun {
   captureRow(values: (Buffer | null)[]): void {
     this.resultRows++;
     if (this.isTruncated) return;
-    if (this.rows.length >= this.limits.maxRows) {
+    if (this.rows.length >= this.maxRows) {
       this.isTruncated = true;
       return;
     }
     let size = 0;
     for (const v of values) size += v ? v.length : 0;
-    if (this.rowBytes + size > this.limits.maxBytes) {
+    if (this.rowBytes + size > this.maxBytes) {
       this.isTruncated = true;
       return;
     }
