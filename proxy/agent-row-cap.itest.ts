@@ -129,6 +129,22 @@ describe("access.agentRowCap", () => {
     await admin.end();
   });
 
+  it("caps each FETCH from a cursor, its tag counting the rows sent; MOVE returns no rows and is left alone", async () => {
+    const { client, notices } = await agent();
+    await client.query("begin");
+    await client.query("declare c cursor for select g from generate_series(1, 30) g");
+    const fetched = await client.query("fetch 10 from c");
+    expect(fetched.rows.map((r) => r.g)).toEqual([1, 2, 3, 4, 5]);
+    expect(fetched.command).toBe("FETCH");
+    expect(fetched.rowCount).toBe(5);
+    const moved = await client.query("move 10 in c");
+    expect(moved.rowCount).toBe(10);
+    expect((await client.query("fetch 2 from c")).rows.map((r) => r.g)).toEqual([21, 22]);
+    await client.query("commit");
+    expect(notices.messages).toEqual([capNotice(10)]);
+    await client.end();
+  });
+
   it("caps COPY TO STDOUT: data rows past the cap are not sent, the CSV header and the binary trailer are", async () => {
     const { client, notices } = await agent();
     const csv = await copyQuery(client, "copy (select g from generate_series(1, 30) g) to stdout with (format csv, header)");
