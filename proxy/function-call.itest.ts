@@ -200,13 +200,14 @@ describe("FunctionCall: the large-object API through the gateway, judged as SQL"
   });
 
   it("records a large result capped, as any result, and passes all of it to the client", async () => {
-    const big = Buffer.alloc(100_000, 7);
+    // Over the recording's default cap of 256 KiB per result (the policy's recording.resultByteCap).
+    const big = Buffer.alloc(300_000, 7);
     const loid = Number((await p.target.query(`select lo_from_bytea(0, $1) as oid`, [big])).rows[0].oid);
     await p.target.query(`alter large object ${loid} owner to ${p.fx.targetRole}`);
     const c = await p.open("lo-big-read");
     await simpleQuery(c, "begin");
     const fd = intResult(await call(c, oids.lo_open, [int4(loid), int4(INV_READ)]));
-    const read = await call(c, oids.loread, [int4(fd), int4(200_000)]);
+    const read = await call(c, oids.loread, [int4(fd), int4(400_000)]);
     expect(functionResultOf(read[0].frame)).toEqual(big);
     await simpleQuery(c, "commit");
     const rows = await settledStatements(p.fx, "lo-big-read", 4);
