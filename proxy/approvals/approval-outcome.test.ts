@@ -49,4 +49,13 @@ describe("holdNotice", () => {
     );
     expect(holdNotice("r1", { ...rule, minApprovals: 2, reviewerGroups: ["dba", "leads"] }, ["x"], "u")).toContain("once 2 reviewers from dba, leads approve it");
   });
+
+  it("names the subject and the minter when someone else minted the token; not for one's own token or a JWT", () => {
+    const rule = defaultPolicy().approvals[1]!;
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: "admin@example.com" })).toContain(
+      "It runs as dev@example.com, under a token minted by admin@example.com; neither may approve it. Review it at u/approvals/r1",
+    );
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: "Dev@Example.com" })).not.toContain("minted by");
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: null })).not.toContain("minted by");
+  });
 });

@@ -9,10 +9,18 @@ import type { TargetFunction } from "../policy/function-oids";
  * parameters) and `createRowFilter` when a result's columns are known.
  */
 
-/** Who is behind a session, as the gateway established at sign-in. */
+/**
+ * Who is behind a session, as the gateway established at sign-in: the subject (`userName`, the
+ * user name the session runs as) and, for a Warden token, the token and who minted it. A reviewer
+ * may be neither the subject nor the minter of a statement they approve.
+ */
 export type SessionInfo = {
   id: string;
   userName: string;
+  /** The Warden token the session signed in with; null (or absent) for a JWT. */
+  tokenId?: string | null;
+  /** Who minted that token; null (or absent) for a JWT. */
+  tokenMintedBy?: string | null;
   actorKind: ActorKind;
   agentName: string | null;
   groups: string[];
