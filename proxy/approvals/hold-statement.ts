@@ -30,7 +30,14 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
   const statementDigest = statementDigestOf(ctx);
   if (rule.allowGrants && statement.fingerprint) {
     const grant = await findActiveGrant(deps.db, { connectionId: session.connection.id, userName: session.userName, fingerprint: statement.fingerprint, statementDigest });
-    if (grant) return { action: "forward", reason: `approved in advance: grant ${grant.id} (${grant.scope === "statement" ? "this exact statement" : "this statement shape"}) by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}` };
+    if (grant) {
+      const covers = grant.scope === "statement" ? "this exact statement" : "every statement of this shape";
+      return {
+        action: "forward",
+        reason: `approved in advance: grant ${grant.id} (${covers}) by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}`,
+        notice: `Warden runs this statement without a new approval request: grant ${grant.id} by ${grant.createdBy} covers ${covers} until ${grant.expiresAt.toISOString()}.`,
+      };
+    }
   }
 
   const id = randomUUID();

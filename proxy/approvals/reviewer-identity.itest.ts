@@ -255,16 +255,23 @@ describe("reviewer identity", () => {
       expect(await count()).toBe(9);
     });
 
-    it("a time-out and a withdrawal are told as written; an approval runs", async () => {
+    it("a time-out, an approval and a grant are told as written", async () => {
       const c = await connectMasked();
+      const notices = collectNotices(c);
       const timedOut = c.query("truncate orders").catch((e) => e);
       const request = await pendingRequest(fx.db, "truncate orders");
       await expireNow(fx.db, request.id);
       expect(await timedOut).toMatchObject({ code: "57014", message: expect.stringContaining(`nobody decided on approval request ${request.id}`) });
       const approved = c.query("delete from orders where true");
       const next = await pendingRequest(fx.db, "delete from orders where true");
-      await decideApproval(fx.db, { requestId: next.id, reviewer: REVIEWER, decision: "approve" });
+      await decideApproval(fx.db, { requestId: next.id, reviewer: REVIEWER, decision: "approve", comment: "fine, ann@example.com agreed", grantMinutes: 5 });
       expect((await approved).rowCount).toBe(9);
+      expect(notices.messages).toContain(`Approved by rita@example.com (approval request ${next.id}); the statement runs now.`);
+      // The comment is a reviewer's free text: not in a notice, which is sent as written.
+      expect(notices.messages.join("\n")).not.toContain("ann@example.com");
+      expect((await c.query("delete from orders where true")).rowCount).toBe(0);
+      const [grant] = await listGrants(fx.db, { activeOnly: true });
+      expect(notices.messages.at(-1)).toMatch(new RegExp(`^Warden runs this statement without a new approval request: grant ${grant.id} by rita@example\\.com covers this exact statement until `));
     });
   });
 });

@@ -51,8 +51,13 @@ export type StatementContext = {
 
 /** Who decided on a held statement, for its record. */
 export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | null; decidedAt: Date | null; comment: string | null };
-/** `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome. */
-export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome };
+/**
+ * `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome;
+ * `notice`: what the client is told before it runs (who approved it, the grant it runs under). A
+ * notice is sent as written, without the content detectors, so it holds only the gateway's own
+ * words and the reviewer's identity: never the statement, a value or a reviewer's comment.
+ */
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; notice?: string };
 /** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
 export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;
