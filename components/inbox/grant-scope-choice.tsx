@@ -20,8 +20,8 @@ const CHOICES: { scope: GrantScope; label: string; explanation: string }[] = [
 export function GrantScopeChoice({ value, onChange, disabled }: { value: GrantScope; onChange: (scope: GrantScope) => void; disabled?: boolean }) {
   const id = useId();
   return (
-    <fieldset className="w-full space-y-1.5 pl-6" disabled={disabled} aria-describedby={`${id}-legend`}>
-      <legend id={`${id}-legend`} className="mb-1 text-xs font-medium text-slate-600">
+    <fieldset className="w-full space-y-1.5 pl-6" disabled={disabled}>
+      <legend className="mb-1 text-xs font-medium text-slate-600">
         The grant covers
       </legend>
       {CHOICES.map((c) => (

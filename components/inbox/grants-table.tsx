@@ -87,7 +87,7 @@ export function GrantsTable() {
           emptyState={
             <EmptyState
               title={isActiveOnly ? "No grant is in force" : "No grants yet"}
-              description="A reviewer creates one by approving a statement's shape for some minutes, when the rule allows it."
+              description="A reviewer creates one by approving a statement, or explicitly its shape, for some minutes, when the rule allows it."
             />
           }
         />
@@ -97,7 +97,7 @@ export function GrantsTable() {
         title="Revoke this grant?"
         description={
           <>
-            The next statement of this shape from <strong>{revoking?.userName}</strong> waits for a reviewer again.
+            The next such statement from <strong>{revoking?.userName}</strong> waits for a reviewer again.
           </>
         }
         confirmLabel="Revoke"
