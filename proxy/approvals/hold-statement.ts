@@ -22,8 +22,9 @@ export type HoldDeps = {
 
 /**
  * A statement an approval rule matched: it runs at once under an active grant for this exact
- * statement (or, where a reviewer chose so, for its shape); otherwise its approval request is stored and the client is told, and the statement waits for
- * the decision (the relay keeps it, and everything the client sends after it, back).
+ * statement (or, where a reviewer chose so, for its shape); otherwise its approval request is
+ * stored and the client is told, and the statement waits for the decision (the relay keeps it, and
+ * everything the client sends after it, back).
  */
 export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps): Promise<Decision> {
   const { session } = ctx;

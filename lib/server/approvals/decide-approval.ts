@@ -31,8 +31,8 @@ export type DecideApprovalCommand = {
  * A reviewer's vote on a held statement: the same rules for the console and `warden approvals
  * decide`. The reviewer must be in one of the request's reviewer groups and may be neither the
  * statement's subject (the user name it ran as) nor the minter of the token it ran under, whatever
- * user name that token carries (partyRefusal); a request that is no longer pending (or has expired) takes no votes. One rejection
- * rejects; `minApprovals` approvals from different reviewers approve. The vote, the request's new
+ * user name that token carries (partyRefusal); a request that is no longer pending (or has
+ * expired) takes no votes. One rejection rejects; `minApprovals` approvals from different reviewers approve. The vote, the request's new
  * state, any grant and their audit events commit together, with a NOTIFY that wakes the gateway
  * worker holding the statement, wherever it runs.
  */
