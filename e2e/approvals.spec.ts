@@ -75,7 +75,16 @@ test.describe("approvals", () => {
       expect(detailHref).toMatch(/^\/approvals\/[0-9a-f-]{36}$/);
       await expect.poll(() => notices.join("\n")).toContain(detailHref!);
 
+      // Who it runs as, and who minted the token (here the e2e fixture): neither may approve it.
+      await expect(card).toContainText(`${DEV} (minted by e2e)`);
       await card.getByLabel("Comment").fill("Looks right: order 1 was paid by wire.");
+      // A grant covers this exact statement unless the reviewer picks its whole shape, each explained.
+      await card.getByLabel("Also let it run again without asking, for").check();
+      const scope = card.getByRole("group", { name: "The grant covers" });
+      await expect(scope.getByLabel("This exact statement")).toBeChecked();
+      await expect(scope.getByLabel("Every statement of this shape (fingerprint)")).not.toBeChecked();
+      await expect(scope).toContainText("Any other value, literal, spacing or an added statement is held again.");
+      await expect(scope).toContainText("for example every id, not just this one");
       await card.getByRole("button", { name: "Approve" }).click();
       const result = await held;
       expect(result.rowCount).toBe(1);
@@ -94,9 +103,51 @@ test.describe("approvals", () => {
       const votes = reviewer.locator("section").filter({ has: reviewer.getByRole("heading", { name: "Votes" }) });
       await expect(votes).toContainText(REVIEWER);
       await expect(votes).toContainText("approved");
+      await expect(votes).toContainText("offered a 60-minute grant of this exact statement");
+
+      // The grant is of the exact statement; revoked here, so later statements are held as before.
+      await reviewer.goto("/approvals/grants");
+      const grant = reviewer.getByRole("table", { name: "Time-boxed grants" }).getByRole("row").filter({ hasText: HELD_SQL });
+      await expect(grant).toContainText("this exact statement");
+      await grant.getByRole("button", { name: /^Revoke the grant/ }).click();
+      await reviewer.getByRole("dialog", { name: "Revoke this grant?" }).getByRole("button", { name: "Revoke" }).click();
+      await expect(grant).toHaveCount(0);
     } finally {
       await client.end().catch(() => {});
       await reviewer.context().close();
+    }
+  });
+
+  test("an admin who minted a dev's token is told in the inbox that they cannot approve the dev's statement", async ({ browser }, testInfo) => {
+    const store = openE2eStore();
+    let token: string;
+    try {
+      ({ token } = await createToken(store.db, store.secretKey, ADMIN, { userName: DEV, connectionName: "demo", groups: ["developer"], actorKind: "agent", agentName: "minted-by-admin", ttlMs: 60 * 60 * 1000 }));
+    } finally {
+      await store.close();
+    }
+    const admin = await pageFor(browser, testInfo, ADMIN, "/approvals");
+    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: false, application_name: "e2e-minted" });
+    client.on("error", () => {});
+    await client.connect();
+    const sql = "update orders set status = 'paid' where id = 2";
+    try {
+      const held = client.query(sql).catch((e: Error) => e);
+      const card = admin.getByRole("article", { name: `Request from ${DEV} (minted by ${ADMIN})` }).filter({ hasText: sql });
+      await expect(card).toBeVisible({ timeout: 5000 });
+      await expect(card.getByRole("note")).toHaveText(`You cannot approve a statement run under a token you minted (for ${DEV}).`);
+      await expect(card.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+      // A reviewer who did not mint it decides (here: rejects, so nothing changes).
+      const reviewer = await pageFor(browser, testInfo, REVIEWER, "/approvals");
+      const theirs = reviewer.getByRole("article", { name: `Request from ${DEV} (minted by ${ADMIN})` }).filter({ hasText: sql });
+      await theirs.getByLabel("Comment").fill("Not this one.");
+      await theirs.getByRole("button", { name: "Reject" }).click();
+      expect(await held).toMatchObject({ message: expect.stringMatching(new RegExp(`^Rejected by ${REVIEWER.replace(".", "\\.")} .*: Not this one\\.$`)) });
+      await reviewer.context().close();
+    } finally {
+      await client.end().catch(() => {});
+      await admin.context().close();
     }
   });
 

@@ -357,9 +357,11 @@ describe("FunctionCall: the large-object API through the gateway, judged as SQL"
     expect(await largeObjects()).toBe(before + 1);
     c.send(functionCallFrame({ oid: oids.lo_unlink, formats: [1], args: [int4(intResult(ran))] }));
     const second = await awaitHold(p, c, "lo-agent", /lo_unlink/, "LO_UNLINK");
-    await decideApproval(p.fx.db, { requestId: second.id, reviewer: REVIEWER, decision: "reject", comment: "keep it" });
+    await decideApproval(p.fx.db, { requestId: second.id, reviewer: REVIEWER, decision: "reject", comment: "keep it, card 4111 1111 1111 1111" });
     const refused = await untilReady(c);
     expect(errorOf(refused)?.code).toBe("42501");
+    // Warden's words and the reviewer as written; the comment's data masked, as in SQL's refusals.
+    expect(errorOf(refused)?.message).toBe(`Rejected by ${REVIEWER.email} (approval request ${second.id}): keep it, card **** **** **** 1111`);
     expect(await largeObjects()).toBe(before + 1);
   });
 });

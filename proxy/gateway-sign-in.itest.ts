@@ -119,7 +119,7 @@ describe("gateway: sign-in with JWTs from a trusted issuer", () => {
     expect((await c.query("select current_user = $1 as ok", [fx.targetRole])).rows).toEqual([{ ok: true }]);
     await c.end();
     const [s] = await fx.db.select().from(sessions).where(eq(sessions.applicationName, "jwt-dev"));
-    expect(s).toMatchObject({ authMethod: "jwt", userName: "dev@example.com", groups: ["developer"], actorKind: "human", tokenId: null });
+    expect(s).toMatchObject({ authMethod: "jwt", userName: "dev@example.com", groups: ["developer"], actorKind: "human", tokenId: null, tokenMintedBy: null });
   });
 
   it("refuses a JWT for another user (28P01) and a user whose groups are not allowed (28000)", async () => {

@@ -41,7 +41,12 @@ export function ApprovalDetail({ initialRequest, reviewer }: { initialRequest: A
                 <li key={v.reviewer} className="text-sm text-slate-700">
                   <Badge tone={v.decision === "approve" ? "success" : "danger"}>{v.decision === "approve" ? "approved" : "rejected"}</Badge>{" "}
                   <span className="font-medium text-slate-900">{v.reviewer}</span> {isClient && <TimeStamp iso={v.createdAt} isRelative />}
-                  {v.grantMinutes && <span className="text-slate-500"> · offered a {v.grantMinutes}-minute grant</span>}
+                  {v.grantMinutes && (
+                    <span className="text-slate-500">
+                      {" "}
+                      · offered a {v.grantMinutes}-minute grant of {v.grantScope === "fingerprint" ? "every statement of this shape" : "this exact statement"}
+                    </span>
+                  )}
                   {v.comment && <p className="mt-0.5 pl-1 text-slate-600">“{v.comment}”</p>}
                 </li>
               ))}

@@ -4,10 +4,11 @@ import Link from "next/link";
 import { ParamsTable } from "@/components/player/params-table";
 import { SqlHighlight } from "@/components/player/sql-highlight";
 import { ActorBadge } from "@/components/sessions/actor-badge";
+import { RequesterIdentity } from "@/components/sessions/requester-identity";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { useNow } from "@/components/ui/use-now";
-import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import { describeRequester, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
 import { ApprovalStatusBadge } from "./approval-status-badge";
 import { DecisionForm, type Reviewer } from "./decision-form";
 import { HoldReasons } from "./hold-reasons";
@@ -28,11 +29,13 @@ export function ApprovalRequestCard({ request, reviewer, hasDetailLink = true }:
   const isOpen = request.status === "pending" && (!isClient || Date.parse(request.expiresAt) > now);
   const shownStatus = request.status === "pending" && !isOpen ? "timed_out" : request.status;
   return (
-    <article aria-label={`Request from ${request.requester}`} className="rounded-lg border border-slate-200 bg-white shadow-xs">
+    <article aria-label={`Request from ${describeRequester(request.requester, request.requesterMintedBy)}`} className="rounded-lg border border-slate-200 bg-white shadow-xs">
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <div className="min-w-0 space-y-1">
           <div className="flex flex-wrap items-center gap-2">
-            <span className="font-medium text-slate-900">{request.requester}</span>
+            <span className="font-medium">
+              <RequesterIdentity subject={request.requester} mintedBy={request.requesterMintedBy} />
+            </span>
             <ActorBadge kind={request.actorKind} agentName={request.agentName} />
             <span className="text-sm text-slate-500">
               on <span className="font-medium text-slate-700">{request.connectionName}</span>

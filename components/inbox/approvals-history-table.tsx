@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { ActorBadge } from "@/components/sessions/actor-badge";
+import { RequesterIdentity } from "@/components/sessions/requester-identity";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TimeStamp } from "@/components/ui/time-stamp";
@@ -23,7 +24,9 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
     header: "Requester",
     cell: (r) => (
       <div className="space-y-1">
-        <div className="text-slate-900">{r.requester}</div>
+        <div>
+          <RequesterIdentity subject={r.requester} mintedBy={r.requesterMintedBy} />
+        </div>
         <ActorBadge kind={r.actorKind} agentName={r.agentName} />
       </div>
     ),

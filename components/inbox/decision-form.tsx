@@ -9,7 +9,8 @@ import { Textarea } from "@/components/ui/textarea";
 import { ApiRequestError } from "@/lib/client/api";
 import { useDecideApproval } from "@/lib/client/approvals";
 import { REJECT_COMMENT_REQUIRED } from "@/lib/shared/contracts/approval-decision";
-import { MAX_GRANT_MINUTES, reviewRefusal, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import { describeRequester, MAX_GRANT_MINUTES, reviewRefusal, type ApprovalRequestDto, type GrantScope } from "@/lib/shared/contracts/approvals";
+import { GrantScopeChoice } from "./grant-scope-choice";
 
 export type Reviewer = { email: string; groups: string[] };
 
@@ -17,8 +18,10 @@ const DEFAULT_GRANT_MINUTES = 60;
 
 /**
  * Approve or reject with a comment. Rejecting needs one: the client gets it with the error. When the
- * rule allows it, an approval may also let the requester run statements of the same shape for a while.
- * What the server would refuse (one's own statement, the wrong group) is said up front, in its words.
+ * rule allows it, an approval may also let the requester run the same statement again for a while:
+ * the exact statement, or, only when the reviewer picks it, every statement of its shape.
+ * What the server would refuse (one's own statement, one under a token the reviewer minted, the
+ * wrong group) is said up front, in its words.
  */
 export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDto; reviewer: Reviewer }) {
   const decide = useDecideApproval(request.id);
@@ -27,6 +30,7 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
   const [commentError, setCommentError] = useState<string>();
   const [isGranting, setGranting] = useState(false);
   const [grantMinutes, setGrantMinutes] = useState<number | null>(DEFAULT_GRANT_MINUTES);
+  const [grantScope, setGrantScope] = useState<GrantScope>("statement");
   const refusal = reviewRefusal(request, reviewer);
   const serverCommentError = decide.error instanceof ApiRequestError ? decide.error.fieldErrors.comment : undefined;
   const canGrant = request.allowGrants && request.fingerprint !== null;
@@ -37,7 +41,7 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
 
   const approve = () => {
     if (grantError) return;
-    decide.mutate({ decision: "approve", comment: comment.trim() || undefined, grantMinutes: isGranting ? grantMinutes : null });
+    decide.mutate({ decision: "approve", comment: comment.trim() || undefined, grantMinutes: isGranting ? grantMinutes : null, grantScope });
   };
   const reject = () => {
     if (!comment.trim()) {
@@ -79,7 +83,7 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
             onChange={(e) => setGranting(e.target.checked)}
             className="h-4 w-4 rounded border-slate-300 accent-brand-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2"
           />
-          <label htmlFor={`${id}-grant`}>Approve this statement shape for</label>
+          <label htmlFor={`${id}-grant`}>Also let it run again without asking, for</label>
           <IntegerInput
             aria-label="Grant minutes"
             aria-invalid={grantError ? true : undefined}
@@ -88,8 +92,9 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
             disabled={!isGranting}
             className="w-20"
           />
-          <span>minutes, for {request.requester}</span>
+          <span>minutes, for {describeRequester(request.requester, request.requesterMintedBy)}</span>
           {grantError && <p className="w-full text-xs font-medium text-red-600">{grantError}</p>}
+          {isGranting && <GrantScopeChoice value={grantScope} onChange={setGrantScope} />}
         </div>
       )}
       {decide.error && <Alert tone="danger">{decide.error.message}</Alert>}

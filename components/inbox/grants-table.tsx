@@ -15,7 +15,7 @@ import type { ApprovalGrantDto } from "@/lib/shared/contracts/approvals";
 
 const STATUS_TONES: Record<ApprovalGrantDto["status"], BadgeTone> = { active: "success", expired: "neutral", revoked: "danger" };
 
-/** Time-boxed grants: who may run which statement shape where without asking, until when; revocable. */
+/** Time-boxed grants: who may run which exact statement, or statement shape, where without asking, until when; revocable. */
 export function GrantsTable() {
   const [isActiveOnly, setActiveOnly] = useState(true);
   const grants = useGrants({ isActiveOnly });
@@ -27,9 +27,10 @@ export function GrantsTable() {
     { key: "connection", header: "Connection", cell: (g) => g.connectionName ?? <span className="text-slate-400">deleted</span>, sortValue: (g) => g.connectionName },
     {
       key: "sql",
-      header: "Statement shape",
+      header: "Statement",
       cell: (g) => (
         <div className="max-w-md space-y-1">
+          <Badge tone={g.scope === "fingerprint" ? "warning" : "neutral"}>{g.scope === "fingerprint" ? "any statement of this shape" : "this exact statement"}</Badge>
           <code className="block truncate font-mono text-xs text-slate-900" title={g.sqlSample}>
             {g.sqlSample}
           </code>
@@ -86,7 +87,7 @@ export function GrantsTable() {
           emptyState={
             <EmptyState
               title={isActiveOnly ? "No grant is in force" : "No grants yet"}
-              description="A reviewer creates one by approving a statement's shape for some minutes, when the rule allows it."
+              description="A reviewer creates one by approving a statement, or explicitly its shape, for some minutes, when the rule allows it."
             />
           }
         />
@@ -96,7 +97,7 @@ export function GrantsTable() {
         title="Revoke this grant?"
         description={
           <>
-            The next statement of this shape from <strong>{revoking?.userName}</strong> waits for a reviewer again.
+            The next such statement from <strong>{revoking?.userName}</strong> waits for a reviewer again.
           </>
         }
         confirmLabel="Revoke"

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import { ActorBadge } from "@/components/sessions/actor-badge";
+import { RequesterIdentity } from "@/components/sessions/requester-identity";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatElapsed } from "@/components/ui/format-duration";
@@ -20,7 +21,7 @@ export function SessionIdentity({ session: s }: { session: SessionDto }) {
     <Card title="Identity" description="As the gateway recorded it at sign-in.">
       <dl className="grid gap-x-6 gap-y-4 text-sm sm:grid-cols-2 lg:grid-cols-4">
         <Item label="User">
-          <span className="break-all">{s.userName}</span>
+          <RequesterIdentity subject={s.userName} mintedBy={s.tokenMintedBy} />
         </Item>
         <Item label="Actor">
           <ActorBadge kind={s.actorKind} agentName={s.agentName} />

@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { usePrefetchStatement, useStatementFeed } from "@/lib/client/sessions";
+import { describeRequester } from "@/lib/shared/contracts/approvals";
 import type { SessionDto } from "@/lib/shared/contracts/sessions";
 import { PlayerControls } from "./player-controls";
 import { SessionIdentity } from "./session-identity";
@@ -68,7 +69,7 @@ export function SessionPlayer({ initialSession }: { initialSession: SessionDto }
             )}
           </span>
         }
-        description={`${session.userName} on ${session.connectionName}`}
+        description={`${describeRequester(session.userName, session.tokenMintedBy)} on ${session.connectionName}`}
         actions={
           // A plain link: the route answers with Content-Disposition: attachment, so the browser downloads the file.
           <a href={`/api/sessions/${session.id}/export`} download className={buttonClassName({ variant: "secondary" })}>

@@ -33,7 +33,7 @@ export function ApprovalRuleFields({ rule, onChange, path, errors }: ApprovalRul
         </div>
         <Checkbox
           label="Allow time-boxed grants"
-          hint="A reviewer may approve the same statement shape for the requester for a number of minutes, so a repeated statement does not wait again."
+          hint="A reviewer may let the requester run the exact statement again (or, chosen explicitly, any statement of its shape) for a number of minutes, without waiting again."
           checked={rule.allowGrants}
           onChange={(e) => onChange({ ...rule, allowGrants: e.target.checked })}
         />

@@ -26,7 +26,7 @@ export function DecisionSummary({ decision, statementCount }: { decision: Previe
     <Alert tone="warning" title={`Held for approval by “${decision.rule.name}”${which}`}>
       <p>
         {decision.minApprovals === 1 ? "One approval" : `${decision.minApprovals} approvals`} from {decision.reviewerGroups.join(", ")}, within{" "}
-        {formatDuration(decision.timeoutSeconds * 1000)}; {decision.allowGrants ? "reviewers may grant the statement shape for a while." : "no time-boxed grants."}
+        {formatDuration(decision.timeoutSeconds * 1000)}; {decision.allowGrants ? "reviewers may grant the exact statement (or, explicitly, its shape) for a while." : "no time-boxed grants."}
       </p>
       <Reasons reasons={decision.reasons} />
     </Alert>

@@ -9,6 +9,7 @@ import { formatElapsed } from "@/components/ui/format-duration";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import type { SessionDto } from "@/lib/shared/contracts/sessions";
 import { ActorBadge } from "./actor-badge";
+import { RequesterIdentity } from "./requester-identity";
 
 const COLUMNS: DataTableColumn<SessionDto>[] = [
   {
@@ -24,7 +25,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
       </Link>
     ),
   },
-  { key: "user", header: "User", cell: (s) => <span className="break-all text-slate-900">{s.userName}</span> },
+  { key: "user", header: "User", cell: (s) => <RequesterIdentity subject={s.userName} mintedBy={s.tokenMintedBy} /> },
   { key: "actor", header: "Actor", cell: (s) => <ActorBadge kind={s.actorKind} agentName={s.agentName} /> },
   { key: "connection", header: "Connection", cell: (s) => <span className="font-mono text-xs">{s.connectionName}</span> },
   { key: "application", header: "Application", cell: (s) => (s.applicationName ? <span className="font-mono text-xs break-all">{s.applicationName}</span> : <Muted>—</Muted>) },

@@ -41,7 +41,7 @@ const POLICY_REUSE_MS = 5_000;
  */
 export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
   const server = new McpServer({ name: "warden", version: "0.1.0" }, { instructions: SERVER_INSTRUCTIONS });
-  const held = new HeldApprovals();
+  const held = new HeldApprovals(opts.userName);
   const maxWaitSeconds = opts.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
   let main: Promise<GatewaySession> | null = null;
   let isClosed = false;
@@ -296,6 +296,7 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
         requestId: z.string().optional(),
         reason: z.string().optional(),
         approvalUrl: z.string().optional(),
+        requester: z.object({ subject: z.string(), mintedBy: z.string().nullable() }).optional(),
         gatewayNotice: z.string().optional(),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -381,10 +382,11 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
   function heldResult(state: Extract<ApprovalState, { status: "pending" }>): CallToolResult {
     const approvalUrl = `${opts.consoleUrl.replace(/\/+$/, "")}/approvals/${state.requestId}`;
     const reason = /\(([^)]*)\)/.exec(state.notice)?.[1] ?? state.notice;
-    const body = { status: "pending", requestId: state.requestId, reason, approvalUrl, gatewayNotice: state.notice };
+    const body = { status: "pending", requestId: state.requestId, reason, approvalUrl, requester: state.requester, gatewayNotice: state.notice };
     const text = [
       `Held for approval: Warden's policy requires a human reviewer for this statement (${reason}). It has not run yet.`,
       `Approval request: ${state.requestId}`,
+      `Runs as: ${state.requester.subject}${state.requester.mintedBy ? ` (token minted by ${state.requester.mintedBy})` : ""}`,
       `Reviewers decide at ${approvalUrl}`,
       "Tell the user, then call wait_for_approval or approval_status with this request id.",
     ].join("\n");
@@ -395,7 +397,7 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
     const approvalUrl = `${opts.consoleUrl.replace(/\/+$/, "")}/approvals/${state.requestId}`;
     switch (state.status) {
       case "pending":
-        return { content: [{ type: "text", text: `Still pending: approval request ${state.requestId} has no decision yet (${approvalUrl}).` }], structuredContent: { status: "pending", requestId: state.requestId, approvalUrl } };
+        return { content: [{ type: "text", text: `Still pending: approval request ${state.requestId} has no decision yet (${approvalUrl}).` }], structuredContent: { status: "pending", requestId: state.requestId, approvalUrl, requester: state.requester } };
       case "approved": {
         const r = state.result;
         const body = { status: "approved", requestId: state.requestId, outcome: { command: r.command, rowCount: r.rowCount, columns: r.columns, rows: r.rows, isTruncated: r.isTruncated } };

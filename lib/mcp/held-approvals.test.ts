@@ -43,4 +43,11 @@ describe("HeldApprovals", () => {
   it("knows nothing of requests it was not given", async () => {
     expect(await new HeldApprovals().wait(ID, 1)).toBeUndefined();
   });
+
+  it("names the subject, and the minter the gateway's notice names", () => {
+    const h = heldStatement();
+    const notice = `${h.held.notice} It runs as dev@example.com, under a token minted by admin@example.com; neither may approve it. Review it at u/approvals/${ID}`;
+    expect(new HeldApprovals("dev@example.com").add("delete from t", { ...h.held, notice }, h.session).requester).toEqual({ subject: "dev@example.com", mintedBy: "admin@example.com" });
+    expect(new HeldApprovals("dev@example.com").add("delete from t", h.held, h.session).requester).toEqual({ subject: "dev@example.com", mintedBy: null });
+  });
 });

@@ -8,8 +8,11 @@ import { isGatewayError } from "./gateway-session";
  * `approval_status` and `wait_for_approval`. Kept in memory: they live as long as the MCP session.
  */
 
+/** Who the held statement runs as (the subject), and who minted its token when that is someone else. */
+export type HeldRequester = { subject: string; mintedBy: string | null };
+
 export type ApprovalState =
-  | { status: "pending"; requestId: string; sql: string; notice: string }
+  | { status: "pending"; requestId: string; sql: string; notice: string; requester: HeldRequester }
   | { status: "approved"; requestId: string; sql: string; result: StatementResult }
   | { status: "rejected"; requestId: string; sql: string; reviewer: string | null; comment: string; sqlState: string }
   | { status: "timed_out"; requestId: string; sql: string; message: string; sqlState: string }
@@ -20,15 +23,26 @@ export type PendingApproval = Extract<ApprovalState, { status: "pending" }>;
 
 type Entry = { state: ApprovalState; settled: Promise<ApprovalState>; session: GatewaySession };
 
+/** holdNotice's words when someone other than the subject minted the token. */
+const MINTED = /It runs as (\S+), under a token minted by (\S+); neither may approve it\./;
+
+/** The subject and minter the gateway's hold notice names; `userName` (this server's token's user) when it names none. */
+export function heldRequesterOf(notice: string, userName: string): HeldRequester {
+  const m = MINTED.exec(notice);
+  return m ? { subject: m[1]!, mintedBy: m[2]! } : { subject: userName, mintedBy: null };
+}
+
 /** "Rejected by rita@example.com (approval request <id>): not on a Friday": decisionForOutcome's words. */
 const REJECTED = /^Rejected by (.+?) \(approval request \S+\): ([\s\S]*)$/;
 
 export class HeldApprovals {
   private readonly entries = new Map<string, Entry>();
 
+  constructor(private readonly userName = "") {}
+
   /** Takes over a held statement and the session it waits on; the session closes once it settles. */
   add(sql: string, held: HeldStatement, session: GatewaySession): PendingApproval {
-    const pending: PendingApproval = { status: "pending", requestId: held.requestId, sql, notice: held.notice };
+    const pending: PendingApproval = { status: "pending", requestId: held.requestId, sql, notice: held.notice, requester: heldRequesterOf(held.notice, this.userName) };
     const entry: Entry = { state: pending, session, settled: Promise.resolve(pending) };
     entry.settled = held.outcome
       .then((result): ApprovalState => ({ status: "approved", requestId: held.requestId, sql, result }), (err: unknown) => settledByError(held.requestId, sql, err))

@@ -33,4 +33,11 @@ describe("approvalWebhookMessage", () => {
     expect(m.text).toContain("was rejected");
     expect(JSON.stringify(m.blocks[0])).toContain("Decided by rita@example.com: no");
   });
+
+  it("names the subject and, when someone else minted the token, the minter", () => {
+    const m = approvalWebhookMessage("requested", { ...facts, agentName: null, actorKind: "human", requesterMintedBy: "admin@example.com" }, "u");
+    expect(m.text).toBe(`Warden: a statement by dev@example.com (human, minted by admin@example.com) on orders needs approval: u/approvals/${facts.id}`);
+    expect(JSON.stringify(m.blocks[0])).toContain("By dev@example.com (human, minted by admin@example.com)");
+    expect(approvalWebhookMessage("requested", { ...facts, requesterMintedBy: "DEV@example.com" }, "u").text).not.toContain("minted by");
+  });
 });

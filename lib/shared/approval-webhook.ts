@@ -9,7 +9,10 @@ export type ApprovalWebhookEvent = "requested" | "approved" | "rejected" | "time
 export type ApprovalWebhookFacts = {
   id: string;
   connectionName: string;
+  /** The subject: the user name the statement ran as. */
   requester: string;
+  /** Who minted the token it ran under; null for a JWT sign-in (and absent in older callers). */
+  requesterMintedBy?: string | null;
   actorKind: string;
   agentName: string | null;
   sql: string;
@@ -41,7 +44,8 @@ function truncate(s: string, max: number): string {
 
 export function approvalWebhookMessage(event: ApprovalWebhookEvent, r: ApprovalWebhookFacts, publicUrl: string): SlackMessage {
   const url = `${publicUrl}/approvals/${r.id}`;
-  const who = r.agentName ? `${r.requester} (agent ${r.agentName})` : `${r.requester} (${r.actorKind})`;
+  const minted = r.requesterMintedBy && r.requesterMintedBy.trim().toLowerCase() !== r.requester.trim().toLowerCase() ? `, minted by ${r.requesterMintedBy}` : "";
+  const who = r.agentName ? `${r.requester} (agent ${r.agentName}${minted})` : `${r.requester} (${r.actorKind}${minted})`;
   const text = `Warden: a statement by ${who} on ${r.connectionName} ${HEADLINES[event]}: ${url}`;
   const lines = [`*Statement on ${escapeMrkdwn(r.connectionName)} ${HEADLINES[event]}*`, `By ${escapeMrkdwn(who)}, held by rule _${escapeMrkdwn(r.ruleName)}_: ${escapeMrkdwn(r.reasons.join("; "))}`];
   if (event === "requested") lines.push(`Reviewers: ${escapeMrkdwn(r.reviewerGroups.join(", "))}`);

@@ -9,12 +9,13 @@ const request = (over: Partial<ApprovalRequest>): ApprovalRequest =>
   ({ id: "r1", status: "pending", createdAt: created, expiresAt: new Date(created.getTime() + 15 * 60_000), decidedBy: null, decidedAt: null, decisionComment: null, ...over }) as ApprovalRequest;
 
 describe("decisionForOutcome", () => {
-  it("runs an approved statement, recording who approved it", () => {
+  it("runs an approved statement, recording who approved it, and tells the client who did (never the comment: a notice is sent as written)", () => {
     const at = new Date();
-    expect(decisionForOutcome("r1", { kind: "closed", request: request({ status: "approved", decidedBy: "rita@example.com", decidedAt: at, decisionComment: "ok" }) })).toEqual({
+    expect(decisionForOutcome("r1", { kind: "closed", request: request({ status: "approved", decidedBy: "rita@example.com", decidedAt: at, decisionComment: "ok 4111 1111 1111 1111" }) })).toEqual({
       action: "forward",
       reason: "approved by rita@example.com (approval request r1)",
-      review: { approvalRequestId: "r1", decidedBy: "rita@example.com", decidedAt: at, comment: "ok" },
+      review: { approvalRequestId: "r1", decidedBy: "rita@example.com", decidedAt: at, comment: "ok 4111 1111 1111 1111" },
+      notice: "Approved by rita@example.com (approval request r1); the statement runs now.",
     });
   });
 
@@ -55,5 +56,14 @@ describe("holdNotice", () => {
     );
     expect(holdNotice("r1", { ...rule, minApprovals: 2, reviewerGroups: ["dba", "leads"] }, ["x"], "u")).toContain("once 2 reviewers from dba, leads approve it");
     expect(holdNotice("r1", { ...rule, timeoutSeconds: 10 }, ["x"], "u")).toContain("is cancelled after 10 seconds without a decision");
+  });
+
+  it("names the subject and the minter when someone else minted the token; not for one's own token or a JWT", () => {
+    const rule = defaultPolicy().approvals[1]!;
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: "admin@example.com" })).toContain(
+      "It runs as dev@example.com, under a token minted by admin@example.com; neither may approve it. Review it at u/approvals/r1",
+    );
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: "Dev@Example.com" })).not.toContain("minted by");
+    expect(holdNotice("r1", rule, ["x"], "u", { subject: "dev@example.com", mintedBy: null })).not.toContain("minted by");
   });
 });

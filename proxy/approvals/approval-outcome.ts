@@ -16,7 +16,8 @@ export function decisionForOutcome(requestId: string, outcome: WaitOutcome): Fin
   const rv = review(r.id, r.decidedBy, r.decidedAt, r.decisionComment);
   switch (r.status) {
     case "approved":
-      return { action: "forward", reason: `approved by ${r.decidedBy} (approval request ${r.id})`, review: rv };
+      // No comment in the notice: it is sent as written, and a comment is a reviewer's free text.
+      return { action: "forward", reason: `approved by ${r.decidedBy} (approval request ${r.id})`, review: rv, notice: `Approved by ${r.decidedBy} (approval request ${r.id}); the statement runs now.` };
     case "rejected": {
       const comment = r.decisionComment?.trim() ?? "";
       const message = `Rejected by ${r.decidedBy} (approval request ${r.id}): ${comment || "no comment given"}`;

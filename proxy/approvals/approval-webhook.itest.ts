@@ -70,7 +70,8 @@ describe("gateway: the approval webhook", () => {
     const held = c.query("delete from items");
     const request = await pendingRequest(fx.db, "delete from items");
     const announced = await eventually(async () => posted.find((p) => p.text.includes(request.id)));
-    expect(announced.text).toBe(`Warden: a statement by ${fx.email} (human) on ${fx.connectionName} needs approval: https://warden.example.com/approvals/${request.id}`);
+    // The fixture's token was minted by "test": the subject and the minter are both named.
+    expect(announced.text).toBe(`Warden: a statement by ${fx.email} (human, minted by test) on ${fx.connectionName} needs approval: https://warden.example.com/approvals/${request.id}`);
     expect(announced.blocks.map((b) => b.type)).toEqual(["section", "section", "context"]);
     expect(announced.blocks[1].text?.text).toBe("```delete from items```");
     await eventually(async () => notices.messages.some((m) => m.includes(`https://warden.example.com/approvals/${request.id}`)));

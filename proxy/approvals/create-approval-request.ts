@@ -31,6 +31,9 @@ async function insertRequest(db: Db, request: NewApprovalRequest): Promise<Appro
       targetId: row.id,
       targetName: row.connectionName,
       details: {
+        // The subject is the actor; the minter of its token is named beside it.
+        requesterMintedBy: row.requesterMintedBy,
+        tokenId: row.tokenId,
         sessionId: row.sessionId,
         statementId: row.statementId,
         ruleId: row.ruleId,

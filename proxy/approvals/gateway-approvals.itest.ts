@@ -254,14 +254,14 @@ describe("gateway: guardrails and approvals", () => {
     expect(await statuses()).toEqual(["1:new", "2:new", "3:paid"]);
   });
 
-  it("lets a time-boxed grant pass the same statement shape without a new request, until it is revoked", async () => {
+  it("lets a time-boxed grant of the statement shape, chosen explicitly, pass other constants without a new request, until it is revoked", async () => {
     const c = await connect();
     const first = c.query("delete from orders where status = 'gone' or true");
     const request = await pendingRequest(fx.db, "delete from orders where status = 'gone' or true");
-    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve", grantMinutes: 30 });
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve", grantMinutes: 30, grantScope: "fingerprint" });
     await first;
     const [grant] = await listGrants(fx.db, { activeOnly: true });
-    expect(grant).toMatchObject({ userName: fx.email, connectionName: fx.connectionName, fingerprint: request.fingerprint, requestId: request.id, createdBy: REVIEWER.email, status: "active" });
+    expect(grant).toMatchObject({ userName: fx.email, connectionName: fx.connectionName, scope: "fingerprint", fingerprint: request.fingerprint, requestId: request.id, createdBy: REVIEWER.email, status: "active" });
 
     // Same shape, other constants: runs at once.
     await target.query("insert into orders (id, status) values (4, 'new')");

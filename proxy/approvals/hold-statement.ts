@@ -9,6 +9,7 @@ import type { ApprovalWaiter } from "./approval-waiter";
 import type { ApprovalWebhookSender } from "./approval-webhook-sender";
 import { createApprovalRequest } from "./create-approval-request";
 import { findActiveGrant } from "./find-active-grant";
+import { statementDigestOf } from "./statement-digest";
 
 export type HoldDeps = {
   db: Db;
@@ -20,15 +21,24 @@ export type HoldDeps = {
 };
 
 /**
- * A statement an approval rule matched: it runs at once under an active grant for its shape;
- * otherwise its approval request is stored and the client is told, and the statement waits for
- * the decision (the relay keeps it, and everything the client sends after it, back).
+ * A statement an approval rule matched: it runs at once under an active grant for this exact
+ * statement (or, where a reviewer chose so, for its shape); otherwise its approval request is
+ * stored and the client is told, and the statement waits for the decision (the relay keeps it, and
+ * everything the client sends after it, back).
  */
 export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps): Promise<Decision> {
   const { session } = ctx;
+  const statementDigest = statementDigestOf(ctx);
   if (rule.allowGrants && statement.fingerprint) {
-    const grant = await findActiveGrant(deps.db, { connectionId: session.connection.id, userName: session.userName, fingerprint: statement.fingerprint });
-    if (grant) return { action: "forward", reason: `approved in advance: grant ${grant.id} by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}` };
+    const grant = await findActiveGrant(deps.db, { connectionId: session.connection.id, userName: session.userName, fingerprint: statement.fingerprint, statementDigest });
+    if (grant) {
+      const covers = grant.scope === "statement" ? "this exact statement" : "every statement of this shape";
+      return {
+        action: "forward",
+        reason: `approved in advance: grant ${grant.id} (${covers}) by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}`,
+        notice: `Warden runs this statement without a new approval request: grant ${grant.id} by ${grant.createdBy} covers ${covers} until ${grant.expiresAt.toISOString()}.`,
+      };
+    }
   }
 
   const id = randomUUID();
@@ -43,7 +53,10 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       connectionName: session.connection.name,
       sessionId: session.id,
       statementId: ctx.statementId,
+      // The subject, and who minted the token it signed in with: the reviewer may be neither.
       requester: session.userName,
+      tokenId: session.tokenId ?? null,
+      requesterMintedBy: session.tokenMintedBy ?? null,
       actorKind: session.actorKind,
       agentName: session.agentName,
       applicationName: session.applicationName,
@@ -53,7 +66,9 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       sql: recorded.sql,
       params: recorded.params,
       fingerprint: statement.fingerprint,
-      classification: { kind: statement.kind, command: statement.command, flags: statement.flags, relations: statement.relations },
+      // statementDigest: what a grant of scope `statement` is bound to, taken from the statement as
+      // sent (the record's text and parameters may be redacted or cut). Never shown.
+      classification: { kind: statement.kind, command: statement.command, flags: statement.flags, relations: statement.relations, statementDigest },
       ruleId: rule.id,
       ruleName: rule.name,
       reasons,
@@ -73,18 +88,23 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
   deps.sendWebhook("requested", request);
   return {
     action: "hold",
-    notice: holdNotice(id, rule, reasons, deps.publicUrl),
+    notice: holdNotice(id, rule, reasons, deps.publicUrl, { subject: session.userName, mintedBy: session.tokenMintedBy ?? null }),
     outcome: waiting.outcome.then((o) => decisionForOutcome(id, o)),
     withdraw: (why) => waiting.withdraw(why),
   };
 }
 
-/** What the client is told while its statement waits: which request, why, who decides, where to look. */
-export function holdNotice(id: string, rule: ApprovalRule, reasons: string[], publicUrl: string): string {
+/**
+ * What the client is told while its statement waits: which request, why, who decides, where to look;
+ * and, when the token was minted by someone other than its subject, both (neither may approve it).
+ */
+export function holdNotice(id: string, rule: ApprovalRule, reasons: string[], publicUrl: string, requester?: { subject: string; mintedBy: string | null }): string {
   const who = rule.minApprovals > 1 ? `${rule.minApprovals} reviewers` : "a reviewer";
+  const mintedBy = requester?.mintedBy && requester.mintedBy.trim().toLowerCase() !== requester.subject.trim().toLowerCase() ? requester.mintedBy : null;
   return (
     `Warden is holding this statement for approval request ${id} (${rule.name}: ${reasons.join("; ")}). ` +
     `It runs once ${who} from ${rule.reviewerGroups.join(", ")} approve${rule.minApprovals > 1 ? "" : "s"} it, and is cancelled after ${describeTimeout(rule.timeoutSeconds)} without a decision. ` +
+    (mintedBy ? `It runs as ${requester!.subject}, under a token minted by ${mintedBy}; neither may approve it. ` : "") +
     `Review it at ${publicUrl}/approvals/${id}`
   );
 }

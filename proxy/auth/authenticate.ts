@@ -65,6 +65,7 @@ export class Authenticator {
       groups,
       authMethod: "token",
       tokenId: token.id,
+      tokenMintedBy: token.createdBy,
       expiresAt: token.expiresAt,
       connection,
     };
@@ -88,6 +89,7 @@ export class Authenticator {
       groups: verified.groups,
       authMethod: "jwt",
       tokenId: null,
+      tokenMintedBy: null,
       expiresAt: verified.expiresAt,
       connection,
     };

@@ -8,6 +8,8 @@ export type Identity = {
   groups: string[];
   authMethod: "token" | "jwt";
   tokenId: string | null;
+  /** Who minted the token (a console user's email, or `cli:user@host`); null for a JWT, whose subject is the person themself. */
+  tokenMintedBy: string | null;
   /** When the credential stops being valid; the session ends then. */
   expiresAt: Date | null;
   connection: Connection;

@@ -9,10 +9,18 @@ import type { TargetFunction } from "../policy/function-oids";
  * parameters) and `createRowFilter` when a result's columns are known.
  */
 
-/** Who is behind a session, as the gateway established at sign-in. */
+/**
+ * Who is behind a session, as the gateway established at sign-in: the subject (`userName`, the
+ * user name the session runs as) and, for a Warden token, the token and who minted it. A reviewer
+ * may be neither the subject nor the minter of a statement they approve.
+ */
 export type SessionInfo = {
   id: string;
   userName: string;
+  /** The Warden token the session signed in with; null (or absent) for a JWT. */
+  tokenId?: string | null;
+  /** Who minted that token; null (or absent) for a JWT. */
+  tokenMintedBy?: string | null;
   actorKind: ActorKind;
   agentName: string | null;
   groups: string[];
@@ -50,10 +58,13 @@ export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | nul
  */
 export type ResultPolicy = { recordedRows: number; recordedBytes: number; clientRows: number | null };
 /**
- * `reason`: why, for the statement's record; `review`: the approval behind a held statement's
- * outcome; `result`: the policy's caps on its result (absent: the gateway's defaults, no client cap).
+ * `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome;
+ * `result`: the policy's caps on its result (absent: the gateway's defaults, no client cap);
+ * `notice`: what the client is told before it runs (who approved it, the grant it runs under). A
+ * notice is sent as written, without the content detectors, so it holds only the gateway's own
+ * words and the reviewer's identity: never the statement, a value or a reviewer's comment.
  */
-export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; result?: ResultPolicy };
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; result?: ResultPolicy; notice?: string };
 /** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
 export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;

@@ -70,19 +70,23 @@ function detectIn(text: string, m: CompiledMasking): string {
 }
 
 /**
- * Warden's own text with the detectors run over the parts it quotes only, each on its own. A quoted
- * part not found where expected: the whole text is detected (fail closed).
+ * Warden's own text with the detectors run over the parts it quotes only, each on its own. Quoted
+ * parts come after the gateway's words (a rejection ends with the reviewer's comment), so each is
+ * found from the end: a comment that repeats the gateway's words (the reviewer's address) is the
+ * comment that gets detected, never those words. A quoted part not found: the whole text is
+ * detected (fail closed).
  */
 function detectInQuoted(text: string, quoted: readonly string[], m: CompiledMasking): string {
   let out = "";
-  let from = 0;
-  for (const q of quoted) {
-    const at = text.indexOf(q, from);
+  let end = text.length;
+  for (let i = quoted.length - 1; i >= 0; i--) {
+    const q = quoted[i]!;
+    const at = end - q.length < 0 ? -1 : text.lastIndexOf(q, end - q.length);
     if (at < 0) return detectIn(text, m);
-    out += text.slice(from, at) + detectIn(q, m);
-    from = at + q.length;
+    out = detectIn(q, m) + text.slice(at + q.length, end) + out;
+    end = at;
   }
-  return out + text.slice(from);
+  return text.slice(0, end) + out;
 }
 
 function maskNotification(frame: Buffer, m: CompiledMasking): Buffer {

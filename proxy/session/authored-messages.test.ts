@@ -72,4 +72,13 @@ describe("the gateway's own words", () => {
   it("a rejection without a comment quotes nothing", () => {
     expect(rejection("   ")).toMatchObject({ message: expect.stringMatching(/: no comment given$/), quoted: [] });
   });
+
+  it("a comment repeating the reviewer's address is the part detected, not the gateway's words before it", async () => {
+    const detectEmails = compileMasking(1, { ...demoPolicy().masking, detectors: demoPolicy().masking.detectors.map((d) => ({ ...d, isEnabled: d.detector === "email" })) }, createNodeMaskingContext(Buffer.alloc(32, 7)));
+    const d = rejection("rita@example.com");
+    const frame = raised(d.sqlState, d.message);
+    const message = await messageOf(maskServerMessage(frame, detectEmails, noTables, { message: d.message, quoted: d.quoted! }));
+    expect(message.startsWith(`Rejected by rita@example.com (approval request ${CARD_LIKE_ID}): `)).toBe(true);
+    expect(message.endsWith(": rita@example.com")).toBe(false);
+  });
 });

@@ -14,6 +14,8 @@ export type DecisionDeps = {
   /** A statement is held for approval: the client is told, and a cancel or the client leaving withdraws it. */
   onHold(hold: HoldDecision): void;
   onHoldEnded(): void;
+  /** Tells the client, as written, a forwarded statement's notice (ForwardDecision.notice): Warden's own words. */
+  notify(message: string): void;
   /** A statement refused after the session ended (withdrawn by the client leaving): record it anyway. */
   recordRefused(run: StatementRun): void;
 };
@@ -43,6 +45,7 @@ export function decideStatements(runs: StatementRun[], refusals: (Refusal | null
     }
     if (d instanceof Promise || d.action === "hold") return decideLater(runs, refusals, deps, i, d);
     runs[i].decide(d, false);
+    if (d.action === "forward" && d.notice) deps.notify(d.notice);
     if (d.action === "block") return i;
   }
   return null;
@@ -77,6 +80,7 @@ async function decideLater(runs: StatementRun[], refusals: (Refusal | null)[], d
     return i;
   }
   if (final.action === "block") return i;
+  if (final.notice) deps.notify(final.notice);
   return decideStatements(runs, refusals, deps, i + 1);
 }
 

@@ -134,6 +134,7 @@ export class Relay {
       onHoldEnded: () => {
         if (this.step.kind === "waiting") this.step = { kind: "waiting", for: "statement", hold: null };
       },
+      notify: (message) => this.sendNotice(message),
       recordRefused: (run) => this.recordRefused(run),
     };
     this.tracker = new ReplyTracker({
@@ -829,6 +830,12 @@ export class Relay {
   /** One server message, in order: masked when it may echo data, then tracked and passed on. */
   private takeUpstreamFrame(f: UpstreamFrame): void | Promise<UpstreamFrame> {
     if (f.code === BackendCode.ErrorResponse && f.frame[5] !== undefined && isFatal(f.frame)) this.hasForwardedFatal = true;
+    const functionRefusal = f.isFiltered ? null : this.tracker.functionRefusalAnswered(f.code, f.frame);
+    if (functionRefusal) {
+      // A refused FunctionCall: its refusal replaces the stand-in's error here, before masking, like any other refusal of Warden's.
+      f = { code: f.code, frame: errorResponse({ severity: "ERROR", sqlState: functionRefusal.sqlState, message: functionRefusal.message }) };
+      this.authored.expect(functionRefusal.sqlState, functionRefusal.message, functionRefusal.quoted);
+    }
     const filter = this.deps.hooks.filterServerMessage;
     if (filter && !f.isFiltered && ECHOING_MESSAGES.has(f.code)) {
       let filtered: Buffer | null | Promise<Buffer | null>;

@@ -73,7 +73,7 @@ export type Expectation =
    * aborted transaction, is the server's to tell). `endsTransaction`: the portals dropped if the
    * transaction ends with the call (status I).
    */
-  | { kind: "function"; run: StatementRun; result: RecordedColumn | null; refusal: { sqlState: string; message: string } | null; endsTransaction: PendingChange | null }
+  | { kind: "function"; run: StatementRun; result: RecordedColumn | null; refusal: { sqlState: string; message: string; quoted?: string[] } | null; endsTransaction: PendingChange | null }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
   | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] };
 
@@ -258,6 +258,18 @@ export class ReplyTracker {
     }
     this.queue = [];
     this.head = 0;
+  }
+
+  /**
+   * The refusal a refused FunctionCall's stand-in (a call of no function) was sent for, when `frame`
+   * is that stand-in's error: the relay words the refusal in its place before masking, so that it is
+   * masked as Warden's own words (its quoted parts, a reviewer's comment, through the detectors).
+   */
+  functionRefusalAnswered(code: number, frame: Buffer): { sqlState: string; message: string; quoted?: string[] } | null {
+    if (code !== BackendCode.ErrorResponse) return null;
+    const e = this.peek();
+    if (e?.kind !== "function" || !e.refusal) return null;
+    return decodeBackendFrame<DatabaseError>(frame).code === UNDEFINED_FUNCTION ? e.refusal : null;
   }
 
   private peek(): Expectation | undefined {

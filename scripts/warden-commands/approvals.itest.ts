@@ -2,7 +2,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addPeople, pendingRequest, REVIEWER } from "@/proxy/approvals/testing/approval-fixtures";
+import { users } from "@/drizzle/schema";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { addPeople, pendingRequest, requestById, REVIEWER } from "@/proxy/approvals/testing/approval-fixtures";
 import { startGatewayFixture, type GatewayFixture } from "@/proxy/testing/gateway-fixture";
 import { runTool } from "@/proxy/testing/run-tool";
 
@@ -52,7 +54,41 @@ describe("warden approvals", () => {
     expect((await held).rowCount).toBe(2);
 
     const grants = await warden("approvals", "grants", "--json");
-    expect(JSON.parse(grants.stdout)).toEqual([expect.objectContaining({ userName: fx.email, requestId: request.id, createdBy: REVIEWER.email, status: "active" })]);
+    // A grant covers the exact statement unless the reviewer says otherwise.
+    expect(JSON.parse(grants.stdout)).toEqual([expect.objectContaining({ userName: fx.email, requestId: request.id, createdBy: REVIEWER.email, status: "active", scope: "statement" })]);
+    const revoked = await warden("approvals", "revoke-grant", JSON.parse(grants.stdout)[0].id, "--by", REVIEWER.email);
+    expect(revoked.code, revoked.stderr).toBe(0);
+  });
+
+  it("refuses to approve from the terminal that minted the token, whatever user name it carries and whoever --by names; grants a shape only with --grant-scope fingerprint", async () => {
+    await fx.db.insert(users).values({ email: "someone-else@example.com", groups: ["developer"] }).onConflictDoNothing();
+    const created = await warden("token", "create", "--user", "someone-else@example.com", "--connection", fx.connectionName, "--ttl", "10m");
+    expect(created.code, created.stderr).toBe(0);
+    const token = created.stdout.trim().split("\n").at(-1)!;
+    const other = await fx.connect({ user: "someone-else@example.com", password: token });
+    other.on("error", () => {});
+    try {
+      const held = other.query("update orders set status = status where status <> 'x' or true");
+      const request = await pendingRequest(fx.db, "update orders set status = status where status <> 'x' or true");
+      expect(request.requesterMintedBy).toMatch(/^cli:/);
+
+      const shown = await warden("approvals", "show", request.id);
+      expect(shown.stdout).toContain(`From      someone-else@example.com (minted by ${request.requesterMintedBy})`);
+      const own = await warden("approvals", "decide", request.id, "--approve", "--by", REVIEWER.email);
+      expect(own).toMatchObject({ code: 2, stderr: expect.stringContaining("You cannot approve a statement run under a token you minted (for someone-else@example.com).") });
+
+      const badScope = await warden("approvals", "decide", request.id, "--approve", "--by", REVIEWER.email, "--grant-minutes", "5", "--grant-scope", "everything");
+      expect(badScope).toMatchObject({ code: 2, stderr: expect.stringContaining("--grant-scope is statement or fingerprint") });
+      expect(await requestById(fx.db, request.id)).toMatchObject({ status: "pending" });
+
+      // Another reviewer, in the console, approves it and grants its shape, explicitly.
+      await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve", grantMinutes: 5, grantScope: "fingerprint" });
+      await held;
+      const grants = await warden("approvals", "grants");
+      expect(grants.stdout).toMatch(/active\s+fingerprint\s+someone-else@example\.com/);
+    } finally {
+      await other.end().catch(() => {});
+    }
   });
 
   it("shows a request in full and rejects it with a comment the client receives", async () => {

@@ -7,14 +7,14 @@ import { revokeGrant } from "@/lib/server/approvals/revoke-grant";
 import type { ApprovalNotifyOptions } from "@/lib/server/approvals/send-approval-webhook";
 import { ServiceError } from "@/lib/server/connections/service-error";
 import { parseConfig, type WardenConfig } from "@/lib/shared/config";
-import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import { describeRequester, GRANT_SCOPES, type ApprovalRequestDto, type GrantScope } from "@/lib/shared/contracts/approvals";
 import { parseFlags, UsageError, usageLines, type Command } from "./command";
 import { findKnownGroups } from "./known-groups";
-import { withStore, type Store } from "./store-access";
+import { cliActor, withStore, type Store } from "./store-access";
 
 const LIST_USAGE = "approvals list [--all] [--json]";
 const SHOW_USAGE = "approvals show ID [--json]";
-const DECIDE_USAGE = "approvals decide ID --approve|--reject --by EMAIL [--comment TEXT] [--grant-minutes N]";
+const DECIDE_USAGE = "approvals decide ID --approve|--reject --by EMAIL [--comment TEXT] [--grant-minutes N [--grant-scope statement|fingerprint]]";
 const GRANTS_USAGE = "approvals grants [--all] [--json]";
 const REVOKE_USAGE = "approvals revoke-grant ID --by EMAIL";
 const USAGE = [LIST_USAGE, SHOW_USAGE, DECIDE_USAGE, GRANTS_USAGE, REVOKE_USAGE].join("\n       warden ");
@@ -22,7 +22,9 @@ const USAGE = [LIST_USAGE, SHOW_USAGE, DECIDE_USAGE, GRANTS_USAGE, REVOKE_USAGE]
 const REVIEWER_RULE = `--by names the reviewer. Their groups are the ones the identity provider gave them at their last
 sign-in to the console; on the embedded default (no DATABASE_URL and no OIDC_ISSUER), the demo users
 of the local OpenID provider are known without signing in. Someone whose groups are unknown cannot
-decide, and nobody decides on their own statement.`;
+decide, and nobody decides on their own statement: neither its subject (the user name it ran as)
+nor whoever minted the token it ran under, by email in the console or, from a terminal, as this
+command's cli:USER@HOST, whatever user name the token carries.`;
 
 const HELP: Record<string, string> = {
   list: `${usageLines(LIST_USAGE)}\n\nLists statements waiting for approval (every request with --all), one line each.\n\nOptions:\n  --all    decided and expired requests too\n  --json   as JSON\n`,
@@ -39,8 +41,12 @@ Options:
   --approve | --reject   the decision (exactly one)
   --by EMAIL             the reviewer deciding
   --comment TEXT         a comment the requester sees
-  --grant-minutes N      with --approve, where the rule allows it: let the requester run such
-                         statements without asking again for N minutes
+  --grant-minutes N      with --approve, where the rule allows it: let the requester run this
+                         statement again without asking, for N minutes
+  --grant-scope SCOPE    what that grant covers: statement (the default) is this exact statement,
+                         its text character for character and the same parameter values;
+                         fingerprint is every statement of its shape, with any literals and
+                         parameter values (every id, not just this one): choose it explicitly
 `,
   grants: `${usageLines(GRANTS_USAGE)}\n\nLists grants (standing approvals): active ones, or all with --all.\n\nOptions:\n  --all    expired and revoked grants too\n  --json   as JSON\n`,
   "revoke-grant": `${usageLines(REVOKE_USAGE)}\n\nRevokes a grant by its id (from \`warden approvals grants\`); the holder's next such statement\nwaits for approval again.\n\n${REVIEWER_RULE}\n`,
@@ -93,7 +99,7 @@ async function show(args: string[]) {
 async function decide(args: string[]) {
   const { values, positionals } = parseFlags(
     args,
-    { approve: { type: "boolean" }, reject: { type: "boolean" }, by: { type: "string" }, comment: { type: "string" }, "grant-minutes": { type: "string" } },
+    { approve: { type: "boolean" }, reject: { type: "boolean" }, by: { type: "string" }, comment: { type: "string" }, "grant-minutes": { type: "string" }, "grant-scope": { type: "string" } },
     DECIDE_USAGE,
     1,
   );
@@ -104,12 +110,17 @@ async function decide(args: string[]) {
     grantMinutes = Number(values["grant-minutes"]);
     if (!Number.isInteger(grantMinutes) || grantMinutes < 1) throw new UsageError(`--grant-minutes takes a whole number of minutes (got "${values["grant-minutes"]}").`);
   }
+  const scope = values["grant-scope"];
+  if (scope !== undefined && !(GRANT_SCOPES as readonly string[]).includes(scope)) throw new UsageError(`--grant-scope is statement or fingerprint (got "${scope}").`);
+  if (scope !== undefined && grantMinutes === null) throw new UsageError("--grant-scope goes with --grant-minutes.");
+  const grantScope = (scope as GrantScope | undefined) ?? "statement";
   await withStore(async (store) => {
     const db = store.db;
     const reviewer = await findCliReviewer(store, values.by!);
     const r = await decideApproval(
       db,
-      { requestId: id, reviewer, decision: values.approve ? "approve" : "reject", comment: values.comment, grantMinutes },
+      // From a terminal the reviewer also acts as this command's cli:USER@HOST, the minter of tokens made here.
+      { requestId: id, reviewer: { ...reviewer, aliases: [cliActor()] }, decision: values.approve ? "approve" : "reject", comment: values.comment, grantMinutes, grantScope },
       notifyOptions(),
     ).catch(explain);
     if (r.status === "pending") console.log(`Your approval is recorded; request ${r.id} needs ${r.minApprovals - r.approvalCount} more.`);
@@ -123,7 +134,7 @@ async function grants(args: string[]) {
     const rows = await listGrants(db, { activeOnly: !values.all });
     if (values.json) return console.log(JSON.stringify(rows, null, 2));
     if (rows.length === 0) return console.log("No grants.");
-    for (const g of rows) console.log([g.id, g.status.padEnd(7), g.userName, g.connectionName ?? "-", `until ${g.expiresAt}`, oneLine(g.sqlSample, 60)].join("  "));
+    for (const g of rows) console.log([g.id, g.status.padEnd(7), g.scope.padEnd(11), g.userName, g.connectionName ?? "-", `until ${g.expiresAt}`, oneLine(g.sqlSample, 60)].join("  "));
   });
 }
 
@@ -169,7 +180,8 @@ function oneLine(s: string, max: number): string {
 }
 
 function who(r: ApprovalRequestDto): string {
-  return r.agentName ? `${r.requester} (agent ${r.agentName})` : r.requester;
+  const person = describeRequester(r.requester, r.requesterMintedBy);
+  return r.agentName ? `${person} (agent ${r.agentName})` : person;
 }
 
 function summaryLine(r: ApprovalRequestDto): string {
@@ -189,7 +201,7 @@ function describe(r: ApprovalRequestDto): string {
     r.sql,
   ];
   if (r.params?.length) lines.push("", ...r.params.map((p, i) => `$${i + 1} = ${p.value === null ? "NULL" : p.format === "binary" ? `(binary, base64) ${p.value}` : p.value}`));
-  for (const v of r.votes) lines.push("", `${v.decision === "approve" ? "Approved" : "Rejected"} by ${v.reviewer} at ${v.createdAt}${v.comment ? `: ${v.comment}` : ""}${v.grantMinutes ? ` (grant ${v.grantMinutes} min)` : ""}`);
+  for (const v of r.votes) lines.push("", `${v.decision === "approve" ? "Approved" : "Rejected"} by ${v.reviewer} at ${v.createdAt}${v.comment ? `: ${v.comment}` : ""}${v.grantMinutes ? ` (grant ${v.grantMinutes} min, ${v.grantScope === "fingerprint" ? "every statement of this shape" : "this exact statement"})` : ""}`);
   if (r.status !== "pending" && r.decidedBy) lines.push("", `Decided by ${r.decidedBy} at ${r.decidedAt}${r.decisionComment ? `: ${r.decisionComment}` : ""}`);
   return lines.join("\n");
 }

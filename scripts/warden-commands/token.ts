@@ -38,6 +38,9 @@ ${DEMO_USERS.map((u) => `       ${u.email} (${u.groups.join(", ")})`).join("\n")
 Warden does not ask the identity provider itself: when none of these applies, the command refuses;
 have the person sign in to the console once, or pass --group.
 
+The token records you (cli:USER@HOST) as its minter, beside EMAIL as its subject; reviewers see
+both, and \`warden approvals decide\` run as you refuses to approve what the token runs.
+
 Options:
   --user EMAIL        who signs in with the token: a person's email or a service account's name
   --connection NAME   the connection in the catalog (the database name clients connect to)

@@ -11,6 +11,8 @@ export function toApprovalRequestDto(r: ApprovalRequest, votes: ApprovalDecision
     sessionId: r.sessionId,
     statementId: r.statementId,
     requester: r.requester,
+    requesterMintedBy: r.requesterMintedBy,
+    tokenId: r.tokenId,
     actorKind: r.actorKind,
     agentName: r.agentName,
     applicationName: r.applicationName,
@@ -37,7 +39,7 @@ export function toApprovalRequestDto(r: ApprovalRequest, votes: ApprovalDecision
     votes: votes
       .slice()
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-      .map((v) => ({ reviewer: v.reviewer, decision: v.decision, comment: v.comment, grantMinutes: v.grantMinutes, createdAt: v.createdAt.toISOString() })),
+      .map((v) => ({ reviewer: v.reviewer, decision: v.decision, comment: v.comment, grantMinutes: v.grantMinutes, grantScope: v.grantScope, createdAt: v.createdAt.toISOString() })),
   };
 }
 
@@ -55,6 +57,7 @@ export function toGrantDto(g: ApprovalGrant, connectionName: string | null, now 
     connectionId: g.connectionId,
     connectionName,
     userName: g.userName,
+    scope: g.scope,
     fingerprint: g.fingerprint,
     sqlSample: g.sqlSample,
     requestId: g.requestId,

@@ -69,7 +69,8 @@ describe("approval services", () => {
         protocol: "simple",
         sql: "delete from orders",
         fingerprint: "abc123",
-        classification: { kind: "write", command: "DeleteStmt", flags: ["write_without_where"], relations: [{ schema: null, name: "orders", access: "write" }] },
+        // statementDigest: the gateway's digest of the exact statement (statement-digest.ts), which a grant of scope statement binds to.
+        classification: { kind: "write", command: "DeleteStmt", flags: ["write_without_where"], relations: [{ schema: null, name: "orders", access: "write" }], statementDigest: "5".repeat(64) },
         ruleId: "hold-destructive",
         ruleName: "Destructive statements need a reviewer",
         reasons: ["UPDATE/DELETE without WHERE"],
@@ -120,6 +121,40 @@ describe("approval services", () => {
     expect(grant).toMatchObject({ userName: DEV.email, fingerprint: "abc123", connectionName: "orders", createdBy: `${RITA.email}, ${SAM.email}`, status: "active" });
     const minutes = (new Date(grant.expiresAt).getTime() - new Date(grant.createdAt).getTime()) / 60_000;
     expect(Math.round(minutes)).toBe(15);
+  });
+
+  it("refuses the token's minter as a reviewer, whatever user name it carries, and names both", async () => {
+    const r = await addRequest({ requesterMintedBy: "Sam@Example.com ", tokenId: randomUUID() });
+    await expect(decideApproval(db, { requestId: r.id, reviewer: SAM, decision: "approve" })).rejects.toMatchObject({ status: 403, message: `You cannot approve a statement run under a token you minted (for ${DEV.email}).` });
+    await expect(decideApproval(db, { requestId: r.id, reviewer: SAM, decision: "reject", comment: "mine" })).rejects.toMatchObject({ status: 403, message: `You cannot decide on a statement run under a token you minted (for ${DEV.email}).` });
+    // From a terminal, the CLI's own name counts as the reviewer's.
+    const cli = await addRequest({ requesterMintedBy: "cli:ops@host" });
+    await expect(decideApproval(db, { requestId: cli.id, reviewer: { ...RITA, aliases: ["cli:ops@host"] }, decision: "approve" })).rejects.toMatchObject({ status: 403 });
+    const dto = await getApprovalRequest(db, r.id);
+    expect(dto).toMatchObject({ requester: DEV.email, requesterMintedBy: "Sam@Example.com ", tokenId: r.tokenId });
+    expect(reviewRefusal(dto, SAM)).toMatch(/token you minted/);
+    expect(reviewRefusal(dto, RITA)).toBeNull();
+    expect(await actionsOn(r.id)).toEqual([]);
+    await decideApproval(db, { requestId: r.id, reviewer: RITA, decision: "approve" });
+  });
+
+  it("grants the exact statement by default, its shape only when asked, and refuses an exact grant of a statement the gateway could not digest", async () => {
+    const exact = await addRequest({ fingerprint: "exact1" });
+    await decideApproval(db, { requestId: exact.id, reviewer: RITA, decision: "approve", grantMinutes: 5 });
+    const shape = await addRequest({ fingerprint: "shape1" });
+    const voted = await decideApproval(db, { requestId: shape.id, reviewer: RITA, decision: "approve", grantMinutes: 5, grantScope: "fingerprint" });
+    expect(voted.votes).toEqual([expect.objectContaining({ grantMinutes: 5, grantScope: "fingerprint" })]);
+    const grants = await listGrants(db, { activeOnly: true });
+    expect(grants.find((g) => g.requestId === exact.id)).toMatchObject({ scope: "statement" });
+    expect(grants.find((g) => g.requestId === shape.id)).toMatchObject({ scope: "fingerprint" });
+    const [audited] = await db.select().from(auditEvents).where(eq(auditEvents.action, "approval_grant.create"));
+    expect(audited.after).toHaveProperty("scope");
+
+    const undigested = await addRequest({ fingerprint: "nodigest", classification: { kind: "write", command: "DeleteStmt", flags: [], relations: [] } });
+    await expect(decideApproval(db, { requestId: undigested.id, reviewer: RITA, decision: "approve", grantMinutes: 5 })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/cannot be granted exactly/) });
+    await expect(decideApproval(db, { requestId: undigested.id, reviewer: RITA, decision: "approve", grantMinutes: 5, grantScope: "everything" as never })).rejects.toMatchObject({ status: 400 });
+    await decideApproval(db, { requestId: undigested.id, reviewer: RITA, decision: "approve", grantMinutes: 5, grantScope: "fingerprint" });
+    for (const g of await listGrants(db, { activeOnly: true })) if ([exact.id, shape.id, undigested.id].includes(g.requestId!)) await revokeGrant(db, RITA.email, g.id);
   });
 
   it("creates no grant unless every approving reviewer offered one", async () => {

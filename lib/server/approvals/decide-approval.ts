@@ -1,37 +1,45 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { approvalDecisions, approvalGrants, approvalRequests, type ApprovalDecision, type ApprovalRequest } from "@/drizzle/schema";
+import { approvalDecisions, approvalGrants, approvalRequests, type ApprovalDecision, type ApprovalRequest, type GrantScope } from "@/drizzle/schema";
 import { appendAuditEvent } from "@/lib/audit/append-event";
 import type { Db, DbOrTx } from "@/lib/db/create-db";
 import { STORE_CHANNELS } from "@/lib/db/store-listener";
-import { decideApprovalInput, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import { decideApprovalInput, partyRefusal, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
 import { ServiceError } from "../connections/service-error";
 import { sendApprovalWebhook, type ApprovalNotifyOptions } from "./send-approval-webhook";
 import { getApprovalRequest, UUID } from "./get-approval-request";
 
-export type Reviewer = { email: string; groups: string[] };
+/**
+ * A person deciding: their email and groups, and `aliases`, the other names they act under where the
+ * decision comes from (the CLI's `cli:user@host`, which is what a token minted from that terminal
+ * records as its minter).
+ */
+export type Reviewer = { email: string; groups: string[]; aliases?: string[] };
 
 export type DecideApprovalCommand = {
   requestId: string;
   reviewer: Reviewer;
   decision: "approve" | "reject";
   comment?: string;
-  /** With an approval, when the rule allows grants: this statement shape, for the requester, for N minutes. */
+  /** With an approval, when the rule allows grants: let the requester run it again without asking, for N minutes. */
   grantMinutes?: number | null;
+  /** What such a grant covers: this exact statement (the default), or, chosen explicitly, every statement of its shape. */
+  grantScope?: GrantScope;
 };
 
 /**
  * A reviewer's vote on a held statement: the same rules for the console and `warden approvals
- * decide`. The reviewer must be in one of the request's reviewer groups and may not decide their
- * own statement; a request that is no longer pending (or has expired) takes no votes. One rejection
- * rejects; `minApprovals` approvals from different reviewers approve. The vote, the request's new
+ * decide`. The reviewer must be in one of the request's reviewer groups and may be neither the
+ * statement's subject (the user name it ran as) nor the minter of the token it ran under, whatever
+ * user name that token carries (partyRefusal); a request that is no longer pending (or has
+ * expired) takes no votes. One rejection rejects; `minApprovals` approvals from different reviewers approve. The vote, the request's new
  * state, any grant and their audit events commit together, with a NOTIFY that wakes the gateway
  * worker holding the statement, wherever it runs.
  */
 export async function decideApproval(db: Db, command: DecideApprovalCommand, options: ApprovalNotifyOptions = {}): Promise<ApprovalRequestDto> {
-  const parsed = decideApprovalInput.safeParse({ decision: command.decision, comment: command.comment, grantMinutes: command.grantMinutes ?? null });
+  const parsed = decideApprovalInput.safeParse({ decision: command.decision, comment: command.comment, grantMinutes: command.grantMinutes ?? null, grantScope: command.grantScope });
   if (!parsed.success) throw new ServiceError(parsed.error.issues[0]?.message ?? "Invalid decision.", 400);
-  const { decision, comment = "", grantMinutes = null } = parsed.data;
+  const { decision, comment = "", grantMinutes = null, grantScope } = parsed.data;
   const reviewer = command.reviewer.email.trim();
   if (!UUID.test(command.requestId)) throw new ServiceError("There is no such approval request.", 404);
 
@@ -45,15 +53,19 @@ export async function decideApproval(db: Db, command: DecideApprovalCommand, opt
     const request = found.request;
     if (request.status !== "pending") throw new ServiceError(`This request is already ${request.status.replace("_", " ")}.`, 409);
     if (found.isExpired) return { kind: "expired" as const, request: await expire(tx, request, reviewer) };
-    if (request.requester.toLowerCase() === reviewer.toLowerCase()) throw new ServiceError("You cannot approve your own statement.", 403);
+    const party = partyRefusal(request, [reviewer, ...(command.reviewer.aliases ?? [])], decision);
+    if (party) throw new ServiceError(party, 403);
     if (!request.reviewerGroups.some((g) => command.reviewer.groups.includes(g))) {
       throw new ServiceError(`Only members of ${request.reviewerGroups.join(", ")} can decide on this request.`, 403);
     }
     const votes = await tx.select().from(approvalDecisions).where(eq(approvalDecisions.requestId, request.id));
     if (votes.some((v) => v.reviewer.toLowerCase() === reviewer.toLowerCase())) throw new ServiceError("You have already decided on this request.", 409);
     if (grantMinutes && !request.allowGrants) throw new ServiceError("The rule that held this statement does not allow grants.", 400);
+    if (grantMinutes && grantScope === "statement" && !statementDigestOf(request)) {
+      throw new ServiceError("This statement cannot be granted exactly (a parameter was too long to keep, or its bytes were not text); approve it without a grant, or grant its shape.", 400);
+    }
 
-    const [vote] = await tx.insert(approvalDecisions).values({ requestId: request.id, reviewer, decision, comment, grantMinutes }).returning();
+    const [vote] = await tx.insert(approvalDecisions).values({ requestId: request.id, reviewer, decision, comment, grantMinutes, grantScope }).returning();
     const approvals = [...votes, vote].filter((v) => v.decision === "approve");
     const isFinal = decision === "reject" || approvals.length >= request.minApprovals;
     let updated = request;
@@ -73,8 +85,8 @@ export async function decideApproval(db: Db, command: DecideApprovalCommand, opt
       targetId: request.id,
       targetName: request.connectionName,
       before: { status: request.status, approvals: approvals.length - (decision === "approve" ? 1 : 0) },
-      after: { status: updated.status, approvals: approvals.length, decision, comment, grantMinutes },
-      details: { requester: request.requester, ruleId: request.ruleId, sql: request.sql.length > 2000 ? `${request.sql.slice(0, 2000)}…` : request.sql },
+      after: { status: updated.status, approvals: approvals.length, decision, comment, grantMinutes, grantScope: grantMinutes ? grantScope : null },
+      details: { requester: request.requester, requesterMintedBy: request.requesterMintedBy, tokenId: request.tokenId, ruleId: request.ruleId, sql: request.sql.length > 2000 ? `${request.sql.slice(0, 2000)}…` : request.sql },
     });
     if (isFinal && decision === "approve") await grantIfAgreed(tx, updated, approvals, reviewer);
     await tx.execute(sql`select pg_notify(${STORE_CHANNELS.approvalDecided}, ${request.id})`);
@@ -92,19 +104,25 @@ export async function decideApproval(db: Db, command: DecideApprovalCommand, opt
 /**
  * A grant needs every approving reviewer's agreement (each gave grantMinutes), so that one
  * reviewer's approval of a single statement never turns into a standing permission on its own;
- * it lasts as long as the shortest one offered.
+ * it lasts as long as the shortest one offered, and covers the narrowest scope any of them chose:
+ * the exact statement unless every one of them chose its shape.
  */
 async function grantIfAgreed(tx: DbOrTx, request: ApprovalRequest, approvals: ApprovalDecision[], actor: string) {
   if (!request.allowGrants || !request.fingerprint || !request.connectionId) return;
   const minutes = approvals.map((v) => v.grantMinutes);
   if (minutes.some((m) => !m)) return;
   const shortest = Math.min(...(minutes as number[]));
+  const scope: GrantScope = approvals.every((v) => v.grantScope === "fingerprint") ? "fingerprint" : "statement";
+  const statementDigest = statementDigestOf(request);
+  if (scope === "statement" && !statementDigest) return;
   const [grant] = await tx
     .insert(approvalGrants)
     .values({
       connectionId: request.connectionId,
       userName: request.requester,
       fingerprint: request.fingerprint,
+      scope,
+      statementDigest: scope === "statement" ? statementDigest : null,
       sqlSample: request.sql.length > 4000 ? `${request.sql.slice(0, 4000)}…` : request.sql,
       requestId: request.id,
       createdBy: approvals.map((v) => v.reviewer).join(", "),
@@ -117,7 +135,7 @@ async function grantIfAgreed(tx: DbOrTx, request: ApprovalRequest, approvals: Ap
     targetType: "approval_grant",
     targetId: grant.id,
     targetName: request.connectionName,
-    after: { userName: grant.userName, fingerprint: grant.fingerprint, minutes: shortest, expiresAt: grant.expiresAt.toISOString(), requestId: request.id },
+    after: { userName: grant.userName, scope: grant.scope, fingerprint: grant.fingerprint, minutes: shortest, expiresAt: grant.expiresAt.toISOString(), requestId: request.id },
   });
 }
 
@@ -139,4 +157,10 @@ async function expire(tx: DbOrTx, request: ApprovalRequest, reviewer: string): P
   });
   await tx.execute(sql`select pg_notify(${STORE_CHANNELS.approvalDecided}, ${request.id})`);
   return row;
+}
+
+/** The digest of the exact statement, which the gateway wrote with the request (proxy/approvals/statement-digest.ts). */
+function statementDigestOf(request: Pick<ApprovalRequest, "classification">): string | null {
+  const digest = (request.classification as { statementDigest?: unknown } | null)?.statementDigest;
+  return typeof digest === "string" && /^[0-9a-f]{64}$/.test(digest) ? digest : null;
 }

@@ -10,6 +10,7 @@ export function toSessionDto(s: Session): SessionDto {
     connectionId: s.connectionId,
     connectionName: s.connectionName,
     userName: s.userName,
+    tokenMintedBy: s.tokenMintedBy,
     actorKind: s.actorKind,
     agentName: s.agentName,
     groups: s.groups,

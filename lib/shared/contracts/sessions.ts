@@ -24,7 +24,10 @@ export type SessionDto = {
   id: string;
   connectionId: string | null;
   connectionName: string;
+  /** The subject: the user name the session ran as. */
   userName: string;
+  /** Who minted the token it signed in with (a console user's email, or `cli:user@host`); null for a JWT. */
+  tokenMintedBy: string | null;
   actorKind: ActorKind;
   agentName: string | null;
   groups: string[];

@@ -12,7 +12,7 @@ export default async function GrantsPage() {
       <PageHeader
         back={{ href: "/approvals", label: "Approvals" }}
         title="Grants"
-        description="Statement shapes reviewers approved for a while: the same statement, with other constants, from the same user on the same connection runs without waiting until the grant expires."
+        description="Statements reviewers approved for a while: the exact statement (same text, same parameters), or where a reviewer chose it, every statement of its shape, from the same user on the same connection runs without waiting until the grant expires."
       />
       <GrantsTable />
     </>

@@ -7,8 +7,9 @@ import { handle, parseBody } from "@/lib/server/http";
 import { consoleDecisionInput } from "@/lib/shared/contracts/approval-decision";
 
 /**
- * Approve or reject, with a comment and, for an approval, an optional grant. The service refuses a
- * decision on one's own statement, by someone outside the rule's reviewer groups (403), or on a
+ * Approve or reject, with a comment and, for an approval, an optional grant (of the exact statement
+ * unless `grantScope` says its shape). The service refuses a decision on one's own statement or on
+ * one run under a token the reviewer minted, by someone outside the rule's reviewer groups (403), or on a
  * request already decided (409), with a sentence the inbox shows as is. A rejection needs a comment.
  */
 export const POST = withRole<{ id: string }>(["reviewer", "admin"], (req, { user, params }) =>
@@ -20,6 +21,7 @@ export const POST = withRole<{ id: string }>(["reviewer", "admin"], (req, { user
       decision: input.decision,
       comment: input.comment,
       grantMinutes: input.grantMinutes ?? undefined,
+      grantScope: input.grantScope,
     }, { webhookUrl: getConfig().WARDEN_APPROVAL_WEBHOOK_URL, publicUrl: getConfig().PUBLIC_URL });
     return NextResponse.json(decided);
   }),
