@@ -249,9 +249,9 @@ const CASES: FieldCase[] = [
     field: "approvals[].allowGrants",
     policy: (p) => void (p.approvals = [approval({ kinds: ["write"], relations: ["items"] }, { allowGrants: true }), approval({ kinds: ["write"], relations: ["customers"] }, { allowGrants: false })]),
     check: async (t) => {
-      // Allowed: a grant lets the same statement shape run at once next time.
+      // Allowed: a grant of the statement's shape, chosen explicitly, lets the same shape run at once next time.
       const first = await t.held("insert into items values (1)", "fields-grants-1");
-      await decideApproval(t.fx.db, { requestId: first.request.id, reviewer: REVIEWER, decision: "approve", grantMinutes: 5 });
+      await decideApproval(t.fx.db, { requestId: first.request.id, reviewer: REVIEWER, decision: "approve", grantMinutes: 5, grantScope: "fingerprint" });
       await first.outcome;
       await (await t.human()).query("insert into items values (2)");
       expect(await t.items()).toBe(2);
