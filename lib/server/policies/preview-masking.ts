@@ -147,7 +147,7 @@ function describeReadError(err: unknown): string {
  */
 async function traceRelations(client: pg.Client, oids: number[]) {
   const target: TargetCatalogQueries = {
-    query: async (text) => (await client.query<(string | null)[]>({ text, rowMode: "array", types: TEXT_ONLY })).rows,
+    query: async (text, params) => (await client.query<(string | null)[]>({ text, values: params ? [...params] : undefined, rowMode: "array", types: TEXT_ONLY })).rows,
     describe: async (definition): Promise<DescribedField[]> => {
       const { fields } = await readAsText(client, `select * from (${definition}) as v limit 0`, "A view's columns could not be traced");
       return fields.map((f) => ({ name: f.name, tableOid: f.tableID, columnNumber: f.columnID, typeOid: f.dataTypeID }));
