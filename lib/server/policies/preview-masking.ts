@@ -24,7 +24,7 @@ import {
   type MaskingPreviewDto,
   type MaskingPreviewInput,
 } from "@/lib/shared/contracts/policies";
-import { connectTarget, describeConnectError, storedPassword } from "../connections/connect-target";
+import { connectTarget, describeConnectError, targetParamsOf } from "../connections/connect-target";
 import { ServiceError } from "../connections/service-error";
 import { requireConnection } from "./require-connection";
 
@@ -44,7 +44,7 @@ export async function previewMasking(db: Db, secretKey: Buffer, connectionId: st
   const row = await requireConnection(db, connectionId);
   const compiled = compileMaskingPolicy(masking, createNodeMaskingContext(deriveMaskingKey(secretKey)));
 
-  const params = { ...row, password: storedPassword(secretKey, row) };
+  const params = targetParamsOf(secretKey, row);
   let client: pg.Client;
   try {
     client = (await connectTarget(params)).client;
