@@ -5,6 +5,7 @@ import { auditEvents, connections, sessions, type SSL_MODES } from "@/drizzle/sc
 import { encryptCaCertificate, encryptCredential } from "@/lib/crypto/credentials";
 import { createSelfSignedCertificate } from "./tls/self-signed-certificate";
 import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
+import { startHostileUpstream } from "./testing/hostile-upstream";
 import { adminQuery, enableServerTls, prependHba, serverFiles } from "./testing/server-settings";
 
 const files = await serverFiles();
@@ -142,6 +143,21 @@ describe.skipIf(!files)("gateway: upstream sign-in methods and TLS", () => {
       await undoCert();
       await enableServerTls(files!.dataDir, loopbackCert.certPem, loopbackCert.keyPem);
     }
+  });
+
+  it("a hostile upstream: no password for a cleartext request, no session without the SCRAM server signature", async () => {
+    for (const behaviour of [{ kind: "cleartext" } as const, { kind: "scram", mechanisms: ["SCRAM-SHA-256"], final: "skip" } as const]) {
+      const hostile = await startHostileUpstream({ password, tls: false, behaviour });
+      try {
+        await fx.db.update(connections).set({ host: "127.0.0.1", port: hostile.port, sslmode: "disable", passwordCiphertext: encryptCredential(fx.secretKey, password, fx.connectionId) }).where(eq(connections.id, fx.connectionId));
+        expect(await refusal()).toMatchObject({ code: "08001", message: expect.stringMatching(/cleartext on a connection without TLS|without proving it knows the password/) });
+        expect(hostile.received().includes(Buffer.from(password))).toBe(false);
+        expect(hostile.events).not.toContain("password");
+      } finally {
+        await hostile.close();
+      }
+    }
+    await fx.db.update(connections).set({ port: Number(new URL(fx.targetAdminUrl).port) }).where(eq(connections.id, fx.connectionId));
   });
 
   it("with TLS required by the server, sslmode=disable is refused upstream", async () => {
