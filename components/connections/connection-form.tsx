@@ -16,6 +16,15 @@ import { TEST_FIELDS, validateTestDraft, type ConnectionFormField, type Connecti
 import { GroupListPreview } from "./group-list-preview";
 import { TestConnectionStatus } from "./test-connection-status";
 
+/** Each mode in a few words, in the list itself; the hint below the list says more about the chosen one. */
+const SSL_MODE_LABELS: Record<(typeof SSL_MODES)[number], string> = {
+  disable: "no TLS",
+  prefer: "TLS if offered, not verified",
+  require: "TLS, not verified",
+  "verify-ca": "TLS, CA checked",
+  "verify-full": "TLS, CA and host checked",
+};
+
 type ConnectionFormProps<T> = {
   /** The saved connection when editing; absent when creating. */
   connection?: ConnectionDto;
@@ -148,7 +157,7 @@ export function ConnectionForm<T>({ connection, initialValues, validate, onSubmi
               <Select {...control} name="sslmode" value={values.sslmode} onChange={(e) => setField("sslmode", e.target.value as ConnectionFormValues["sslmode"])}>
                 {SSL_MODES.map((mode) => (
                   <option key={mode} value={mode}>
-                    {mode}
+                    {`${mode} — ${SSL_MODE_LABELS[mode]}`}
                   </option>
                 ))}
               </Select>
