@@ -19,7 +19,7 @@ export type HostileBehaviour =
   | {
       kind: "scram";
       /** Mechanisms listed in AuthenticationSASL. */
-      mechanisms: string[];
+      mechanisms: readonly string[];
       iterations?: number;
       /** "skip": AuthenticationOk right after the client's proof, without AuthenticationSASLFinal. */
       final?: "valid" | "skip" | "wrong-signature";
