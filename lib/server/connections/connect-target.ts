@@ -168,6 +168,8 @@ export function describeConnectError(err: unknown, p: TargetParams): { error: st
   if (NO_TLS.test(e.message)) return { error: `TLS is required by sslmode=${p.sslmode}, but ${where} does not support SSL connections.` };
   if (/no pg_hba.conf entry.*no encryption/i.test(e.message)) return { code: e.code, error: `The server requires TLS for this user: ${e.message}. Choose sslmode "require" or stricter.` };
   if (/self[- ]signed|unable to verify|certificate/i.test(e.message)) return { error: `TLS certificate check failed (sslmode=${p.sslmode}): ${e.message}` };
-  if (/password must be a string|SASL/i.test(e.message)) return { error: `The server asks for a password, and none is stored for user "${p.username}".` };
+  // node-postgres's SCRAM errors carry no code, only "SASL: …" text.
+  if (!p.password && /password must be a (non-empty )?string/i.test(e.message)) return { error: `The server asks for a password, and none is stored for user "${p.username}".` };
+  if (/^SASL/.test(e.message)) return { code: "WARDEN_SIGN_IN_REFUSED", error: `The SCRAM sign-in failed: ${e.message}. The server may not be the one it claims to be.` };
   return { code: e.code, error: e.message || String(err) };
 }

@@ -149,7 +149,7 @@ describe("console: the stored credential and the CA certificate", () => {
 
     it("a wrong server signature is a failed sign-in", async () => {
       const { result } = await probe({ kind: "scram", mechanisms: ["SCRAM-SHA-256"], final: "wrong-signature" });
-      expect(result).toMatchObject({ ok: false });
+      expect(result).toMatchObject({ ok: false, code: "WARDEN_SIGN_IN_REFUSED", error: expect.stringMatching(/SCRAM sign-in failed: .*signature/) });
     });
   });
 });
