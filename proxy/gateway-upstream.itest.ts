@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, connections, sessions, type SSL_MODES } from "@/drizzle/schema";
 import { encryptCaCertificate, encryptCredential } from "@/lib/crypto/credentials";
 import { createSelfSignedCertificate } from "./tls/self-signed-certificate";
+import { countSaltedPasswordDerivations } from "./upstream/salted-password";
 import { eventually, startGatewayFixture, type GatewayFixture } from "./testing/gateway-fixture";
 import { startHostileUpstream } from "./testing/hostile-upstream";
 import { adminQuery, enableServerTls, prependHba, serverFiles } from "./testing/server-settings";
@@ -22,6 +23,7 @@ describe.skipIf(!files)("gateway: upstream sign-in methods and TLS", () => {
   const plainRole = `plain_${suffix}`;
   const scramRole = `scram_${suffix}`;
   const tlsRole = `tls_${suffix}`;
+  const heavyRole = `heavy_${suffix}`;
   const password = `Secret-${randomBytes(6).toString("hex")}`;
   // One certificate for loopback names (its own CA, as a self-signed server certificate is), one for another host.
   const loopbackCert = createSelfSignedCertificate({ commonName: "test server" });
@@ -32,7 +34,9 @@ describe.skipIf(!files)("gateway: upstream sign-in methods and TLS", () => {
     // MD5 needs an MD5-hashed password (a session setting while creating the role).
     await adminQuery(`do $$ begin set local password_encryption = 'md5'; create role ${md5Role} login password '${password}'; end $$`);
     for (const r of [plainRole, scramRole, tlsRole]) await adminQuery(`create role ${r} login password '${password}'`);
-    for (const r of [md5Role, plainRole, scramRole, tlsRole]) await adminQuery(`grant connect on database ${new URL(fx.targetAdminUrl).pathname.slice(1)} to ${r}`);
+    // A verifier with many iterations (PostgreSQL 16+), as a hardened server may have.
+    await adminQuery(`do $$ begin set local scram_iterations = 300000; create role ${heavyRole} login password '${password}'; end $$`);
+    for (const r of [md5Role, plainRole, scramRole, tlsRole, heavyRole]) await adminQuery(`grant connect on database ${new URL(fx.targetAdminUrl).pathname.slice(1)} to ${r}`);
     undo.push(
       await prependHba(files!.hbaFile, [
         `host all ${md5Role} 127.0.0.1/32 md5`,
@@ -41,6 +45,8 @@ describe.skipIf(!files)("gateway: upstream sign-in methods and TLS", () => {
         `host all ${plainRole} ::1/128 password`,
         `host all ${scramRole} 127.0.0.1/32 scram-sha-256`,
         `host all ${scramRole} ::1/128 scram-sha-256`,
+        `host all ${heavyRole} 127.0.0.1/32 scram-sha-256`,
+        `host all ${heavyRole} ::1/128 scram-sha-256`,
         `hostssl all ${tlsRole} 127.0.0.1/32 scram-sha-256`,
         `hostssl all ${tlsRole} ::1/128 scram-sha-256`,
         `hostnossl all ${tlsRole} all reject`,
@@ -120,6 +126,17 @@ describe.skipIf(!files)("gateway: upstream sign-in methods and TLS", () => {
     // The server checks the binding: a wrong certificate hash would fail the sign-in, so this proves it right.
     await pointCatalogAt(tlsRole, { sslmode: "require" });
     expect(await upstreamAuthOf("scram-plus")).toMatchObject({ user: tlsRole, method: "scram-sha-256-plus", tls: { isVerified: false } });
+  });
+
+  it("derives a role's SCRAM key once: the next sign-in with the same verifier costs no PBKDF2", async () => {
+    const { rows } = await adminQuery("select rolpassword from pg_authid where rolname = $1", [heavyRole]);
+    expect(rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$300000:/);
+    await pointCatalogAt(heavyRole);
+    const before = countSaltedPasswordDerivations();
+    expect(await upstreamAuthOf("heavy-1")).toMatchObject({ user: heavyRole, method: "scram-sha-256" });
+    expect(countSaltedPasswordDerivations()).toBe(before + 1);
+    expect(await upstreamAuthOf("heavy-2")).toMatchObject({ user: heavyRole, method: "scram-sha-256" });
+    expect(countSaltedPasswordDerivations()).toBe(before + 1);
   });
 
   it("verify-full works with the CA stored on the connection; another CA or another host name is refused", async () => {
