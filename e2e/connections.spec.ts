@@ -22,7 +22,11 @@ test.describe("connection catalog (admin)", () => {
     await page.getByLabel("Database").fill("demo");
     await page.getByLabel("User").fill("warden_demo");
     await page.getByLabel("Password").fill("not-the-password");
+    // A new connection starts at require; anything short of verify-* carries a warning.
+    await expect(page.getByLabel("SSL mode")).toHaveValue("require");
+    await expect(page.getByText("The credential goes without verified TLS")).toBeVisible();
     await page.getByLabel("SSL mode").selectOption("disable");
+    await expect(page.getByText(/No TLS: the sign-in runs in the clear/)).toBeVisible();
     await page.getByLabel("Allowed groups").fill("developer, reviewer");
     await page.getByLabel("Description").fill("Read replica of the shop");
 
@@ -52,6 +56,9 @@ test.describe("connection catalog (admin)", () => {
     await expect(row).toContainText("admin@example.com");
 
     await page.goto("/connections");
+    // The demo connection is verify-full (no warning); the new one goes without TLS.
+    await expect(page.getByRole("row").filter({ hasText: "shop-replica" }).getByText("credential without TLS")).toBeVisible();
+    await expect(page.getByRole("row").filter({ has: page.getByRole("link", { name: "demo", exact: true }) }).getByTestId("credential-warning")).toHaveCount(0);
     expect(bodies.length).toBeGreaterThan(3);
     for (const body of bodies) {
       expect(body).not.toContain(password);

@@ -24,7 +24,7 @@ describe("validateCreateConnection", () => {
     const result = validateCreateConnection({ ...filled, port: " 6543 ", allowedGroups: "dba, dba eng", password: "s3cret" });
     expect(result.isValid).toBe(true);
     if (!result.isValid) return;
-    expect(result.input).toMatchObject({ name: "orders", port: 6543, allowedGroups: ["dba", "eng"], password: "s3cret", sslmode: "prefer" });
+    expect(result.input).toMatchObject({ name: "orders", port: 6543, allowedGroups: ["dba", "eng"], password: "s3cret", sslmode: "require", allowMd5WithoutTls: false });
   });
   it("reports the contract's message for each bad field", () => {
     const result = validateCreateConnection({ ...NEW_CONNECTION_VALUES, name: "Orders DB", port: "" });
@@ -70,9 +70,25 @@ describe("formValuesFromConnection", () => {
   it("never carries a password into the form", () => {
     const dto: ConnectionDto = {
       id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "require",
-      allowedGroups: ["dba", "eng"], description: "", hasPassword: true, createdBy: "a@example.com",
+      allowedGroups: ["dba", "eng"], description: "", hasPassword: true, allowMd5WithoutTls: false, hasCaCertificate: true, createdBy: "a@example.com",
       createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z",
     };
     expect(formValuesFromConnection(dto)).toMatchObject({ password: "", port: "5432", allowedGroups: "dba, eng", clearPassword: false });
+  });
+  it("never carries the CA certificate into the form either (it is write-only)", () => {
+    const dto = { id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "verify-full", allowedGroups: [], description: "", hasPassword: true, allowMd5WithoutTls: true, hasCaCertificate: true, createdBy: "a", createdAt: "", updatedAt: "" } as ConnectionDto;
+    expect(formValuesFromConnection(dto)).toMatchObject({ caCertificate: "", clearCaCertificate: false, allowMd5WithoutTls: true });
+  });
+});
+
+describe("a new connection", () => {
+  it("defaults to sslmode require, and no MD5 without TLS", () => {
+    expect(NEW_CONNECTION_VALUES).toMatchObject({ sslmode: "require", allowMd5WithoutTls: false });
+  });
+  it("sends a pasted CA certificate; an empty box keeps the stored one; clearing sends clearCaCertificate", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    expect(validateCreateConnection({ ...filled, caCertificate: pem }).isValid && validateCreateConnection({ ...filled, caCertificate: pem })).toMatchObject({ input: { caCertificate: pem } });
+    expect(validateUpdateConnection(filled)).toMatchObject({ input: { caCertificate: undefined, clearCaCertificate: undefined } });
+    expect(validateUpdateConnection({ ...filled, caCertificate: pem, clearCaCertificate: true })).toMatchObject({ input: { caCertificate: undefined, clearCaCertificate: true } });
   });
 });

@@ -20,6 +20,10 @@ export type ConnectionFormValues = {
   username: string;
   password: string;
   sslmode: SslMode;
+  /** PEM pasted for verify-ca/verify-full; empty keeps the stored one. Never filled from the server. */
+  caCertificate: string;
+  clearCaCertificate: boolean;
+  allowMd5WithoutTls: boolean;
   allowedGroups: string;
   description: string;
   clearPassword: boolean;
@@ -29,7 +33,7 @@ export type ConnectionFormField = keyof ConnectionFormValues;
 export type ConnectionFormMode = "create" | "edit";
 
 /** The fields a connection test depends on: editing one of them makes an earlier test result stale. */
-export const TEST_FIELDS: readonly ConnectionFormField[] = ["host", "port", "database", "username", "password", "sslmode", "clearPassword"];
+export const TEST_FIELDS: readonly ConnectionFormField[] = ["host", "port", "database", "username", "password", "sslmode", "clearPassword", "caCertificate", "clearCaCertificate", "allowMd5WithoutTls"];
 
 export const NEW_CONNECTION_VALUES: ConnectionFormValues = {
   name: "",
@@ -38,7 +42,11 @@ export const NEW_CONNECTION_VALUES: ConnectionFormValues = {
   database: "",
   username: "",
   password: "",
-  sslmode: "prefer",
+  // TLS by default; the admin chooses less (or verify-full with a CA) knowingly.
+  sslmode: "require",
+  caCertificate: "",
+  clearCaCertificate: false,
+  allowMd5WithoutTls: false,
   allowedGroups: "",
   description: "",
   clearPassword: false,
@@ -54,6 +62,9 @@ export function formValuesFromConnection(connection: ConnectionDto): ConnectionF
     username: connection.username,
     password: "",
     sslmode: connection.sslmode,
+    caCertificate: "",
+    clearCaCertificate: false,
+    allowMd5WithoutTls: connection.allowMd5WithoutTls,
     allowedGroups: connection.allowedGroups.join(", "),
     description: connection.description,
     clearPassword: false,
@@ -85,13 +96,14 @@ function commonDraft(values: ConnectionFormValues) {
     database: values.database,
     username: values.username,
     sslmode: values.sslmode,
+    allowMd5WithoutTls: values.allowMd5WithoutTls,
     allowedGroups: parseGroupList(values.allowedGroups),
     description: values.description,
   };
 }
 
 export function validateCreateConnection(values: ConnectionFormValues): Validation<CreateConnectionInput> {
-  return validateWith(createConnectionInput, { ...commonDraft(values), password: values.password });
+  return validateWith(createConnectionInput, { ...commonDraft(values), password: values.password, caCertificate: values.caCertificate.trim() || undefined });
 }
 
 /** An empty password keeps the stored one; the checkbox removes it. */
@@ -100,6 +112,8 @@ export function validateUpdateConnection(values: ConnectionFormValues): Validati
     ...commonDraft(values),
     password: values.clearPassword || values.password === "" ? undefined : values.password,
     clearPassword: values.clearPassword || undefined,
+    caCertificate: values.clearCaCertificate || values.caCertificate.trim() === "" ? undefined : values.caCertificate,
+    clearCaCertificate: values.clearCaCertificate || undefined,
   });
 }
 
@@ -112,15 +126,19 @@ export function validateConnectionForm(values: ConnectionFormValues, mode: Conne
  * use the stored password, unless the admin is about to remove it: then test without one.
  */
 export function validateTestDraft(values: ConnectionFormValues, connectionId?: string): Validation<TestConnectionInput> {
-  const { host, port, database, username, sslmode } = commonDraft(values);
+  const { host, port, database, username, sslmode, allowMd5WithoutTls } = commonDraft(values);
   const password = values.clearPassword || values.password === "" ? undefined : values.password;
+  const caCertificate = values.clearCaCertificate || values.caCertificate.trim() === "" ? undefined : values.caCertificate;
   return validateWith(testConnectionInput, {
-    id: values.clearPassword ? undefined : connectionId,
+    // Removing the password or the CA: test without the stored one (the id would bring it back).
+    id: values.clearPassword || values.clearCaCertificate ? undefined : connectionId,
     host,
     port,
     database,
     username,
     sslmode,
+    allowMd5WithoutTls,
     password,
+    caCertificate,
   });
 }

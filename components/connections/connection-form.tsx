@@ -11,16 +11,18 @@ import { Textarea } from "@/components/ui/textarea";
 import { ApiRequestError } from "@/lib/client/api";
 import { useTestConnection } from "@/lib/client/connections";
 import { SSL_MODES, type ConnectionDto } from "@/lib/shared/contracts/connections";
+import { credentialExposureWarning, needsCaCertificate, SSL_MODE_HELP } from "@/lib/shared/upstream-credential";
 import { TEST_FIELDS, validateTestDraft, type ConnectionFormField, type ConnectionFormValues, type Validation } from "./connection-form-values";
 import { GroupListPreview } from "./group-list-preview";
 import { TestConnectionStatus } from "./test-connection-status";
 
-const SSL_MODE_HINTS: Record<(typeof SSL_MODES)[number], string> = {
-  disable: "No TLS. Only for local or trusted networks.",
-  prefer: "TLS when the server offers it, without checking its certificate.",
-  require: "Always TLS, without checking the certificate.",
-  "verify-ca": "Always TLS; the certificate must chain to a trusted CA.",
-  "verify-full": "Always TLS; trusted certificate and matching host name.",
+/** Each mode in a few words, in the list itself; the hint below the list says more about the chosen one. */
+const SSL_MODE_LABELS: Record<(typeof SSL_MODES)[number], string> = {
+  disable: "no TLS",
+  prefer: "TLS if offered, not verified",
+  require: "TLS, not verified",
+  "verify-ca": "TLS, CA checked",
+  "verify-full": "TLS, CA and host checked",
 };
 
 type ConnectionFormProps<T> = {
@@ -68,7 +70,7 @@ export function ConnectionForm<T>({ connection, initialValues, validate, onSubmi
     if (TEST_FIELDS.includes(field)) test.reset();
   };
   const touch = (field: ConnectionFormField) => setTouched((prev) => (prev.has(field) ? prev : new Set(prev).add(field)));
-  const textProps = (field: Exclude<ConnectionFormField, "clearPassword" | "sslmode">) => ({
+  const textProps = (field: Exclude<ConnectionFormField, "clearPassword" | "sslmode" | "clearCaCertificate" | "allowMd5WithoutTls">) => ({
     name: field,
     value: values[field],
     onChange: (e: { target: { value: string } }) => setField(field, e.target.value),
@@ -94,6 +96,8 @@ export function ConnectionForm<T>({ connection, initialValues, validate, onSubmi
   };
 
   const hasStoredPassword = connection?.hasPassword ?? false;
+  const hasStoredCa = connection?.hasCaCertificate ?? false;
+  const exposure = credentialExposureWarning(values);
   return (
     <form ref={formRef} onSubmit={submit} noValidate className="space-y-8">
       <fieldset className="space-y-5">
@@ -148,18 +152,67 @@ export function ConnectionForm<T>({ connection, initialValues, validate, onSubmi
               />
             )}
           </div>
-          <Field label="SSL mode" hint={SSL_MODE_HINTS[values.sslmode]} error={errorFor("sslmode")}>
+          <Field label="SSL mode" hint={SSL_MODE_HELP[values.sslmode]} error={errorFor("sslmode")}>
             {(control) => (
               <Select {...control} name="sslmode" value={values.sslmode} onChange={(e) => setField("sslmode", e.target.value as ConnectionFormValues["sslmode"])}>
                 {SSL_MODES.map((mode) => (
                   <option key={mode} value={mode}>
-                    {mode}
+                    {`${mode} — ${SSL_MODE_LABELS[mode]}`}
                   </option>
                 ))}
               </Select>
             )}
           </Field>
         </div>
+        {(needsCaCertificate(values.sslmode) || hasStoredCa || values.caCertificate !== "") && (
+          <div className="space-y-2">
+            <Field
+              label="CA certificate (PEM)"
+              hint={
+                hasStoredCa
+                  ? "A CA certificate is stored (it is never shown). Paste another to replace it, or leave empty to keep it."
+                  : "The CA that signed the server's certificate (or the server's self-signed certificate). verify-ca and verify-full trust only this, not the system's list. Stored encrypted, never shown again."
+              }
+              error={errorFor("caCertificate")}
+            >
+              {(control) => (
+                <Textarea
+                  {...control}
+                  {...textProps("caCertificate")}
+                  rows={4}
+                  spellCheck={false}
+                  disabled={values.clearCaCertificate}
+                  className="font-mono text-xs"
+                  placeholder={hasStoredCa ? "stored — leave empty to keep" : "-----BEGIN CERTIFICATE-----"}
+                />
+              )}
+            </Field>
+            {hasStoredCa && (
+              <Checkbox
+                label="Remove the stored CA certificate"
+                hint="Only possible with an sslmode that does not verify the server."
+                checked={values.clearCaCertificate}
+                onChange={(e) => {
+                  setField("clearCaCertificate", e.target.checked);
+                  if (e.target.checked) setField("caCertificate", "");
+                }}
+              />
+            )}
+          </div>
+        )}
+        {(values.sslmode === "disable" || values.sslmode === "prefer" || values.allowMd5WithoutTls) && (
+          <Checkbox
+            label="Allow MD5 sign-in without TLS"
+            hint="Off by default. Without TLS, an MD5 answer can be replayed by anyone who sees it. A cleartext password request is always refused without TLS."
+            checked={values.allowMd5WithoutTls}
+            onChange={(e) => setField("allowMd5WithoutTls", e.target.checked)}
+          />
+        )}
+        {exposure && (
+          <Alert tone="warning" title="The credential goes without verified TLS">
+            {exposure} Choose verify-full with the server&apos;s CA certificate to close this.
+          </Alert>
+        )}
         <div className="space-y-3">
           <div className="flex flex-wrap items-center gap-3">
             <Button variant="secondary" onClick={runTest} isLoading={test.isPending}>

@@ -12,14 +12,34 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { useConnections } from "@/lib/client/connections";
 import type { ConnectionDto, SslMode } from "@/lib/shared/contracts/connections";
+import { credentialExposureWarning } from "@/lib/shared/upstream-credential";
 
+/** Green only where the server's certificate is verified: anything less can hand the sign-in to an impostor. */
 const SSL_TONES: Record<SslMode, BadgeTone> = {
-  disable: "warning",
-  prefer: "neutral",
-  require: "success",
+  disable: "danger",
+  prefer: "warning",
+  require: "warning",
   "verify-ca": "success",
   "verify-full": "success",
 };
+
+/** The SSL mode, and a visible warning (with the reason as its accessible description) when TLS is not verified. */
+function SslCell({ c }: { c: ConnectionDto }) {
+  const warning = credentialExposureWarning(c);
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1.5">
+      <Badge tone={SSL_TONES[c.sslmode]} isMono>
+        {c.sslmode}
+      </Badge>
+      {warning && (
+        <span title={warning} data-testid="credential-warning">
+          <Badge tone="warning">{c.sslmode === "disable" ? "⚠ credential without TLS" : "⚠ server not verified"}</Badge>
+          <span className="sr-only">{warning}</span>
+        </span>
+      )}
+    </span>
+  );
+}
 
 const COLUMNS: DataTableColumn<ConnectionDto>[] = [
   {
@@ -52,7 +72,7 @@ const COLUMNS: DataTableColumn<ConnectionDto>[] = [
       </span>
     ),
   },
-  { key: "sslmode", header: "SSL", sortValue: (c) => c.sslmode, cell: (c) => <Badge tone={SSL_TONES[c.sslmode]} isMono>{c.sslmode}</Badge> },
+  { key: "sslmode", header: "SSL", sortValue: (c) => c.sslmode, cell: (c) => <SslCell c={c} /> },
   {
     key: "groups",
     header: "Allowed groups",

@@ -37,3 +37,17 @@ export function decryptCredential(secretKey: Buffer, stored: string, boundTo: st
     throw new Error("Stored credential cannot be decrypted: WARDEN_SECRET_KEY differs from the one it was saved with.");
   }
 }
+
+/**
+ * The CA certificate (PEM) stored on a connection for verify-ca/verify-full: not a secret, but
+ * write-only like the password and encrypted the same way, so a store reader cannot swap in a CA
+ * of their own. Bound to the connection id and its own purpose, so the password's ciphertext
+ * cannot be moved into this column (or back).
+ */
+export function encryptCaCertificate(secretKey: Buffer, pem: string, connectionId: string): string {
+  return encryptCredential(secretKey, pem, `${connectionId}/ca-certificate`);
+}
+
+export function decryptCaCertificate(secretKey: Buffer, stored: string, connectionId: string): string {
+  return decryptCredential(secretKey, stored, `${connectionId}/ca-certificate`);
+}

@@ -9,8 +9,8 @@
 export type DescribedField = { name: string; tableOid: number; columnNumber: number; typeOid: number };
 
 export type TargetCatalogQueries = {
-  /** Runs catalog SQL; text results, one array per row. */
-  query(sql: string): Promise<(string | null)[][]>;
+  /** Runs catalog SQL with its parameters ($1…, as text) bound, never spliced in; text results, one array per row. */
+  query(sql: string, params?: readonly (string | null)[]): Promise<(string | null)[][]>;
   /** The result columns of a query, without a row of its result. */
   describe(sql: string): Promise<DescribedField[]>;
 };
@@ -57,8 +57,8 @@ export class ViewNestingError extends Error {
 export async function loadRelations(target: TargetCatalogQueries, oids: readonly number[], depth = 0, cache?: RelationCache): Promise<Map<number, CatalogRelation>> {
   const out = new Map<number, CatalogRelation>();
   if (oids.length === 0) return out;
-  // OIDs are numbers, so the array literal is never SQL from outside.
-  const rows = await target.query(`
+  const rows = await target.query(
+    `
         select c.oid::int8, n.nspname, c.relname, c.relkind, a.attnum, a.attname, a.atttypid::int8, a.attgenerated <> '',
                rn.nspname, r.relname,
                case when c.relkind in ('v', 'm') then pg_catalog.pg_get_viewdef(c.oid) end
@@ -67,8 +67,10 @@ export async function loadRelations(target: TargetCatalogQueries, oids: readonly
         join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         left join pg_catalog.pg_class r on c.relispartition and r.oid = pg_catalog.pg_partition_root(c.oid)
         left join pg_catalog.pg_namespace rn on rn.oid = r.relnamespace
-        where c.oid = any('{${oids.map(Number).join(",")}}'::pg_catalog.oid[])
-        order by c.oid, a.attnum`);
+        where c.oid = any($1::pg_catalog.oid[])
+        order by c.oid, a.attnum`,
+    [oidArray(oids)],
+  );
   const loaded = new Map<number, CatalogRelation & { viewDefinition: string | null }>();
   for (const [oid, schema, name, kind, attnum, attname, typeOid, isGenerated, rootSchema, rootName, viewDefinition] of rows) {
     const key = Number(oid);
@@ -90,6 +92,11 @@ export async function loadRelations(target: TargetCatalogQueries, oids: readonly
     out.set(r.oid, relation);
   }
   return out;
+}
+
+/** An array of OIDs as a text parameter ('{1,2}'), for `= any($1::pg_catalog.oid[])`. */
+export function oidArray(oids: readonly number[]): string {
+  return `{${oids.map((o) => Number(o) >>> 0).join(",")}}`;
 }
 
 /**

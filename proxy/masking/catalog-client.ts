@@ -2,12 +2,12 @@ import { eq } from "drizzle-orm";
 import { serialize } from "pg-protocol";
 import type { DatabaseError, RowDescriptionMessage } from "pg-protocol/dist/messages";
 import { connections } from "@/drizzle/schema";
-import { decryptCredential } from "@/lib/crypto/credentials";
 import type { Db } from "@/lib/db/create-db";
 import type { DescribedField, TargetCatalogQueries } from "@/lib/db/target-catalog";
 import { decodeBackendFrame, decodeDataRow } from "../protocol/backend-decoders";
 import { BackendCode } from "../protocol/message-codes";
 import { connectUpstream, type UpstreamConnection } from "../upstream/connect-upstream";
+import { upstreamTargetOf } from "../upstream/upstream-target";
 
 /** `query` runs catalog SQL (simple protocol, text results); `describe` is Parse and Describe only: the statement is never executed. */
 export type CatalogQueries = TargetCatalogQueries & {
@@ -80,8 +80,21 @@ export class CatalogClient implements CatalogQueries {
     return new CatalogClient(upstream, opts.timeoutMs);
   }
 
-  query(sql: string): Promise<(string | null)[][]> {
-    return this.request([serialize.query(sql)]).then((p) => p.rows);
+  /**
+   * With `params`, the extended protocol (unnamed statement, text parameters, text results): a
+   * value from outside (a relation name from a client's statement) is never spliced into SQL, so no
+   * server setting (standard_conforming_strings, backslash_quote) changes how it is read.
+   * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+   */
+  query(sql: string, params?: readonly (string | null)[]): Promise<(string | null)[][]> {
+    if (params === undefined) return this.request([serialize.query(sql)]).then((p) => p.rows);
+    return this.request([
+      serialize.parse({ text: sql }),
+      serialize.bind({ values: [...params] }),
+      serialize.describe({ type: "P" }),
+      serialize.execute(),
+      serialize.sync(),
+    ]).then((p) => p.rows);
   }
 
   describe(sql: string): Promise<DescribedField[]> {
@@ -156,6 +169,5 @@ export class CatalogClient implements CatalogQueries {
 export async function openCatalogClient(db: Db, secretKey: Buffer, connectionId: string, timeoutMs: number): Promise<CatalogClient> {
   const [c] = await db.select().from(connections).where(eq(connections.id, connectionId));
   if (!c) throw new Error(`connection ${connectionId} is not in the catalog`);
-  const password = c.passwordCiphertext ? decryptCredential(secretKey, c.passwordCiphertext, c.id) : undefined;
-  return CatalogClient.open({ host: c.host, port: c.port, sslmode: c.sslmode, database: c.database, username: c.username, password }, { timeoutMs });
+  return CatalogClient.open(upstreamTargetOf(secretKey, c), { timeoutMs });
 }

@@ -1,4 +1,4 @@
-import { loadRelations, type CatalogRelation, type DescribedField, type RelationCache, type TargetCatalogQueries } from "@/lib/db/target-catalog";
+import { loadRelations, oidArray, type CatalogRelation, type DescribedField, type RelationCache, type TargetCatalogQueries } from "@/lib/db/target-catalog";
 import { builtInValueClass, valueClassOfSendFunction, type ValueClass } from "@/lib/policy/masking";
 import type { CatalogQueries } from "./catalog-client";
 
@@ -80,7 +80,7 @@ export class ColumnCatalog {
     const missing = [...new Set(typeOids.filter((t) => builtInValueClass(t) === undefined && !this.types.has(t)))];
     const loaded = new Map<number, ValueClass>();
     if (missing.length > 0) {
-      const rows = await this.run((c) => c.query(`select t.oid::int8, t.typsend::regproc::text from pg_catalog.pg_type t where t.oid = any('{${missing.join(",")}}'::pg_catalog.oid[])`));
+      const rows = await this.run((c) => c.query("select t.oid::int8, t.typsend::regproc::text from pg_catalog.pg_type t where t.oid = any($1::pg_catalog.oid[])", [oidArray(missing)]));
       for (const [oid, send] of rows) loaded.set(Number(oid), valueClassOfSendFunction(send ?? ""));
       for (const [oid, cls] of loaded) this.types.set(oid, cls);
     }
@@ -95,7 +95,8 @@ export class ColumnCatalog {
    */
   async relationByName(schema: string | null, name: string): Promise<CatalogRelation | null> {
     const qualified = schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
-    const rows = await this.run((c) => c.query(`select pg_catalog.to_regclass(${quoteLiteral(qualified)})::pg_catalog.oid::int8`));
+    // A bound parameter: the name comes from the client's statement.
+    const rows = await this.run((c) => c.query("select pg_catalog.to_regclass($1)::pg_catalog.oid::int8", [qualified]));
     const oid = rows[0]?.[0] ? Number(rows[0][0]) : 0;
     if (!oid) return null;
     return (await this.relationsFor([{ tableOid: oid, columnNumber: 0 }])).get(oid) ?? null;
@@ -107,7 +108,7 @@ export class ColumnCatalog {
   }
 
   private loadRelations(oids: number[], depth: number): Promise<Map<number, CatalogRelation>> {
-    const target: TargetCatalogQueries = { query: (sql) => this.run((c) => c.query(sql)), describe: (sql) => this.describe(sql) };
+    const target: TargetCatalogQueries = { query: (sql, params) => this.run((c) => c.query(sql, params)), describe: (sql) => this.describe(sql) };
     // Read through `this.relations` each time: a cache cleared meanwhile is the one filled.
     const cache: RelationCache = { get: (oid) => this.relations.get(oid), set: (r) => this.relations.set(r.oid, r) };
     return loadRelations(target, oids, depth, cache);
@@ -139,8 +140,4 @@ export class ColumnCatalog {
 
 function quoteIdent(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
-}
-
-function quoteLiteral(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }

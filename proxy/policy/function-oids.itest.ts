@@ -25,9 +25,9 @@ describe("function OIDs on the target", () => {
       { timeoutMs: 10_000 },
     );
     return Object.assign(Object.create(client) as CatalogQueries, {
-      query: (sql: string) => {
+      query: (sql: string, params?: readonly (string | null)[]) => {
         queries++;
-        return client.query(sql);
+        return client.query(sql, params);
       },
     });
   };

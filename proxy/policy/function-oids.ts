@@ -87,7 +87,7 @@ export function createFunctionResolver(deps: FunctionResolverDeps): FunctionReso
     try {
       const client = await opened;
       if (client.isClosed) throw new Error("the catalog connection is closed");
-      rows = await client.query(functionSql(oid));
+      rows = await client.query(FUNCTION_SQL, [String(oid >>> 0)]);
     } catch (err) {
       // The next lookup opens a new connection.
       if (t.client === opened) closeClient(t);
@@ -136,11 +136,9 @@ export function createFunctionResolver(deps: FunctionResolverDeps): FunctionReso
 }
 
 /** `oid` is an unsigned 32-bit integer decoded from the message, never client text. */
-function functionSql(oid: number): string {
-  return `select n.nspname, p.proname, p.proargtypes::text, p.prorettype::text, p.prokind, p.proretset
+const FUNCTION_SQL = `select n.nspname, p.proname, p.proargtypes::text, p.prorettype::text, p.prokind, p.proretset
     from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-    where p.oid = ${oid >>> 0}::pg_catalog.oid`;
-}
+    where p.oid = $1::pg_catalog.oid`;
 
 function functionFromRow(oid: number, row: (string | null)[]): TargetFunction {
   const [schema, name, argTypes, returnType, kind, returnsSet] = row;

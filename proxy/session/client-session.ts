@@ -3,7 +3,6 @@ import type net from "node:net";
 import type { Duplex } from "node:stream";
 import type tls from "node:tls";
 import { serialize } from "pg-protocol";
-import { decryptCredential } from "@/lib/crypto/credentials";
 import type { Authenticator } from "../auth/authenticate";
 import type { FailureThrottle } from "../auth/failure-throttle";
 import type { Identity } from "../auth/identity";
@@ -27,7 +26,8 @@ import type { StartupPacket } from "../protocol/startup-packet";
 import { RecordingUnavailable, type Recorder } from "../recording/recorder";
 import type { GatewayTls } from "../tls/load-gateway-tls";
 import { cancelUpstream } from "../upstream/cancel-upstream";
-import { connectUpstream, UpstreamRefused, type UpstreamConnection } from "../upstream/connect-upstream";
+import { connectUpstream, UpstreamAuthRejected, UpstreamRefused, type UpstreamConnection } from "../upstream/connect-upstream";
+import { StoredSecretUnreadable, upstreamTargetOf } from "../upstream/upstream-target";
 import { UpstreamUnreachable } from "../upstream/open-transport";
 import { senderPidFor, type BackendPids } from "./backend-pids";
 import { END_REASONS, type Phase } from "./phases";
@@ -169,7 +169,8 @@ export class ClientSession {
     const up = this.upstream;
     const c = this.identity?.connection;
     if (!up?.backendKey || !c) return;
-    await cancelUpstream({ host: c.host, port: c.port, sslmode: c.sslmode }, up.backendKey, this.gw.limits.upstreamTimeoutMs);
+    const { host, port, sslmode, caCertificate } = upstreamTargetOf(this.gw.secretKey, c);
+    await cancelUpstream({ host, port, sslmode, caCertificate }, up.backendKey, this.gw.limits.upstreamTimeoutMs);
   }
 
   /** A client that sent Terminate before going away ended the session properly. */
@@ -401,33 +402,55 @@ export class ClientSession {
 
   private async connectUpstream(identity: Identity, forwarded: Record<string, string>): Promise<UpstreamConnection> {
     const c = identity.connection;
-    let password: string | undefined;
+    let target;
     try {
-      password = c.passwordCiphertext ? decryptCredential(this.gw.secretKey, c.passwordCiphertext, c.id) : undefined;
+      target = upstreamTargetOf(this.gw.secretKey, c);
     } catch (err) {
-      this.log.error("stored credential cannot be decrypted", { connectionName: c.name, error: (err as Error).message });
+      if (!(err instanceof StoredSecretUnreadable)) throw err;
+      this.log.error("stored credential cannot be decrypted", { connectionName: c.name, error: err.message });
       throw ClientError.fatal(SqlState.UnableToConnect, `Warden cannot use the stored credential of connection "${c.name}"; ask an admin to save it again`);
     }
     try {
-      return await connectUpstream(
-        { host: c.host, port: c.port, sslmode: c.sslmode, database: c.database, username: c.username, password },
-        forwarded,
-        { timeoutMs: this.gw.limits.upstreamTimeoutMs, maxMessageBytes: Number.MAX_SAFE_INTEGER },
-      );
+      return await connectUpstream(target, forwarded, { timeoutMs: this.gw.limits.upstreamTimeoutMs, maxMessageBytes: Number.MAX_SAFE_INTEGER });
     } catch (err) {
+      // Classified by type and SQLSTATE, never by the wording of a message.
       if (err instanceof UpstreamRefused && !err.isCatalogProblem) {
         // The server refused the session asked for (a setting's value, a full server, a shutdown):
         // the client reads the server's own error, as it would directly.
         this.log.info("upstream refused the session", { connectionName: c.name, sqlState: err.sqlState, error: err.message });
         throw ClientError.fatal(err.sqlState, err.message, err.extra);
       }
-      if (err instanceof UpstreamRefused || err instanceof UpstreamUnreachable || (err as Error)?.message?.startsWith("SCRAM")) {
-        this.log.warn("upstream connection failed", { connectionName: c.name, error: (err as Error).message });
+      if (err instanceof UpstreamAuthRejected) {
+        // The gateway ended its own sign-in (the credential would have gone without TLS, or the
+        // server did not prove itself). 08001: the gateway's connection failed; not 28xxx, which
+        // would tell the client its own token was wrong.
+        this.log.warn("upstream sign-in refused by the gateway", { connectionName: c.name, sqlState: err.sqlState, sslmode: c.sslmode, error: err.message });
+        this.gw.recorder.recordEvent({
+          actor: identity.userName,
+          action: "gateway.upstream.sign_in_refused",
+          targetType: "connection",
+          targetId: c.id,
+          targetName: c.name,
+          details: { clientAddress: this.clientAddress, sslmode: c.sslmode, sqlState: err.sqlState, reason: err.message },
+        });
+        throw ClientError.fatal(SqlState.UnableToConnect, `Warden could not connect to connection "${c.name}": ${err.message}`, {
+          hint: "An admin can fix this on the connection in the console (sslmode, CA certificate, or the server's authentication method).",
+        });
+      }
+      if (err instanceof UpstreamRefused || err instanceof UpstreamUnreachable) {
+        this.log.warn("upstream connection failed", { connectionName: c.name, sqlState: err.sqlState, error: err.message });
         const sqlState = err instanceof UpstreamUnreachable ? err.sqlState : SqlState.UnableToConnect;
-        throw ClientError.fatal(sqlState, `Warden could not connect to connection "${c.name}": ${(err as Error).message}`);
+        throw ClientError.fatal(sqlState, `Warden could not connect to connection "${c.name}": ${err.message}`);
       }
       throw err;
     }
+  }
+
+  /** How the gateway signed in upstream, for the session's audit event (never the credential). */
+  private upstreamAuthRecord() {
+    const auth = this.upstream?.auth;
+    if (!auth) return null;
+    return { method: auth.method, sslmode: this.identity?.connection.sslmode ?? null, tls: auth.tls ? { version: auth.tls.version, cipher: auth.tls.cipher, isVerified: auth.tls.isVerified } : null };
   }
 
   private async recordStart(identity: Identity, protocolVersion: string, settings: readonly StartupSetting[]) {
@@ -468,6 +491,7 @@ export class ClientSession {
             clientAddress: this.clientAddress,
             applicationName: info.applicationName,
             settings: settings.map((s) => ({ name: s.name, value: s.value, source: s.source })),
+            upstreamAuth: this.upstreamAuthRecord(),
           },
         },
       );

@@ -5,7 +5,7 @@ import { decodeBackendFrame } from "../protocol/backend-decoders";
 import { FrameReader } from "../protocol/frame-reader";
 import { saslResponse, startupMessage } from "../protocol/frontend-serializers";
 import { AuthRequest, ProtocolVersion } from "../protocol/message-codes";
-import { createScramClient, SCRAM_SHA_256 } from "../upstream/scram-client";
+import { createScramClient, ScramMechanism } from "../upstream/scram-client";
 
 export type RawMessage = { type: string; frame: Buffer; decoded?: BackendMessage & Record<string, unknown> };
 
@@ -74,8 +74,8 @@ export class RawClient {
       if (!m || m.type === "E") throw new Error(`direct sign-in refused: ${String(m?.decoded?.message ?? "connection closed")}`);
       const kind = m.frame.readInt32BE(5);
       if (kind === AuthRequest.Ok) break;
-      if (kind === AuthRequest.SASL) c.send(serialize.sendSASLInitialResponseMessage(SCRAM_SHA_256, scram.clientFirst()));
-      else if (kind === AuthRequest.SASLContinue) c.send(saslResponse(scram.clientFinal(m.frame.toString("utf8", 9))));
+      if (kind === AuthRequest.SASL) c.send(serialize.sendSASLInitialResponseMessage(ScramMechanism.Sha256, scram.clientFirst()));
+      else if (kind === AuthRequest.SASLContinue) c.send(saslResponse(await scram.clientFinal(m.frame.toString("utf8", 9))));
       else if (kind === AuthRequest.SASLFinal) scram.verifyServerFinal(m.frame.toString("utf8", 9));
       else throw new Error(`direct sign-in: unsupported authentication request ${kind}`);
     }

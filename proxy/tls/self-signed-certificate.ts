@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
  * built with node:crypto alone: Node can sign but not issue certificates, so the few DER structures
  * of an X.509 v3 certificate (RFC 5280) are written here. ECDSA P-256 with SHA-256.
  */
-export function createSelfSignedCertificate(opts: { commonName?: string; days?: number; now?: Date } = {}): { certPem: string; keyPem: string } {
+export function createSelfSignedCertificate(opts: { commonName?: string; days?: number; now?: Date; dnsNames?: string[] } = {}): { certPem: string; keyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
@@ -14,11 +14,10 @@ export function createSelfSignedCertificate(opts: { commonName?: string; days?: 
   const ecdsaWithSha256 = seq(oid("1.2.840.10045.4.3.2"));
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
-  const subjectAltName = seq(
-    tagged(0x82, Buffer.from("localhost")),
-    tagged(0x87, Buffer.from([127, 0, 0, 1])),
-    tagged(0x87, Buffer.from("00000000000000000000000000000001", "hex")),
-  );
+  // `dnsNames` replaces the loopback names (a certificate for another host, in tests of host name checks).
+  const subjectAltName = opts.dnsNames
+    ? seq(...opts.dnsNames.map((n) => tagged(0x82, Buffer.from(n))))
+    : seq(tagged(0x82, Buffer.from("localhost")), tagged(0x87, Buffer.from([127, 0, 0, 1])), tagged(0x87, Buffer.from("00000000000000000000000000000001", "hex")));
   const extensions = seq(
     seq(oid("2.5.29.17"), octets(subjectAltName)),
     // basicConstraints, critical, cA false

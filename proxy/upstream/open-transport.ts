@@ -6,7 +6,25 @@ import type { SSL_MODES } from "@/drizzle/schema";
 
 export type SslMode = (typeof SSL_MODES)[number];
 
-export type TransportTarget = { host: string; port: number; sslmode: SslMode };
+export type TransportTarget = {
+  host: string;
+  port: number;
+  sslmode: SslMode;
+  /** PEM of the CA the server's certificate must chain to (verify-ca, verify-full); the only trust anchor used. */
+  caCertificate?: string;
+};
+
+/** What the TLS layer gave, for the record and for channel binding. */
+export type TlsInfo = {
+  version: string;
+  cipher: string;
+  /** The certificate chained to the stored CA (and, for verify-full, named the host). */
+  isVerified: boolean;
+  /** The server's certificate (DER), for SCRAM-SHA-256-PLUS's tls-server-end-point binding. */
+  peerCertificate: Buffer | null;
+};
+
+export type Transport = { socket: Duplex; isTls: boolean; tls: TlsInfo | null };
 
 /**
  * A failure to reach the upstream server, worded for the person at the client. `sqlState`: 08001
@@ -29,16 +47,26 @@ export class UpstreamUnreachable extends Error {
  * `verify-ca` TLS with a trusted chain; `verify-full` also checks the host name.
  * https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS
  */
-export async function openTransport(target: TransportTarget, timeoutMs: number): Promise<{ socket: Duplex; isTls: boolean }> {
+export async function openTransport(target: TransportTarget, timeoutMs: number): Promise<Transport> {
+  const verify = target.sslmode === "verify-ca" || target.sslmode === "verify-full";
+  // Checked before connecting: without a stored CA there is nothing to verify against, and the
+  // system's public CAs are not a trust anchor for a private database server.
+  if (verify && !target.caCertificate) throw new UpstreamUnreachable(`sslmode=${target.sslmode} needs the CA certificate stored on the connection, and none is stored`);
   const raw = await connectTcp(target, timeoutMs);
-  if (target.sslmode === "disable") return { socket: raw, isTls: false };
+  if (target.sslmode === "disable") return { socket: raw, isTls: false, tls: null };
   try {
     const answer = await requestSsl(raw, timeoutMs);
     if (answer === "N") {
-      if (target.sslmode === "prefer") return { socket: raw, isTls: false };
+      if (target.sslmode === "prefer") return { socket: raw, isTls: false, tls: null };
       throw new UpstreamUnreachable(`sslmode=${target.sslmode} needs TLS, but ${target.host}:${target.port} does not support SSL connections`);
     }
-    return { socket: await startTls(raw, target, timeoutMs), isTls: true };
+    const secure = await startTls(raw, target, timeoutMs);
+    const peer = secure.getPeerCertificate();
+    return {
+      socket: secure,
+      isTls: true,
+      tls: { version: secure.getProtocol() ?? "unknown", cipher: secure.getCipher()?.name ?? "unknown", isVerified: verify && secure.authorized, peerCertificate: peer?.raw ?? null },
+    };
   } catch (err) {
     raw.destroy();
     throw err;
@@ -109,6 +137,8 @@ function startTls(socket: net.Socket, target: TransportTarget, timeoutMs: number
       socket,
       servername: net.isIP(target.host) ? undefined : target.host,
       rejectUnauthorized: verify,
+      // The stored CA replaces the system's list: only it is trusted for this connection.
+      ...(verify ? { ca: target.caCertificate } : {}),
       // verify-ca trusts the chain without matching the host name.
       checkServerIdentity: target.sslmode === "verify-full" ? tls.checkServerIdentity : () => undefined,
     });

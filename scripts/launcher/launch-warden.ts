@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createDb } from "@/lib/db/create-db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
+import { enableEmbeddedTls } from "@/lib/db/embedded-postgres-tls";
+import { createSelfSignedCertificate } from "@/proxy/tls/self-signed-certificate";
 import { migrateStore } from "@/lib/db/migrate";
 import { prepareDemoTarget } from "@/lib/db/prepare-demo-target";
 import { DEMO_CONNECTION_NAME, ensureDemoConnection } from "@/lib/server/connections/ensure-demo-connection";
@@ -17,7 +19,7 @@ import { gatewayEnvironment } from "./gateway-environment";
 import { isPortFree } from "./port-free";
 import { startGatewayProcess } from "./start-gateway-process";
 import { stopChild } from "./stop-child";
-import { readNumber, readOrCreateSecret, writeNumber } from "./warden-files";
+import { readNumber, readOrCreateCertificate, readOrCreateSecret, writeNumber } from "./warden-files";
 
 export type LaunchOptions = {
   root: string;
@@ -65,6 +67,7 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     let secretKey = config.WARDEN_SECRET_KEY;
     let embedded: RunningWarden["embedded"];
     let server: EmbeddedServer | undefined;
+    let demoTlsCertificate: { certPem: string; keyPem: string } | undefined;
     if (!databaseUrl) {
       const remembered = readNumber(dataDir, "pg.port");
       const wanted = remembered ?? EMBEDDED_PG_PORT;
@@ -73,6 +76,9 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
       server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port });
       writeNumber(dataDir, "pg.port", server.port);
       stops.push(() => server!.stop());
+      // TLS for the demo connection (verify-full, this certificate as its CA), generated once.
+      demoTlsCertificate = readOrCreateCertificate(dataDir, () => createSelfSignedCertificate({ commonName: "Warden embedded PostgreSQL" }));
+      await enableEmbeddedTls(server, path.join(dataDir, "pg"), demoTlsCertificate);
       await server.ensureDatabase("warden");
       databaseUrl = server.urlFor("warden");
       embedded = { adminUrl: server.urlFor("postgres"), demoUrl: server.urlFor("demo") };
@@ -86,7 +92,7 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     if (server) {
       const target = await prepareDemoTarget(server, dataDir);
       if (target.seeded) log("Seeded the demo database (customers, orders).");
-      await ensureDemoConnection(db, secretKey, target);
+      await ensureDemoConnection(db, secretKey, { ...target, caCertificate: demoTlsCertificate?.certPem });
     }
 
     const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;

@@ -21,3 +21,20 @@ export function readNumber(dataDir: string, name: string): number | undefined {
 export function writeNumber(dataDir: string, name: string, value: number) {
   fs.writeFileSync(path.join(dataDir, name), `${value}\n`);
 }
+
+/**
+ * The embedded PostgreSQL's TLS certificate (self-signed for localhost, 127.0.0.1 and ::1), made
+ * once and kept in the data dir: the demo connection stores it as its CA, so it must not change
+ * on every start.
+ */
+export function readOrCreateCertificate(dataDir: string, make: () => { certPem: string; keyPem: string }): { certPem: string; keyPem: string } {
+  const certFile = path.join(dataDir, "pg-tls.crt");
+  const keyFile = path.join(dataDir, "pg-tls.key");
+  if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const made = make();
+    fs.writeFileSync(keyFile, made.keyPem, { mode: 0o600 });
+    fs.writeFileSync(certFile, made.certPem, { mode: 0o600 });
+  }
+  return { certPem: fs.readFileSync(certFile, "utf8"), keyPem: fs.readFileSync(keyFile, "utf8") };
+}

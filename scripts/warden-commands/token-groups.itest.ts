@@ -5,9 +5,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, tokens, users } from "@/drizzle/schema";
+import { auditEvents, connections, tokens, users } from "@/drizzle/schema";
 import { createDb, type Db } from "@/lib/db/create-db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/db/embedded-postgres";
+import { enableEmbeddedTls } from "@/lib/db/embedded-postgres-tls";
 import { migrateStore } from "@/lib/db/migrate";
 import { prepareDemoTarget } from "@/lib/db/prepare-demo-target";
 import { DEMO_GROUPS, DEMO_USERS } from "@/lib/dev-oidc/demo-users";
@@ -15,6 +16,7 @@ import { DEMO_CONNECTION_NAME, ensureDemoConnection } from "@/lib/server/connect
 import { createLogger } from "@/proxy/log";
 import { startGateway, type RunningGateway } from "@/proxy/start-gateway";
 import { startGatewayFixture, type GatewayFixture } from "@/proxy/testing/gateway-fixture";
+import { createSelfSignedCertificate } from "@/proxy/tls/self-signed-certificate";
 import { runTool } from "@/proxy/testing/run-tool";
 import { createTestDatabase } from "@/tests/test-database";
 
@@ -52,7 +54,10 @@ describe("warden token create on the embedded default", () => {
     const storeUrl = server.urlFor("warden");
     await migrateStore(storeUrl);
     db = createDb(storeUrl, { max: 2 });
-    await ensureDemoConnection(db, secretKey, await prepareDemoTarget(server, dataDir));
+    // As the launcher does: the embedded server serves TLS, and the demo connection is verify-full against its certificate.
+    const certificate = createSelfSignedCertificate({ commonName: "Warden embedded PostgreSQL" });
+    await enableEmbeddedTls(server, path.join(dataDir, "pg"), certificate);
+    await ensureDemoConnection(db, secretKey, { ...(await prepareDemoTarget(server, dataDir)), caCertificate: certificate.certPem });
     gateway = await startGateway(
       { DATABASE_URL: storeUrl, WARDEN_SECRET_KEY: secretKey, GATEWAY_PORT: 0, GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "error" },
       { log: createLogger("error", () => {}) },
@@ -77,6 +82,9 @@ describe("warden token create on the embedded default", () => {
 
     const psql = await runTool("psql", ["-X", "-At", "-c", "select count(*) > 0 from customers", gatewayUri(gateway.port, "dev@example.com", token, DEMO_CONNECTION_NAME)]);
     expect(psql, psql.stderr).toMatchObject({ code: 0, stdout: "t\n" });
+    // The gateway reached the demo database over TLS with the certificate verified.
+    const [demo] = await db.select().from(connections).where(eq(connections.name, DEMO_CONNECTION_NAME));
+    expect(demo).toMatchObject({ sslmode: "verify-full", caCertificateCiphertext: expect.stringMatching(/^v1:/) });
 
     const [row] = await db.select().from(tokens).where(eq(tokens.userName, "dev@example.com"));
     expect(row.groups).toEqual(["developer"]);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import type { SchemaDto, SchemaTableDto } from "@/lib/shared/contracts/connections";
-import { connectTarget, describeConnectError, storedPassword } from "./connect-target";
+import { connectTarget, describeConnectError, targetParamsOf } from "./connect-target";
 import { findConnectionRow } from "./list-connections";
 import { ServiceError } from "./service-error";
 
@@ -11,7 +11,7 @@ const RELKINDS: Record<string, SchemaTableDto["kind"]> = { r: "table", v: "view"
 export async function browseSchema(db: Db, secretKey: Buffer, id: string): Promise<SchemaDto> {
   const row = await findConnectionRow(db, id);
   if (!row) throw new ServiceError("This connection does not exist (any more).", 404);
-  const params = { ...row, password: storedPassword(secretKey, row) };
+  const params = targetParamsOf(secretKey, row);
   let target;
   try {
     target = await connectTarget(params);

@@ -2,7 +2,7 @@ import "server-only";
 import type { Connection } from "@/drizzle/schema";
 import type { ConnectionDto } from "@/lib/shared/contracts/connections";
 
-/** The only shape of a connection that leaves the server: the password is reduced to `hasPassword`. */
+/** The only shape of a connection that leaves the server: the password and CA are reduced to `hasPassword` and `hasCaCertificate`. */
 export function toConnectionDto(c: Connection): ConnectionDto {
   return {
     id: c.id,
@@ -15,6 +15,8 @@ export function toConnectionDto(c: Connection): ConnectionDto {
     allowedGroups: c.allowedGroups,
     description: c.description,
     hasPassword: Boolean(c.passwordCiphertext),
+    allowMd5WithoutTls: c.allowMd5WithoutTls,
+    hasCaCertificate: Boolean(c.caCertificateCiphertext),
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
@@ -23,6 +25,6 @@ export function toConnectionDto(c: Connection): ConnectionDto {
 
 /** What the audit log keeps of a connection: every field but secrets. */
 export function auditableConnection(c: Connection) {
-  const { passwordCiphertext, createdAt, updatedAt, ...rest } = c;
-  return { ...rest, hasPassword: Boolean(passwordCiphertext) };
+  const { passwordCiphertext, caCertificateCiphertext, createdAt, updatedAt, ...rest } = c;
+  return { ...rest, hasPassword: Boolean(passwordCiphertext), hasCaCertificate: Boolean(caCertificateCiphertext) };
 }

@@ -2,11 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { connections, policyVersions } from "@/drizzle/schema";
 import { appendAuditEvent } from "@/lib/audit/append-event";
-import { encryptCredential } from "@/lib/crypto/credentials";
+import { encryptCaCertificate, encryptCredential } from "@/lib/crypto/credentials";
 import type { Db } from "@/lib/db/create-db";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { createConnectionInput, type CreateConnectionInput } from "@/lib/shared/contracts/connections";
+import { parseCaCertificate, requireCaFor } from "./ca-certificate";
 import { auditableConnection, toConnectionDto } from "./connection-dto";
 import { isUniqueViolation, ServiceError } from "./service-error";
 
@@ -14,6 +15,8 @@ import { isUniqueViolation, ServiceError } from "./service-error";
 export async function createConnection(db: Db, secretKey: Buffer, actor: string, input: CreateConnectionInput, initialPolicy: PolicyDocument = defaultPolicy()) {
   const data = createConnectionInput.parse(input);
   const id = randomUUID();
+  const caPem = data.caCertificate?.trim() ? parseCaCertificate(data.caCertificate) : null;
+  requireCaFor(data.sslmode, caPem !== null);
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx
@@ -27,6 +30,8 @@ export async function createConnection(db: Db, secretKey: Buffer, actor: string,
           username: data.username,
           passwordCiphertext: data.password ? encryptCredential(secretKey, data.password, id) : null,
           sslmode: data.sslmode,
+          caCertificateCiphertext: caPem ? encryptCaCertificate(secretKey, caPem, id) : null,
+          allowMd5WithoutTls: data.allowMd5WithoutTls,
           allowedGroups: data.allowedGroups,
           description: data.description,
           createdBy: actor,

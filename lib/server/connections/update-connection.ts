@@ -2,14 +2,16 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { connections } from "@/drizzle/schema";
 import { appendAuditEvent } from "@/lib/audit/append-event";
-import { encryptCredential } from "@/lib/crypto/credentials";
+import { encryptCaCertificate, encryptCredential } from "@/lib/crypto/credentials";
 import type { Db } from "@/lib/db/create-db";
 import { updateConnectionInput, type UpdateConnectionInput } from "@/lib/shared/contracts/connections";
+import { parseCaCertificate, requireCaFor } from "./ca-certificate";
 import { auditableConnection, toConnectionDto } from "./connection-dto";
 import { isUniqueViolation, ServiceError } from "./service-error";
 
 export async function updateConnection(db: Db, secretKey: Buffer, actor: string, id: string, input: UpdateConnectionInput) {
   const data = updateConnectionInput.parse(input);
+  const caPem = data.caCertificate?.trim() ? parseCaCertificate(data.caCertificate) : null;
   try {
     return await db.transaction(async (tx) => {
       const [before] = await tx.select().from(connections).where(eq(connections.id, id)).for("update");
@@ -19,6 +21,12 @@ export async function updateConnection(db: Db, secretKey: Buffer, actor: string,
         : data.password
           ? encryptCredential(secretKey, data.password, id)
           : before.passwordCiphertext;
+      const caCertificateCiphertext = caPem
+        ? encryptCaCertificate(secretKey, caPem, id)
+        : data.clearCaCertificate
+          ? null
+          : before.caCertificateCiphertext;
+      requireCaFor(data.sslmode, caCertificateCiphertext !== null);
       const [after] = await tx
         .update(connections)
         .set({
@@ -28,6 +36,8 @@ export async function updateConnection(db: Db, secretKey: Buffer, actor: string,
           database: data.database,
           username: data.username,
           sslmode: data.sslmode,
+          caCertificateCiphertext,
+          allowMd5WithoutTls: data.allowMd5WithoutTls,
           allowedGroups: data.allowedGroups,
           description: data.description,
           passwordCiphertext,
@@ -43,7 +53,7 @@ export async function updateConnection(db: Db, secretKey: Buffer, actor: string,
         targetName: after.name,
         before: auditableConnection(before),
         after: auditableConnection(after),
-        details: { passwordChanged: passwordCiphertext !== before.passwordCiphertext },
+        details: { passwordChanged: passwordCiphertext !== before.passwordCiphertext, caCertificateChanged: caCertificateCiphertext !== before.caCertificateCiphertext },
       });
       return toConnectionDto(after);
     });

@@ -24,7 +24,7 @@ import {
   type MaskingPreviewDto,
   type MaskingPreviewInput,
 } from "@/lib/shared/contracts/policies";
-import { connectTarget, describeConnectError, storedPassword } from "../connections/connect-target";
+import { connectTarget, describeConnectError, targetParamsOf } from "../connections/connect-target";
 import { ServiceError } from "../connections/service-error";
 import { requireConnection } from "./require-connection";
 
@@ -44,7 +44,7 @@ export async function previewMasking(db: Db, secretKey: Buffer, connectionId: st
   const row = await requireConnection(db, connectionId);
   const compiled = compileMaskingPolicy(masking, createNodeMaskingContext(deriveMaskingKey(secretKey)));
 
-  const params = { ...row, password: storedPassword(secretKey, row) };
+  const params = targetParamsOf(secretKey, row);
   let client: pg.Client;
   try {
     client = (await connectTarget(params)).client;
@@ -147,7 +147,7 @@ function describeReadError(err: unknown): string {
  */
 async function traceRelations(client: pg.Client, oids: number[]) {
   const target: TargetCatalogQueries = {
-    query: async (text) => (await client.query<(string | null)[]>({ text, rowMode: "array", types: TEXT_ONLY })).rows,
+    query: async (text, params) => (await client.query<(string | null)[]>({ text, values: params ? [...params] : undefined, rowMode: "array", types: TEXT_ONLY })).rows,
     describe: async (definition): Promise<DescribedField[]> => {
       const { fields } = await readAsText(client, `select * from (${definition}) as v limit 0`, "A view's columns could not be traced");
       return fields.map((f) => ({ name: f.name, tableOid: f.tableID, columnNumber: f.columnID, typeOid: f.dataTypeID }));

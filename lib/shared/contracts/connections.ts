@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { UpstreamAuthMethod } from "../upstream-credential";
 
 export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -25,22 +26,33 @@ export const connectionFields = {
   port: z.coerce.number({ error: "Enter a port number." }).int("Enter a whole number.").min(1, "Ports run from 1 to 65535.").max(65535, "Ports run from 1 to 65535."),
   database: z.string().trim().min(1, "Enter the database name on the server.").max(63, "PostgreSQL names are at most 63 characters."),
   username: z.string().trim().min(1, "Enter the database user Warden connects as.").max(63, "PostgreSQL names are at most 63 characters."),
-  sslmode: z.enum(SSL_MODES, { error: "Choose an SSL mode." }),
+  sslmode: z.enum(SSL_MODES, { error: "Choose an SSL mode." }).default("require"),
+  /** The admin's explicit opt-in to answer an MD5 challenge without TLS (replayable by anyone on the path). */
+  allowMd5WithoutTls: z.boolean().default(false),
   allowedGroups: groupList,
   description: z.string().trim().max(500, "Keep the description under 500 characters.").default(""),
 };
 
+/** PEM text of a CA certificate; parsed and checked by the server (lib/server/connections/ca-certificate.ts). */
+const caCertificateField = z.string().max(64 * 1024, "A CA certificate file is at most 64 KiB.");
+
 export const createConnectionInput = z.object({
   ...connectionFields,
   password: z.string().max(1000).default(""),
+  caCertificate: caCertificateField.optional(),
 });
 export type CreateConnectionInput = z.input<typeof createConnectionInput>;
 
-/** On update the password is optional: absent or empty keeps the stored one; `clearPassword` removes it. */
+/**
+ * On update the password and the CA certificate are optional: absent or empty keeps the stored one;
+ * `clearPassword` / `clearCaCertificate` remove it.
+ */
 export const updateConnectionInput = z.object({
   ...connectionFields,
   password: z.string().max(1000).optional(),
   clearPassword: z.boolean().optional(),
+  caCertificate: caCertificateField.optional(),
+  clearCaCertificate: z.boolean().optional(),
 });
 export type UpdateConnectionInput = z.input<typeof updateConnectionInput>;
 
@@ -52,7 +64,10 @@ export const testConnectionInput = z.object({
   database: connectionFields.database,
   username: connectionFields.username,
   sslmode: connectionFields.sslmode,
+  allowMd5WithoutTls: connectionFields.allowMd5WithoutTls,
   password: z.string().max(1000).optional(),
+  /** With `id` and no certificate, the stored one is used. */
+  caCertificate: caCertificateField.optional(),
 });
 export type TestConnectionInput = z.input<typeof testConnectionInput>;
 
@@ -68,13 +83,25 @@ export type ConnectionDto = {
   allowedGroups: string[];
   description: string;
   hasPassword: boolean;
+  allowMd5WithoutTls: boolean;
+  /** Whether a CA certificate is stored; the PEM itself never leaves the server. */
+  hasCaCertificate: boolean;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 };
 
 export type TestConnectionResult =
-  | { ok: true; serverVersion: string; latencyMs: number; tls: boolean }
+  | {
+      ok: true;
+      serverVersion: string;
+      latencyMs: number;
+      tls: boolean;
+      /** How the password went: scram-sha-256-plus, scram-sha-256, md5, md5-without-tls, cleartext-over-tls, or trust (none asked). */
+      authMethod: UpstreamAuthMethod;
+      /** TLS version and cipher, and whether the certificate chained to the stored CA (and named the host, for verify-full). */
+      tlsDetails: { version: string; cipher: string; isVerified: boolean; verifiedAgainst: string | null } | null;
+    }
   | { ok: false; error: string; code?: string };
 
 export type SchemaColumnDto = { name: string; type: string; nullable: boolean; position: number };
