@@ -228,7 +228,8 @@ describe("gateway: read-only that holds", () => {
   });
 
   it("a read-only session cannot start read-write: startup parameters and options that turn it off are refused", async () => {
-    for (const extra of [{ options: "-c default_transaction_read_only=off" }, { default_transaction_read_only: "0" }, { Default_Transaction_Read_Only: "false" }, { options: "--default-transaction-read-only=no" }]) {
+    const refused: Record<string, string>[] = [{ options: "-c default_transaction_read_only=off" }, { default_transaction_read_only: "0" }, { Default_Transaction_Read_Only: "false" }, { options: "--default-transaction-read-only=no" }];
+    for (const extra of refused) {
       const { client, startup } = await RawClient.signIn(p.fx.gateway.port, p.fx.email, p.fx.connectionName, p.agentToken, undefined, { application_name: app("startup"), ...extra });
       client.close();
       expect(startup.at(-1)?.decoded, JSON.stringify(extra)).toMatchObject({ severity: "FATAL", code: "42501" });

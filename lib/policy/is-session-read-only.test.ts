@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { classifySql, loadClassifier } from "./classify-statement";
 import { defaultPolicy } from "./default-policy";
 import { BUILT_IN_RULE_IDS, evaluatePolicy, type PolicyActor } from "./evaluate-policy";
-import { isReadOnlyRule, isSessionReadOnly, sessionReadOnlyReason, WRITING_KINDS } from "./is-session-read-only";
+import { AGENTS_READ_ONLY_RULE_ID, isReadOnlyRule, isSessionReadOnly, sessionReadOnlyReason, withAgentsReadOnly, WRITING_KINDS } from "./is-session-read-only";
 import { policyDocumentSchema, type Guardrail, type PolicyDocument, type PolicyMatch } from "./policy-document";
 
 beforeAll(() => loadClassifier());
@@ -59,6 +59,19 @@ describe("isSessionReadOnly", () => {
     expect(isReadOnlyRule(guardrail({ kinds: [...WRITING_KINDS], flags: ["write_without_where"] }))).toBe(false);
     // An approval rule holds writes; a reviewer may let them run: not read-only.
     expect(isSessionReadOnly(defaultPolicy(), agent)).toBe(false);
+  });
+});
+
+describe("withAgentsReadOnly (the policy editor's switch)", () => {
+  it("adds a guardrail that makes agents' sessions read-only, and takes it away again", () => {
+    const on = policyWith({ guardrails: withAgentsReadOnly(defaultPolicy().guardrails, true) });
+    expect(on.guardrails[0]!.id).toBe(AGENTS_READ_ONLY_RULE_ID);
+    expect(isSessionReadOnly(on, agent)).toBe(true);
+    expect(isSessionReadOnly(on, human)).toBe(false);
+    expect(withAgentsReadOnly(on.guardrails, true).filter((g) => g.id === AGENTS_READ_ONLY_RULE_ID)).toHaveLength(1);
+    const off = policyWith({ guardrails: withAgentsReadOnly(on.guardrails, false) });
+    expect(off.guardrails).toEqual(defaultPolicy().guardrails);
+    expect(isSessionReadOnly(off, agent)).toBe(false);
   });
 });
 

@@ -53,3 +53,23 @@ function matchesIdentity(rule: Guardrail, actor: PolicyActor): boolean {
   const { actorKinds, agentNames, groups, applicationNames } = rule.match;
   return matchRule({ actorKinds, agentNames, groups, applicationNames }, ANY_STATEMENT, actor) !== null;
 }
+
+/** The id of the guardrail the policy editor's "Agents are read-only" switch adds and removes. */
+export const AGENTS_READ_ONLY_RULE_ID = "agents-read-only";
+
+/** The guardrail that makes every agent's session read-only: what the editor's switch adds. */
+export function agentsReadOnlyGuardrail(): Guardrail {
+  return {
+    id: AGENTS_READ_ONLY_RULE_ID,
+    name: "Agents only read",
+    isEnabled: true,
+    match: { actorKinds: ["agent"], kinds: [...WRITING_KINDS] },
+    message: "AI agents may only read on this connection; a person must make changes.",
+  };
+}
+
+/** A copy of the guardrails with the editor's agents-read-only rule added first (on) or removed (off). */
+export function withAgentsReadOnly(guardrails: readonly Guardrail[], isOn: boolean): Guardrail[] {
+  const others = guardrails.filter((g) => g.id !== AGENTS_READ_ONLY_RULE_ID);
+  return isOn ? [agentsReadOnlyGuardrail(), ...others] : others;
+}
