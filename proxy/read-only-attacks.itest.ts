@@ -6,6 +6,7 @@ import { WRITING_KINDS } from "@/lib/policy/is-session-read-only";
 import { policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
 import { savePolicy } from "./approvals/testing/approval-fixtures";
 import { READ_ONLY_TURNED_OFF } from "./session/reading-guard";
+import { functionCallFrame } from "./testing/function-call-frames";
 import { RawClient, rowOf, sqlStateOf, types, type RawMessage } from "./testing/raw-client";
 import { countRows, createOwnedTable, endedSession, expectUpstreamGone, simpleQuery, sleep, startProbeFixture, untilReady, type ProbeFixture } from "./testing/session-probes";
 
@@ -169,6 +170,20 @@ describe("gateway: read-only that holds", () => {
     expect(valuesOf(await simpleQuery(c, "select pg_advisory_lock(1)::text"))).toEqual([""]);
     expect(await victims()).toBe(3);
     expect(Number((await p.target.query("select count(*)::int as n from pg_largeobject_metadata")).rows[0].n)).toBe(0);
+  });
+
+  it("the fast path (FunctionCall): a writing function fails on the server, set_config of the read-only setting is refused", async () => {
+    const { c } = await agentSession("fast-path");
+    const oid = async (signature: string) => Number((await p.target.query("select $1::regprocedure::oid as oid", [signature])).rows[0].oid);
+    const text = (v: string) => Buffer.from(v);
+    c.send(functionCallFrame({ oid: await oid(`${FN.write}(int)`), formats: [0], args: [text("50")], resultFormat: 0 }));
+    expect(sqlStateOf(errorOf(await untilReady(c)))).toBe("25006");
+    // Judged as `SELECT set_config($1, $2, $3)`: a name Warden cannot read, refused (the default policy's
+    // "dangerous functions" guardrail answers first, with 42501; without it, the read-only rule, 25006).
+    c.send(functionCallFrame({ oid: await oid("set_config(text,text,boolean)"), formats: [0], args: [text("default_transaction_read_only"), text("off"), text("false")], resultFormat: 0 }));
+    expect(["25006", "42501"]).toContain(sqlStateOf(errorOf(await untilReady(c))));
+    expect(valuesOf(await simpleQuery(c, "show default_transaction_read_only"))).toEqual(["on"]);
+    expect(await victims()).toBe(3);
   });
 
   it("a function that turns read-only mode off where Warden cannot see ends the session (FATAL 25006, recorded), before anything else runs", async () => {
