@@ -102,12 +102,11 @@ export function readingChangedError(change: ReadingChange): ClientError {
  * the server, the record ending with READ_ONLY_TURNED_OFF. The change applies from the next
  * transaction, so nothing the client sends after that ReadyForQuery runs read-write.
  *
- * The windows this leaves are those above: statements the gateway has already forwarded when the
- * report arrives, that is, pipelined Query messages, and in the extended protocol an Execute of
- * COMMIT followed by more Executes before Sync (the server reports at ReadyForQuery only). One
- * Query string `SELECT f(); COMMIT; SELECT g()` is the same window inside one message. Writes in
- * those need the database to hold a function that turns read-only mode off, which a read-only
- * session cannot create (DDL is refused by policy and by the server).
+ * The windows above (statements already forwarded when the report arrives: pipelined Query
+ * messages, Executes after an Execute of COMMIT before Sync, `SELECT f(); COMMIT; SELECT g()` in one
+ * string) are closed for read-only sessions by read-only-boundary.ts: a statement is judged only
+ * once every earlier block has its ReadyForQuery, and nothing runs after a transaction's end within
+ * a block. Only PostgreSQL 14 and later report the setting; on older servers this watch sees nothing.
  */
 
 /** The session's end reason, as recorded. */
