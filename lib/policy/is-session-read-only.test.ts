@@ -130,6 +130,8 @@ describe("evaluatePolicy on a read-only session", () => {
       "set default_transaction_read_only = on",
       "set default_transaction_read_only = 'yes'",
       "set default_transaction_read_only = 1",
+      "set default_transaction_read_only = true",
+      "SET DEFAULT_TRANSACTION_READ_ONLY TO TRUE",
       "set default_transaction_read_only to default",
       "reset default_transaction_read_only",
       "reset all",
