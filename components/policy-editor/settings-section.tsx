@@ -5,6 +5,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { IntegerInput } from "@/components/ui/integer-input";
 import { Select } from "@/components/ui/select";
+import { AGENTS_READ_ONLY_RULE_ID, withAgentsReadOnly } from "@/lib/policy/is-session-read-only";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 
 type SettingsSectionProps = {
@@ -39,6 +40,12 @@ export function SettingsSection({ draft, update, errors }: SettingsSectionProps)
             hint="Only reads pass; every write, schema change or permission change is blocked for everyone."
             checked={draft.access.isReadOnly}
             onChange={(e) => update((d) => void (d.access.isReadOnly = e.target.checked))}
+          />
+          <Checkbox
+            label="Agents are read-only"
+            hint="AI agents' sessions only read, held read-only by PostgreSQL too; people keep their access. Adds the guardrail “Agents only read”."
+            checked={draft.guardrails.some((g) => g.id === AGENTS_READ_ONLY_RULE_ID && g.isEnabled)}
+            onChange={(e) => update((d) => void (d.guardrails = withAgentsReadOnly(d.guardrails, e.target.checked)))}
           />
           <Field label="Row cap for agents" hint="Most rows one statement by an AI agent may return. Leave empty for no cap." error={errors["access.agentRowCap"]} className="max-w-xs">
             {(control) => <IntegerInput {...control} value={draft.access.agentRowCap} onChange={(v) => update((d) => void (d.access.agentRowCap = v))} placeholder="No cap" />}

@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { classifySql, loadClassifier } from "@/lib/policy/classify-statement";
 import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
+import { isSessionReadOnly } from "@/lib/policy/is-session-read-only";
 import { describeTableMasking } from "./describe-masking";
 import { LIST_TABLES_SQL, RESOLVE_TABLE_SQL, TABLE_COLUMNS_SQL, TABLE_CONSTRAINTS_SQL, TABLE_INDEXES_SQL } from "./catalog-queries";
 import { GatewaySession, isGatewayError, toGatewayError, type Caps, type GatewayError, type StatementResult } from "./gateway-session";
@@ -152,7 +153,8 @@ export function createWardenMcpServer(opts: WardenMcpOptions): WardenMcpServer {
           user: opts.userName,
           gateway: `${opts.gateway.host}:${opts.gateway.port}`,
           serverVersion,
-          isReadOnly: policy ? policy.document.access.isReadOnly : null,
+          // As the gateway holds this agent's sessions: the connection's setting, or a guardrail that blocks every write for it.
+          isReadOnly: policy ? isSessionReadOnly(policy.document, { ...policy.actor, applicationName: applicationName() }) : null,
           agentRowCap: policy ? policy.document.access.agentRowCap : null,
         },
       ];

@@ -177,7 +177,13 @@ describe("transactions and session settings", () => {
     ["select set_config('role', 'postgres', false)", "read", ["set_role"]],
     ["select pg_catalog.set_config('ROLE', 'postgres', true)", "read", ["set_role"]],
     ["select set_config('session_authorization', 'postgres', false)", "read", ["set_session_authorization"]],
-    ["select set_config($1, 'postgres', false)", "read", ["dangerous_function"]],
+    // A setting name Warden cannot read may be role, or default_transaction_read_only.
+    ["select set_config($1, 'postgres', false)", "read", ["set_read_write", "dangerous_function"]],
+    ["begin read write", "transaction", ["set_read_write"]],
+    ["START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE", "transaction", ["set_read_write"]],
+    ["begin read only", "transaction", []],
+    ["set transaction read write", "session", ["set_read_write"]],
+    ["select set_config('default_transaction_read_only', 'of', false)", "read", ["set_read_write"]],
     ["alter role bob set role = admin", "dcl", ["set_role"]],
     ["alter database orders set role = admin", "admin", ["set_role"]],
   ]);

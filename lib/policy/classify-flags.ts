@@ -107,6 +107,10 @@ function flagNode(type: string, body: Node, w: FlagWalk, depth: number): "skip-c
     case "CallStmt":
       flags.add("call");
       return;
+    case "TransactionStmt":
+      // BEGIN / START TRANSACTION READ WRITE, in any order with the other modes.
+      if (hasReadWriteOption(body.options, w)) flags.add("set_read_write");
+      return;
     case "CopyStmt":
       if (body.is_program) flags.add("copy_program");
       else if (body.filename) flags.add("copy_server_file");
@@ -154,13 +158,22 @@ function asciiLower(text: string): string {
 /**
  * SET default_transaction_read_only / transaction_read_only to anything but true, SET SESSION
  * CHARACTERISTICS AS TRANSACTION READ WRITE, SET TRANSACTION READ WRITE: what a read-only
- * connection refuses. SET ... TO DEFAULT goes back to the connection's own default.
+ * session refuses. Any value but an unambiguous true counts (PostgreSQL reads unique prefixes:
+ * 'of' is an error, 'f', 'n', '0' are false): a value Warden cannot read is taken as off.
+ * SET ... TO DEFAULT and RESET go back to the session's startup value, which Warden sets to on
+ * for a read-only session (is-session-read-only.ts).
  */
 function turnsReadOnlyOff(name: string, body: Node, w: FlagWalk): boolean {
   const args = (body.args as unknown[] | undefined) ?? [];
   if (READ_ONLY_SETTINGS.has(name)) return body.kind === "VAR_SET_VALUE" && !isTrueConstant(args[0], w);
   if (body.kind !== "VAR_SET_MULTI") return false;
-  return args.some((a) => {
+  return hasReadWriteOption(args, w);
+}
+
+/** Transaction modes (SET TRANSACTION, SET SESSION CHARACTERISTICS, BEGIN, START TRANSACTION) that include READ WRITE. */
+function hasReadWriteOption(options: unknown, w: FlagWalk): boolean {
+  const list = Array.isArray(options) ? options : [];
+  return list.some((a) => {
     const option = (a as { DefElem?: { defname?: string; arg?: unknown } }).DefElem;
     return option?.defname === "transaction_read_only" && !isTrueConstant(option.arg, w);
   });
@@ -224,7 +237,11 @@ function flagFunctionCall(call: Node, w: FlagWalk, depth: number) {
       const value = literalText(args[1], w);
       if (value === null || unreadableSetting(setting, value)) flags.add("changes_sql_reading");
     }
-    else if (setting === undefined) flags.add("dangerous_function");
+    else if (setting === undefined) {
+      // A name Warden cannot read may be default_transaction_read_only as well as role.
+      flags.add("dangerous_function");
+      flags.add("set_read_write");
+    }
     return;
   }
   const queryArg = SQL_TEXT_FUNCTIONS[name];

@@ -1,7 +1,7 @@
 import type { ClassifiedStatement } from "./classify-statement";
 import { matchRule, type PolicyActor } from "./match-rule";
+import { sessionReadOnlyReason, WRITING_KINDS } from "./is-session-read-only";
 import type { ApprovalRule, Guardrail, PolicyDocument } from "./policy-document";
-import type { StatementKind } from "./statement-kind";
 
 export type { PolicyActor } from "./match-rule";
 
@@ -11,6 +11,11 @@ export type PolicyInput = {
   actor: PolicyActor;
   /** The text did not parse, or was too large to parse. */
   parseError?: string | null;
+  /**
+   * The session started read-only (its upstream runs with default_transaction_read_only=on): it
+   * stays read-only for policy too, even if the policy in force has changed since.
+   */
+  isSessionReadOnly?: boolean;
 };
 
 export type PolicyEvaluation =
@@ -22,9 +27,6 @@ export type PolicyEvaluation =
 /** Ids of the rules the gateway applies on its own, beside the document's. */
 export const BUILT_IN_RULE_IDS = { failClosed: "fail-closed", readOnly: "read-only", sqlReading: "sql-reading" } as const;
 
-/** Kinds a read-only connection refuses. */
-const WRITING_KINDS: StatementKind[] = ["write", "ddl", "dcl", "admin", "procedural"];
-
 /**
  * Decides what happens to a query: guardrails block, approval rules hold, anything else is
  * forwarded. Across the statements of one query string the most severe outcome wins (block, then
@@ -33,6 +35,7 @@ const WRITING_KINDS: StatementKind[] = ["write", "ddl", "dcl", "admin", "procedu
  * Pure (no I/O): the gateway and the console's policy preview call the same function.
  */
 export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): PolicyEvaluation {
+  const readOnly = readOnlyGuardrail(policy, input);
   let hold: Extract<PolicyEvaluation, { action: "hold" }> | null = null;
   for (const [i, statement] of input.statements.entries()) {
     const unreadable = unreadableReason(statement, input.parseError ?? null);
@@ -51,12 +54,15 @@ export function evaluatePolicy(policy: PolicyDocument, input: PolicyInput): Poli
       const reasons = matchRule(g.match, statement, input.actor);
       if (reasons) return { action: "block", rule: g, message: g.message, sqlState: "42501", reasons, statementIndex: i };
     }
-    if (policy.access.isReadOnly && WRITING_KINDS.includes(statement.kind)) {
-      return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: [`a ${statement.kind} statement on a read-only connection`], statementIndex: i };
+    // 25006 (read_only_sql_transaction): what PostgreSQL answers a write in a read-only transaction,
+    // so a client handles Warden's refusal and the server's alike.
+    if (readOnly && WRITING_KINDS.includes(statement.kind)) {
+      return { action: "block", rule: readOnly, message: readOnly.message, sqlState: "25006", reasons: [`a ${statement.kind} statement on a read-only session`], statementIndex: i };
     }
-    // The server's own read-only mode (a role's default_transaction_read_only) stays on too.
-    if (policy.access.isReadOnly && statement.flags.includes("set_read_write")) {
-      return { action: "block", rule: READ_ONLY_GUARDRAIL, message: READ_ONLY_GUARDRAIL.message, sqlState: "25006", reasons: ["turns read-only mode off on a read-only connection"], statementIndex: i };
+    // The server's own read-only mode (default_transaction_read_only=on, which the gateway sets for
+    // a read-only session) must stay on: BEGIN READ WRITE, SET ... READ WRITE, set_config(...).
+    if (readOnly && statement.flags.includes("set_read_write")) {
+      return { action: "block", rule: readOnly, message: readOnly.message, sqlState: "25006", reasons: ["turns read-only mode off on a read-only session"], statementIndex: i };
     }
     if (hold) continue;
     for (const rule of policy.approvals) {
@@ -90,6 +96,22 @@ const READ_ONLY_GUARDRAIL: Guardrail = {
   match: {},
   message: "This connection is read-only through Warden: only reads are allowed.",
 };
+
+const READ_ONLY_SESSION_GUARDRAIL: Guardrail = {
+  id: BUILT_IN_RULE_IDS.readOnly,
+  name: "Read-only session",
+  isEnabled: true,
+  match: {},
+  message: "This session is read-only through Warden: only reads are allowed, and read-only mode cannot be turned off.",
+};
+
+/** The built-in rule that keeps a read-only session read-only, or null when the session may write. */
+function readOnlyGuardrail(policy: PolicyDocument, input: PolicyInput): Guardrail | null {
+  const reason = sessionReadOnlyReason(policy, input.actor);
+  if (reason?.source === "connection") return READ_ONLY_GUARDRAIL;
+  if (reason) return { ...READ_ONLY_SESSION_GUARDRAIL, name: `Read-only session ("${reason.rule.name}")` };
+  return input.isSessionReadOnly ? READ_ONLY_SESSION_GUARDRAIL : null;
+}
 
 const SQL_READING_GUARDRAIL: Guardrail = {
   id: BUILT_IN_RULE_IDS.sqlReading,

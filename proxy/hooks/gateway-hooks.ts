@@ -28,6 +28,11 @@ export type SessionInfo = {
   connection: { id: string; name: string };
   applicationName: string | null;
   clientAddress: string;
+  /**
+   * The policy made the session read-only at sign-in (lib/policy/is-session-read-only.ts): its
+   * upstream session runs with default_transaction_read_only=on, which must never turn off.
+   */
+  isReadOnly?: boolean;
 };
 
 export type StatementContext = {
@@ -84,7 +89,10 @@ export type Decision = FinalDecision | HoldDecision;
  * sign-in itself, as when the policy cannot be read). `sqlState` is 42501 for a policy's refusal,
  * 57P03 when the policy cannot be read right now.
  */
-export type StartupSettingsDecision = { action: "allow" } | { action: "refuse"; setting: StartupSetting | null; sqlState: string; message: string; reason: string };
+export type StartupSettingsDecision =
+  /** `isReadOnly`: the policy makes the session read-only (is-session-read-only.ts). */
+  | { action: "allow"; isReadOnly?: boolean }
+  | { action: "refuse"; setting: StartupSetting | null; sqlState: string; message: string; reason: string };
 
 /** A COPY TO STDOUT result, as its CopyOutResponse describes it (columns are not named there). */
 export type CopyOutResult = { isBinary: boolean; columnFormats: number[] };

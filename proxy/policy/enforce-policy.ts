@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/create-db";
 import type { StoreListener } from "@/lib/db/store-listener";
 import { evaluatePolicy, type PolicyActor } from "@/lib/policy/evaluate-policy";
+import { isSessionReadOnly } from "@/lib/policy/is-session-read-only";
 import { judgeStartupSettings } from "@/lib/policy/judge-startup-settings";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
@@ -54,7 +55,7 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
     // Already judged as what runs: an EXECUTE as the statement it executes (the relay's namespace).
     const statement = ctx.classification;
     const actor = actorOf(ctx.session);
-    const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError });
+    const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError, isSessionReadOnly: ctx.session.isReadOnly });
     switch (result.action) {
       case "forward":
         // The same policy that let it run caps its result (recording, and an agent's rows).
@@ -69,8 +70,9 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
   };
 
   const startupDecision = (policy: ActivePolicy, session: SessionInfo, settings: Parameters<typeof judgeStartupSettings>[1]): StartupSettingsDecision => {
-    const verdict = judgeStartupSettings(policy.document, settings, actorOf(session));
-    if (verdict.action === "allow") return verdict;
+    const actor = actorOf(session);
+    const verdict = judgeStartupSettings(policy.document, settings, actor);
+    if (verdict.action === "allow") return { action: "allow", isReadOnly: isSessionReadOnly(policy.document, actor) };
     return { action: "refuse", setting: verdict.setting, sqlState: SqlState.InsufficientPrivilege, message: verdict.message, reason: `${verdict.ruleName}: ${verdict.reasons.join("; ")}` };
   };
 

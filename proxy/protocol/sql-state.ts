@@ -9,6 +9,7 @@ export const SqlState = {
   InvalidPassword: "28P01",
   InvalidCatalogName: "3D000",
   InsufficientPrivilege: "42501",
+  ReadOnlySqlTransaction: "25006",
   InvalidSqlStatementName: "26000",
   InvalidCursorName: "34000",
   FeatureNotSupported: "0A000",

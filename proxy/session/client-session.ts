@@ -31,9 +31,10 @@ import { StoredSecretUnreadable, upstreamTargetOf } from "../upstream/upstream-t
 import { UpstreamUnreachable } from "../upstream/open-transport";
 import { senderPidFor, type BackendPids } from "./backend-pids";
 import { END_REASONS, type Phase } from "./phases";
+import { readOnlyTurnedOff, readOnlyTurnedOffError } from "./reading-guard";
 import { Relay } from "./relay";
 import { runStartupHandshake, type StartupAllowance } from "./startup-handshake";
-import { planStartupSettings } from "./startup-settings";
+import { planStartupSettings, READ_ONLY_SETTING, readOnlyUpstreamParameters } from "./startup-settings";
 import { settingStatement, type StartupSetting } from "@/lib/policy/judge-startup-settings";
 import { unreadableSetting } from "@/lib/policy/sql-reading";
 import { StoreUnreachable } from "../auth/authenticate";
@@ -291,7 +292,8 @@ export class ClientSession {
     if (this.phase !== "auth") return;
 
     this.phase = "upstream";
-    const upstream = await this.connectUpstream(identity, plan.upstreamParameters);
+    const upstreamParameters = this.info.isReadOnly ? readOnlyUpstreamParameters(plan.upstreamParameters) : plan.upstreamParameters;
+    const upstream = await this.connectUpstream(identity, upstreamParameters);
     if (this.phase !== "upstream") {
       upstream.socket.destroy();
       return;
@@ -308,6 +310,9 @@ export class ClientSession {
         throw ClientError.fatal(SqlState.FeatureNotSupported, `Warden cannot relay this session: as the server set it up, ${why}`, { hint: "Ask an admin to remove that default from the connection's database role." });
       }
     }
+    // PostgreSQL 14 and later report it: a read-only session must start read-only.
+    const readOnlyChange = this.info.isReadOnly ? readOnlyTurnedOff(upstream.parameters.get(READ_ONLY_SETTING)) : null;
+    if (readOnlyChange) throw readOnlyTurnedOffError(readOnlyChange);
 
     await this.recordStart(identity, `3.${effectiveMinor}`, plan.settings);
     if (this.phase !== "upstream") return;
@@ -378,7 +383,10 @@ export class ClientSession {
     const decide = this.gw.hooks.decideStartupSettings;
     if (!decide) return;
     const decision = await decide(this.info!, settings);
-    if (decision.action === "allow") return;
+    if (decision.action === "allow") {
+      if (decision.isReadOnly) this.info!.isReadOnly = true;
+      return;
+    }
     const s = decision.setting;
     if (!s) {
       this.log.warn("sign-in refused: the policy cannot be read", { user: identity.userName, sqlState: decision.sqlState, reason: decision.reason });

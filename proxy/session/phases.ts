@@ -17,4 +17,6 @@ export const END_REASONS = {
   internalError: "internal_error",
   // The server began reading SQL differently from Warden (reading-guard.ts).
   sqlReadingChanged: "sql_reading_changed",
+  // A read-only session's server turned read-only mode off (reading-guard.ts).
+  readOnlyTurnedOff: "read_only_turned_off",
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readingChange, readingChangedError } from "./reading-guard";
+import { readingChange, readingChangedError, readOnlyChange, readOnlyTurnedOff, readOnlyTurnedOffError } from "./reading-guard";
 
 /** A ParameterStatus ('S') as PostgreSQL sends it: name and value, zero-terminated. */
 function parameterStatus(name: string, value: string): Buffer {
@@ -37,5 +37,21 @@ describe("reading guard", () => {
     expect(e.message).toBe(
       "Warden ended this session because the server changed client_encoding to SJIS: client_encoding SJIS can hide ASCII characters inside multibyte ones, so PostgreSQL would read statements differently from Warden",
     );
+  });
+});
+
+describe("read-only guard", () => {
+  it("default_transaction_read_only reported as anything but on is read-only turned off", () => {
+    for (const value of ["off", "false", "0", "no", "f", "OFF"]) expect(readOnlyChange(parameterStatus("default_transaction_read_only", value)), value).toEqual({ name: "default_transaction_read_only", value });
+    for (const value of ["on", "true", "1", "yes", "ON"]) expect(readOnlyChange(parameterStatus("default_transaction_read_only", value)), value).toBeNull();
+    expect(readOnlyChange(parameterStatus("transaction_read_only", "off"))).toBeNull();
+    expect(readOnlyChange(parameterStatus("application_name", "off"))).toBeNull();
+    expect(readOnlyTurnedOff(undefined)).toBeNull();
+    expect(readOnlyTurnedOff("off")).toEqual({ name: "default_transaction_read_only", value: "off" });
+  });
+
+  it("ends the session with a FATAL 25006 that says why", () => {
+    const e = readOnlyTurnedOffError({ name: "default_transaction_read_only", value: "off" });
+    expect(e).toMatchObject({ sqlState: "25006", severity: "FATAL", message: "Warden ended this read-only session because the server turned default_transaction_read_only off" });
   });
 });

@@ -1,4 +1,4 @@
-import { unreadableSetting } from "@/lib/policy/sql-reading";
+import { isTrueText, unreadableSetting } from "@/lib/policy/sql-reading";
 import { ClientError } from "../protocol/client-error";
 import { SqlState } from "../protocol/sql-state";
 import { END_REASONS } from "./phases";
@@ -65,14 +65,18 @@ export type ReadingChange = { name: string; value: string; reason: string };
  * reply tracker's own handling of the frame reports).
  */
 export function readingChange(frame: Buffer): ReadingChange | null {
+  const status = parameterStatusOf(frame);
+  if (!status) return null;
+  const reason = unreadableSetting(status.name.toLowerCase(), status.value);
+  return reason ? { ...status, reason } : null;
+}
+
+function parameterStatusOf(frame: Buffer): { name: string; value: string } | null {
   const nameEnd = frame.indexOf(0, 5);
   if (nameEnd < 0) return null;
   const valueEnd = frame.indexOf(0, nameEnd + 1);
   if (valueEnd < 0) return null;
-  const name = frame.toString("utf8", 5, nameEnd);
-  const value = frame.toString("utf8", nameEnd + 1, valueEnd);
-  const reason = unreadableSetting(name.toLowerCase(), value);
-  return reason ? { name, value, reason } : null;
+  return { name: frame.toString("utf8", 5, nameEnd), value: frame.toString("utf8", nameEnd + 1, valueEnd) };
 }
 
 /** The FATAL the client gets when the session ends for such a change. */
@@ -85,4 +89,51 @@ export function readingChangedError(change: ReadingChange): ClientError {
       hint: `Keep ${change.name} as Warden reads SQL (an ASCII-safe client_encoding such as UTF8, standard_conforming_strings on) and connect again.`,
     },
   );
+}
+
+/**
+ * Read-only that holds. A read-only session's upstream runs with default_transaction_read_only=on
+ * (startup-settings.ts) and policy refuses every statement that would turn it off; but a function
+ * the database already has can turn it off where Warden cannot see (`PERFORM set_config(...)`, an
+ * `EXECUTE` of text, a SET in its definition), from an innocent-looking `SELECT f()`. The setting
+ * is GUC_REPORT from PostgreSQL 14 (libpq's target_session_attrs reads it), so the server reports
+ * the change in a ParameterStatus before the ReadyForQuery that ends the statement, and the relay
+ * ends the session there, as for a reading change above: FATAL 25006, Terminate and a cancel to
+ * the server, the record ending with READ_ONLY_TURNED_OFF. The change applies from the next
+ * transaction, so nothing the client sends after that ReadyForQuery runs read-write.
+ *
+ * The windows above (statements already forwarded when the report arrives: pipelined Query
+ * messages, Executes after an Execute of COMMIT before Sync, `SELECT f(); COMMIT; SELECT g()` in one
+ * string) are closed for read-only sessions by read-only-boundary.ts: a statement is judged only
+ * once every earlier block has its ReadyForQuery, and nothing runs after a transaction's end within
+ * a block. Only PostgreSQL 14 and later report the setting; on older servers this watch sees nothing.
+ */
+
+/** The session's end reason, as recorded. */
+export const READ_ONLY_TURNED_OFF = END_REASONS.readOnlyTurnedOff;
+
+export const READ_ONLY_SETTING_NAME = "default_transaction_read_only";
+
+/** The server's value of default_transaction_read_only that leaves a read-only session writable. */
+export type ReadOnlyChange = { name: string; value: string };
+
+/** A value of default_transaction_read_only (undefined: not reported) that is not on. */
+export function readOnlyTurnedOff(value: string | undefined): ReadOnlyChange | null {
+  if (value === undefined || isTrueText(value)) return null;
+  return { name: READ_ONLY_SETTING_NAME, value };
+}
+
+/** ParameterStatus ('S') of default_transaction_read_only turned off; null for anything else. */
+export function readOnlyChange(frame: Buffer): ReadOnlyChange | null {
+  const status = parameterStatusOf(frame);
+  if (!status || status.name.toLowerCase() !== READ_ONLY_SETTING_NAME) return null;
+  return readOnlyTurnedOff(status.value);
+}
+
+/** The FATAL the client gets when a read-only session's server turned read-only mode off. */
+export function readOnlyTurnedOffError(change: ReadOnlyChange): ClientError {
+  return ClientError.fatal(SqlState.ReadOnlySqlTransaction, `Warden ended this read-only session because the server turned ${change.name} ${change.value}`, {
+    detail: "A statement turned read-only mode off without a SET Warden could see, for example inside a function.",
+    hint: "This session is read-only through Warden; connect again and only read.",
+  });
 }

@@ -19,13 +19,14 @@ import { withSenderPid } from "./backend-pids";
 import { AuthoredMessages } from "./authored-messages";
 import { isReservedName, raiseErrorSql, refusalCleanupMessages, refusalMessages, REFUSAL_SWALLOWED } from "./block-statement";
 import { CopyInWindow } from "./copy-in-window";
-import { decideStatements, EMPTY_QUERY, type DecisionDeps } from "./decide-statements";
+import { decideStatements, EMPTY_QUERY, type DecisionDeps, type Refusal } from "./decide-statements";
 import { judgeFunctionCall, lookUpFunction } from "./function-call";
 import { OutputBuffer } from "./output-buffer";
 import { classifyClientSql, decodeQueryText, oversizedClassification, type SqlDigest } from "./query-text";
-import { READING_CHANGED, readingChange, readingChangedError } from "./reading-guard";
+import { READ_ONLY_TURNED_OFF, READING_CHANGED, readingChange, readingChangedError, readOnlyChange, readOnlyTurnedOffError } from "./reading-guard";
 import { ReplyTracker, type Expectation } from "./reply-tracker";
 import { withholdResult } from "./result-stream";
+import { ReadOnlyBoundary } from "./read-only-boundary";
 import { resolveStatements } from "./resolve-statements";
 import { StatementNamespace, type Lookup, type PendingChange, type Portal, type PreparedStatement } from "./statement-namespace";
 import { recordParams, StatementRun, type ResultLimits } from "./statement-run";
@@ -86,6 +87,7 @@ type ClientStep =
 export class Relay {
   private readonly tracker: ReplyTracker;
   private readonly namespace: StatementNamespace;
+  private readonly readOnlyBoundary = new ReadOnlyBoundary();
   private readonly toUpstream = new OutputBuffer();
   private readonly toClient = new OutputBuffer();
   /** Refusals sent for the server to raise: their errors are Warden's words, not data to mask. */
@@ -408,6 +410,8 @@ export class Relay {
 
   /** Query ('Q'): one or more statements in one string. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SIMPLE-QUERY */
   private onQuery(frame: Buffer): void | Promise<void> {
+    const earlier = this.readOnlyWait();
+    if (earlier) return this.retryAfter(earlier, "read-only boundary");
     const text = decodeQueryText(frame);
     if (text.digest instanceof Promise) {
       // Too large to classify: refused, recorded by its beginning and the whole text's hash.
@@ -428,7 +432,7 @@ export class Relay {
     if (resolved.kind === "uncertain") return this.retryAfter(resolved.settled, "namespace");
     const runs = resolved.statements.map((s) => this.newRun("simple", s.statement.sql, null, s.judged, parseError, digest));
     const hasCopy = resolved.statements.some((s) => s.statement.command === "CopyStmt");
-    const refusals = resolved.statements.map((s) => s.refusal);
+    const refusals = this.withReadOnlyRefusals(resolved.statements.map((s) => s.refusal), resolved.statements.map((s) => s.judged));
     // Changes are proposed in the client's order (later messages are judged against them even while
     // this one waits for its record); one Query is one block.
     const changes = resolved.statements.map((s) => (s.change ? this.namespace.propose(s.change) : null));
@@ -585,6 +589,8 @@ export class Relay {
    * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-FUNCTION-CALL
    */
   private onFunctionCall(frame: Buffer): void | Promise<void> {
+    const earlier = this.readOnlyWait();
+    if (earlier) return this.retryAfter(earlier, "read-only boundary");
     const call = decodeFunctionCall(frame);
     return then(lookUpFunction(this.deps.hooks, this.deps.session, call.oid, this.deps.log), (called) => {
       if (this.isStopped) return;
@@ -596,9 +602,11 @@ export class Relay {
         run.isFinished = true;
         return this.recordRefused(run);
       }
+      // Judged in its own block, before the next one begins.
+      const refusals = this.withReadOnlyRefusals([judged.refusal], [judged.classification]);
       const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
       this.namespace.endBlock();
-      return this.admit([run], [judged.refusal], (blockedIndex) => {
+      return this.admit([run], refusals, (blockedIndex) => {
         if (blockedIndex === null) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
         this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
       });
@@ -607,6 +615,8 @@ export class Relay {
 
   /** Execute ('E'): runs a bound portal; policy sees the SQL and the bound parameters here. */
   private onExecute(frame: Buffer): void | Promise<void> {
+    const earlier = this.readOnlyWait();
+    if (earlier) return this.retryAfter(earlier, "read-only boundary");
     const { portal: name } = decodeExecute(frame);
     const awaited = this.portalAwaitingParse?.name === name ? this.portalAwaitingParse : null;
     this.portalAwaitingParse = null;
@@ -642,7 +652,7 @@ export class Relay {
     portal.run = run;
     const change = s.change ? this.namespace.propose(s.change) : null;
     const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
-    return this.admit([run], [s.refusal], (blockedIndex) => {
+    return this.admit([run], this.withReadOnlyRefusals([s.refusal], [s.judged]), (blockedIndex) => {
       if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
       this.forward(frame, { kind: "execute", run, portal, change, copyIn });
     });
@@ -671,6 +681,21 @@ export class Relay {
       // recording unavailable: the server skips this Execute anyway
     }
     this.forward(frame, { kind: "execute", run, portal, change: null, copyIn: null });
+  }
+
+  /**
+   * A read-only session judges a statement only once the server has answered every earlier block
+   * (read-only-boundary.ts): the promise to wait on, or null.
+   */
+  private readOnlyWait(): Promise<void> | null {
+    return this.deps.session.isReadOnly ? this.namespace.earlierBlocksSettled() : null;
+  }
+
+  /** On a read-only session, statements after a transaction's end in the same block are refused (read-only-boundary.ts). */
+  private withReadOnlyRefusals(refusals: (Refusal | null)[], statements: ClassifiedStatement[]): (Refusal | null)[] {
+    if (!this.deps.session.isReadOnly) return refusals;
+    const boundary = this.readOnlyBoundary.refusalsFor(this.namespace.block, statements);
+    return refusals.map((r, i) => r ?? boundary[i]);
   }
 
   /** Why a client may not define `name` now: the gateway's reserved name, or the session's cap. */
@@ -813,14 +838,22 @@ export class Relay {
   };
 
   /**
-   * ParameterStatus: the server reports that the session now reads SQL differently from Warden
-   * (reading-guard.ts). The session ends before the ReadyForQuery that follows is relayed; what the
+   * ParameterStatus: the server reports that the session now reads SQL differently from Warden, or
+   * that a read-only session is no longer read-only (reading-guard.ts). The session ends before the ReadyForQuery that follows is relayed; what the
    * client was already answered goes out before the FATAL. Answers the gate still holds (for their
    * record, a mask or a row filter) end with the session: their statements are recorded as unknown.
    */
   private endIfReadingChanged(frame: Buffer): boolean {
+    if (this.isStopped) return false;
+    const readOnly = this.deps.session.isReadOnly ? readOnlyChange(frame) : null;
+    if (readOnly) {
+      this.deps.log.warn("the server turned read-only mode off in a read-only session; the session is ended", { setting: readOnly.name, value: readOnly.value });
+      this.flushClient();
+      this.deps.close(READ_ONLY_TURNED_OFF, readOnlyTurnedOffError(readOnly));
+      return true;
+    }
     const change = readingChange(frame);
-    if (!change || this.isStopped) return false;
+    if (!change) return false;
     this.deps.log.warn("the server changed how the session reads SQL; the session is ended", { setting: change.name, value: change.value, reason: change.reason });
     this.flushClient();
     this.deps.close(READING_CHANGED, readingChangedError(change));

@@ -61,3 +61,24 @@ export function planStartupSettings(parameters: ReadonlyMap<string, string>): { 
   const applicationName = settings.findLast((s) => s.name.replace(/[A-Z]/g, (c) => c.toLowerCase()) === "application_name")?.value ?? null;
   return { isValid: true, plan: { settings, upstreamParameters, applicationName } };
 }
+
+/** The setting that makes every transaction of a session read-only unless it says otherwise. */
+export const READ_ONLY_SETTING = "default_transaction_read_only";
+
+/**
+ * The upstream parameters of a read-only session (lib/policy/is-session-read-only.ts): the client's,
+ * with default_transaction_read_only=on last, under any spelling of its name the client used. As
+ * a startup parameter it is the session's default, so RESET, RESET ALL, SET ... TO DEFAULT and
+ * DISCARD ALL return to on; policy refuses whatever would turn it off (SET, set_config, BEGIN READ
+ * WRITE, SET SESSION CHARACTERISTICS), and a change that slips past ends the session
+ * (reading-guard.ts). PostgreSQL then refuses writes itself, including those of a function a SELECT
+ * calls, which Warden cannot see.
+ */
+export function readOnlyUpstreamParameters(parameters: Readonly<Record<string, string>>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(parameters)) {
+    if (name.replace(/[A-Z]/g, (c) => c.toLowerCase()) !== READ_ONLY_SETTING) out[name] = value;
+  }
+  out[READ_ONLY_SETTING] = "on";
+  return out;
+}

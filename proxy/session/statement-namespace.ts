@@ -126,6 +126,18 @@ export class StatementNamespace {
     return value ? { kind: "found", value } : { kind: "missing" };
   }
 
+  /**
+   * Resolves once every change proposed in an earlier block has settled, that is, once the server
+   * has answered every earlier block through its ReadyForQuery (each Query, Sync and FunctionCall
+   * proposes the end of its transaction last, settled there); null when nothing earlier is pending.
+   */
+  earlierBlocksSettled(): Promise<void> | null {
+    for (let i = this.pending.length - 1; i >= this.pendingHead; i--) {
+      if (this.pending[i].block !== this.block) return this.waitUntilSettled(i);
+    }
+    return null;
+  }
+
   /** Resolves once the pending change at index `i` (and so every one before it) has settled. */
   private waitUntilSettled(i: number): Promise<void> {
     const until = this.settledCount + (i - this.pendingHead) + 1;
