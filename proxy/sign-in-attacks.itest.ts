@@ -183,6 +183,11 @@ describe("sign-in attacks: the figures, with the product's throttle", () => {
 
   const wrong = () => ({ user: fx.email, database: fx.connectionName, password: generateToken() });
 
+  it("lets a pool open 100 connections at once from one address: each success gives its place back", async () => {
+    const pool = await floodSignIns({ port: fx.gateway.port, concurrency: 100, durationMs: 60_000, maxAttempts: 100, attempt: () => ({ user: fx.email, database: fx.connectionName, password: fx.token }) });
+    expect(pool).toMatchObject({ attempts: 100, signedIn: 100, refusals: {} });
+  });
+
   it("measures the guesses per second 100 parallel attackers get checked (figures, printed)", async () => {
     for (const isMixed of [false, true]) {
       const result = await floodSignIns({
