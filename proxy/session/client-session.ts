@@ -373,7 +373,10 @@ export class ClientSession {
    */
   private async refuseSignIn(attempt: SignInAttempt, passwordAt: number, userName: string, database: string, refusal: SignInRefused) {
     attempt.finish({ kind: "failed", userName, database, reason: refusal.reason });
-    this.log.info("sign-in refused", { user: userName, database, reason: refusal.reason, detail: refusal.detail });
+    // A flood's throttled attempts are summed in the audit trail; one log line each would be the flood again.
+    const fields = { user: userName, database, reason: refusal.reason, detail: refusal.detail };
+    if (refusal.reason === "throttled") this.log.debug("sign-in refused", fields);
+    else this.log.info("sign-in refused", fields);
     const wait = passwordAt + this.gw.failureAnswerMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.close("sign_in_failed", authenticationFailed(userName));
