@@ -68,6 +68,8 @@ export async function startTargets(
           GATEWAY_HOST: "127.0.0.1",
           GATEWAY_TLS_CERT: undefined,
           GATEWAY_TLS_KEY: undefined,
+          // Compared with PostgreSQL and pgbouncer without TLS on this host, so the clients send passwords in the clear here too.
+          GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
           GATEWAY_RECORDING_MODE: mode,
           GATEWAY_WORKERS: 1,
           WARDEN_DATA_DIR: env.tmpDir,

@@ -3,6 +3,7 @@ import pg from "pg";
 import { createToken } from "@/lib/server/tokens/create-token";
 import { signIn } from "./fixtures/sign-in";
 import { openE2eStore } from "./fixtures/store";
+import { gatewayTls } from "./fixtures/gateway-tls";
 
 /**
  * Held statements end to end: an agent's write through the real gateway waits, the reviewer's inbox
@@ -51,7 +52,7 @@ test.describe("approvals", () => {
     await expect(reviewer.getByRole("status").filter({ hasText: /^Live$/ })).toBeVisible();
     await reviewer.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = "same page"));
 
-    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: false, application_name: "e2e-approvals" });
+    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: gatewayTls(), application_name: "e2e-approvals" });
     client.on("error", () => {});
     const notices: string[] = [];
     client.on("notice", (n) => notices.push(n.message ?? ""));

@@ -21,6 +21,8 @@ export default async function globalSetup() {
   process.env.E2E_DEMO_PASSWORD = warden.demo!.password;
   process.env.E2E_DEMO_DB_URL = warden.embedded!.demoUrl;
   process.env.E2E_GATEWAY_PORT = String(warden.gateway.port);
+  if (!warden.gateway.tlsCertPath) throw new Error("the gateway started without TLS");
+  process.env.E2E_GATEWAY_CA = warden.gateway.tlsCertPath;
   process.env.E2E_STORE_URL = warden.config.DATABASE_URL;
   process.env.E2E_SECRET_KEY = warden.config.WARDEN_SECRET_KEY.toString("hex");
   process.env.E2E_DEMO_ROLE_PASSWORD = fs.readFileSync(path.join(dataDir, "demo-role.password"), "utf8").trim();

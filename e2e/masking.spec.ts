@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
 import { signIn } from "./fixtures/sign-in";
+import { gatewayTls } from "./fixtures/gateway-tls";
 
 /**
  * Masking end to end: an admin marks `public.customers.address` as an address in the policy editor's
@@ -97,7 +98,7 @@ test.describe("masking", () => {
     const token = await mintOnConnectPage(dev);
     await dev.context().close();
     const app = `e2e-masking-${Date.now()}`;
-    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: false, application_name: app });
+    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: gatewayTls(), application_name: app });
     client.on("error", () => {});
     await client.connect();
     let rows: Customer[];

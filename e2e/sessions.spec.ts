@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
 import { signIn } from "./fixtures/sign-in";
+import { gatewayTls } from "./fixtures/gateway-tls";
 
 /**
  * Connect -> gateway -> Sessions -> player, end to end: a developer mints a token on the Connect page,
@@ -22,7 +23,7 @@ async function pageFor(browser: Browser, testInfo: TestInfo, email: string, retu
 }
 
 function gatewayClient(password: string, applicationName: string, user = DEV): pg.Client {
-  const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user, password, ssl: false, application_name: applicationName });
+  const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user, password, ssl: gatewayTls(), application_name: applicationName });
   client.on("error", () => {});
   return client;
 }

@@ -3,6 +3,10 @@ import path from "node:path";
 import type { RuntimeConfig } from "@/lib/shared/config";
 import { serveClusterSlots } from "./admission/cluster-slots";
 import { SlotLedger } from "./admission/slot-ledger";
+import { appendAuditEvents } from "@/lib/audit/append-event";
+import { serveClusterSignIns } from "./auth/cluster-sign-in-guard";
+import { SignInDesk } from "./auth/sign-in-desk";
+import { createGatewayDb } from "./store-db";
 import type { Logger } from "./log";
 import type { GatewayListening, GatewayOptions } from "./main";
 import { loadGatewayTls } from "./tls/load-gateway-tls";
@@ -24,12 +28,28 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
 
   const workers = new Set<Worker>();
   const connectionPlaces = new SlotLedger<Worker>(config.GATEWAY_MAX_CONNECTIONS);
+  // Sign-in attempts are throttled per client address for every worker here, and their failures
+  // summed here into one audit event per address and minute, written with a small pool of its own.
+  const auditDb = createGatewayDb(config.DATABASE_URL, { max: 1 });
+  const signIns = new SignInDesk<string>({
+    log,
+    writeEvents: async (events) => {
+      await auditDb.transaction((tx) => appendAuditEvents(tx, events));
+    },
+  });
   let isStopping = false;
+  const exit = () => {
+    void signIns
+      .close()
+      .then(() => auditDb.$client.end())
+      .catch(() => {})
+      .finally(() => process.exit(0));
+  };
   const stop = (why: string) => {
     if (isStopping) return;
     isStopping = true;
     log.info("stopping workers", { why, workers: workers.size });
-    if (workers.size === 0) process.exit(0);
+    if (workers.size === 0) exit();
     for (const w of workers) w.process.kill("SIGTERM");
   };
   process.on("SIGINT", () => stop("SIGINT"));
@@ -44,6 +64,7 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
     const worker = cluster.fork();
     workers.add(worker);
     serveClusterSlots(worker, connectionPlaces);
+    serveClusterSignIns(worker, signIns);
     worker.on("message", (m: unknown) => {
       if (!isListening(m) || !started) return;
       firstListening.set(worker, m);
@@ -52,7 +73,7 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
     worker.on("exit", (code, signal) => {
       workers.delete(worker);
       if (isStopping) {
-        if (workers.size === 0) process.exit(0);
+        if (workers.size === 0) exit();
         return;
       }
       if (failedToStart) return failedToStart(new Error(`gateway worker ${worker.process.pid} exited with ${signal ?? code} during start-up`));

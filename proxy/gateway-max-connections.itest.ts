@@ -145,6 +145,7 @@ describe("GATEWAY_MAX_CONNECTIONS across workers", () => {
           GATEWAY_HOST: "127.0.0.1",
           GATEWAY_TLS_CERT: undefined,
           GATEWAY_TLS_KEY: undefined,
+          GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
           GATEWAY_WORKERS: 2,
           GATEWAY_MAX_CONNECTIONS: MAX,
           WARDEN_DATA_DIR: dataDir,

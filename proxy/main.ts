@@ -2,6 +2,7 @@ import cluster from "node:cluster";
 import { migrateStore } from "@/lib/db/migrate";
 import { parseConfig, requireRuntimeConfig, type RuntimeConfig } from "@/lib/shared/config";
 import { createClusterSlots } from "./admission/cluster-slots";
+import { createClusterSignInGuard } from "./auth/cluster-sign-in-guard";
 import { runClusterPrimary } from "./cluster-primary";
 import { createLogger, type Logger } from "./log";
 import { startGateway } from "./start-gateway";
@@ -33,7 +34,9 @@ export async function runGateway(env: Record<string, string | undefined>, opts: 
 async function runWorker(config: RuntimeConfig, opts: GatewayOptions, log: Logger): Promise<void> {
   // GATEWAY_MAX_CONNECTIONS is the host's total: under node:cluster the primary counts for every worker.
   const connectionSlots = cluster.isWorker ? createClusterSlots(process) : undefined;
-  const gateway = await startGateway(config, { log, selfSignedTls: opts.selfSignedTls, connectionSlots });
+  // Sign-in attempts too are counted per address for the whole host, by the primary.
+  const signInGuard = cluster.isWorker ? (fallbackDesk: Parameters<typeof createClusterSignInGuard>[1]) => createClusterSignInGuard(process, fallbackDesk) : undefined;
+  const gateway = await startGateway(config, { log, selfSignedTls: opts.selfSignedTls, connectionSlots, signInGuard });
   let isStopping = false;
   const stop = async (why: string) => {
     if (isStopping) return;

@@ -8,7 +8,10 @@ import { DEFAULT_GATEWAY_MAX_CONNECTIONS, type WardenConfig } from "@/lib/shared
 import { ConnectionAdmission } from "./admission/connection-admission";
 import { createLocalSlots, type ConnectionSlots } from "./admission/connection-slots";
 import { Authenticator } from "./auth/authenticate";
-import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from "./auth/failure-throttle";
+import type { DigestOptions } from "./auth/failure-digest";
+import { SignInDesk } from "./auth/sign-in-desk";
+import { createLocalSignInGuard, type SignInGuard } from "./auth/sign-in-guard";
+import type { LedgerOptions } from "./auth/sign-in-ledger";
 import { JwtVerifier } from "./auth/verify-jwt";
 import { createCancelPublisher, listenForCancels } from "./cancel/cancel-broadcast";
 import { CancelRegistry } from "./cancel/cancel-registry";
@@ -37,7 +40,7 @@ export type GatewayConfig = Pick<
   | "WARDEN_DATA_DIR"
   | "LOG_LEVEL"
 > &
-  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS" | "GATEWAY_MAX_CONNECTIONS">> & {
+  Partial<Pick<WardenConfig, "WARDEN_APPROVAL_WEBHOOK_URL" | "GATEWAY_ALLOW_PLAINTEXT_PASSWORDS" | "GATEWAY_RECORDING_MODE" | "GATEWAY_MAX_MESSAGE_BYTES" | "GATEWAY_MAX_PREPARED_STATEMENTS" | "GATEWAY_MAX_CONNECTIONS">> & {
   DATABASE_URL: string;
   WARDEN_SECRET_KEY: Buffer;
   PUBLIC_URL?: string;
@@ -53,7 +56,14 @@ export type GatewayDeps = {
   /** On the embedded default: generate a self-signed certificate under WARDEN_DATA_DIR when none is configured. */
   selfSignedTls?: boolean;
   limits?: Partial<GatewayLimits>;
-  throttle?: Partial<ThrottleOptions>;
+  /** The sign-in throttle's figures (sign-in-ledger.ts). */
+  throttle?: Partial<LedgerOptions>;
+  /** How refused sign-ins are summed for the audit trail (failure-digest.ts). */
+  failureDigest?: Partial<DigestOptions>;
+  /** Where sign-in attempts are counted; by default in this process (a cluster worker asks its primary). */
+  signInGuard?: (fallbackDesk: () => SignInDesk<number>) => SignInGuard;
+  /** A refused sign-in is answered no sooner than this long after its password arrived (default 200 ms). */
+  failureAnswerMs?: number;
   /** How often live sessions' credentials are re-checked (revocation, expiry). */
   credentialCheckMs?: number;
   /** How often held statements' requests are re-read in case a NOTIFY was missed (default 5 s). */
@@ -79,6 +89,9 @@ export type RunningGateway = {
 };
 
 const RECORDING_DEFAULTS = defaultPolicy().recording;
+
+/** Every refused sign-in is answered this long after its password arrived, whatever the reason, so timing tells nothing. */
+export const DEFAULT_FAILURE_ANSWER_MS = 200;
 
 export const DEFAULT_LIMITS: GatewayLimits = {
   maxMessageBytes: 64 * 1024 * 1024,
@@ -120,11 +133,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const hooks =
     deps.hooks ??
     createDefaultHooks({ db, listener, policies, secretKey: config.WARDEN_SECRET_KEY, instance, publicUrl: config.PUBLIC_URL, approvalWebhookUrl: config.WARDEN_APPROVAL_WEBHOOK_URL, approvalPollMs: deps.approvalPollMs, log });
+  // Refused sign-ins reach the audit trail as one event per address and minute, written by the desk.
+  const localDesk = () => new SignInDesk<number>({ ledger: deps.throttle, digest: deps.failureDigest, log, writeEvents: async (events) => events.forEach((e) => recorder.recordEvent(e)) });
+  const signInGuard = deps.signInGuard ? deps.signInGuard(localDesk) : createLocalSignInGuard(localDesk());
   const ctx: GatewayContext = {
     instance,
     tls,
+    allowPlaintextPasswords: config.GATEWAY_ALLOW_PLAINTEXT_PASSWORDS ?? "never",
     authenticator: new Authenticator(db, config.WARDEN_SECRET_KEY, new JwtVerifier(db)),
-    throttle: new FailureThrottle({ ...DEFAULT_THROTTLE, ...deps.throttle }),
+    signInGuard,
+    failureAnswerMs: deps.failureAnswerMs ?? DEFAULT_FAILURE_ANSWER_MS,
     cancels,
     recorder,
     hooks,
@@ -164,7 +182,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   }, deps.credentialCheckMs ?? 15_000);
   sweep.unref();
 
-  log.info("gateway listening", { host: config.GATEWAY_HOST, port, maxConnections, tls: tls ? (tls.isSelfSigned ? "self-signed" : "configured") : "off", recording: recorder.mode });
+  log.info("gateway listening", { host: config.GATEWAY_HOST, port, maxConnections, tls: tls ? (tls.isSelfSigned ? "self-signed" : "configured") : "off", plaintextPasswords: ctx.allowPlaintextPasswords, recording: recorder.mode });
+  if (!tls && ctx.allowPlaintextPasswords === "never") {
+    log.warn("TLS is off and GATEWAY_ALLOW_PLAINTEXT_PASSWORDS is never: no client can sign in (set GATEWAY_TLS_CERT and GATEWAY_TLS_KEY)");
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -180,6 +201,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));
         await stopped;
+        // The last minute's failed sign-ins, before the recorder writes its last records.
+        await signInGuard.close();
         await recorder.close();
         await hooks.close?.();
         await listener.close();

@@ -38,15 +38,15 @@ describe("findLiveToken", () => {
   });
 
   it("refuses an unknown, a revoked and an expired token, and a text that is no token, saying which", async () => {
-    expect(await findLiveToken(db, secretKey, `wdn_${randomBytes(32).toString("base64url")}`)).toEqual({ isLive: false, reason: "the Warden token is not known" });
-    expect(await findLiveToken(db, secretKey, "hunter2")).toEqual({ isLive: false, reason: "the password is not a Warden token" });
+    expect(await findLiveToken(db, secretKey, `wdn_${randomBytes(32).toString("base64url")}`)).toEqual({ isLive: false, code: "unknown", reason: "the Warden token is not known" });
+    expect(await findLiveToken(db, secretKey, "hunter2")).toEqual({ isLive: false, code: "not_a_token", reason: "the password is not a Warden token" });
     const revoked = await mint();
     await db.update(tokens).set({ revokedAt: new Date() }).where(eq(tokens.id, revoked.tokenInfo.id));
-    expect(await findLiveToken(db, secretKey, revoked.token)).toEqual({ isLive: false, reason: "the Warden token was revoked" });
+    expect(await findLiveToken(db, secretKey, revoked.token)).toEqual({ isLive: false, code: "revoked", reason: "the Warden token was revoked" });
     const expired = await mint();
     const at = new Date(Date.now() - 1000);
     await db.update(tokens).set({ expiresAt: at }).where(eq(tokens.id, expired.tokenInfo.id));
-    expect(await findLiveToken(db, secretKey, expired.token)).toEqual({ isLive: false, reason: `the Warden token expired at ${at.toISOString()}` });
+    expect(await findLiveToken(db, secretKey, expired.token)).toEqual({ isLive: false, code: "expired", reason: `the Warden token expired at ${at.toISOString()}` });
   });
 
   it("needs the installation's key: the same token under another key is unknown", async () => {

@@ -44,6 +44,14 @@ describe("configuration", () => {
     expect(parseConfig({ GATEWAY_RESULT_ROWS: "" }).GATEWAY_RESULT_ROWS).toBeUndefined();
   });
 
+  it("refuses passwords without TLS unless GATEWAY_ALLOW_PLAINTEXT_PASSWORDS=loopback says so", () => {
+    expect(parseConfig({}).GATEWAY_ALLOW_PLAINTEXT_PASSWORDS).toBe("never");
+    expect(parseConfig({ GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback" }).GATEWAY_ALLOW_PLAINTEXT_PASSWORDS).toBe("loopback");
+    for (const bad of ["yes", "all", "true"]) {
+      expect(problemsOf({ GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: bad })).toContain(`GATEWAY_ALLOW_PLAINTEXT_PASSWORDS must be never or loopback (got "${bad}")`);
+    }
+  });
+
   it("never echoes a password from a URL", () => {
     expect(problemsOf({ DATABASE_URL: "mysql://u:secretpw@h/db" })).not.toContain("secretpw");
   });

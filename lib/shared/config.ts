@@ -174,6 +174,13 @@ export const configSchema = z
         error: (issue) => `GATEWAY_RECORDING_MODE must be strict or async (got "${String(issue.input)}").`,
       })
       .default("strict"),
+    /** Whether clients may send their password without TLS: never (the default), or only from the gateway's own host. */
+    GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: z
+      .enum(["never", "loopback"], {
+        error: (issue) =>
+          `GATEWAY_ALLOW_PLAINTEXT_PASSWORDS must be never or loopback (got "${String(issue.input)}"); clients from other hosts always need TLS.`,
+      })
+      .default("never"),
     GATEWAY_WORKERS: gatewayWorkers,
     GATEWAY_MAX_CONNECTIONS: gatewayMaxConnections,
     GATEWAY_MAX_MESSAGE_BYTES: positiveInt("GATEWAY_MAX_MESSAGE_BYTES", 64 * 1024 * 1024, 1024 * 1024 * 1024),

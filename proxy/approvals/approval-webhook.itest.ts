@@ -44,6 +44,7 @@ describe("gateway: the approval webhook", () => {
         GATEWAY_HOST: "127.0.0.1",
         GATEWAY_TLS_CERT: undefined,
         GATEWAY_TLS_KEY: undefined,
+        GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
         WARDEN_DATA_DIR: dataDir,
         LOG_LEVEL: "info",
         PUBLIC_URL: "https://warden.example.com",

@@ -39,7 +39,7 @@ describe("gateway: approvals across two workers", () => {
     await addPeople(fx.db);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-gw2-"));
     second = await startGateway(
-      { DATABASE_URL: fx.storeUrl, WARDEN_SECRET_KEY: fx.secretKey, GATEWAY_PORT: 0, GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "info" },
+      { DATABASE_URL: fx.storeUrl, WARDEN_SECRET_KEY: fx.secretKey, GATEWAY_PORT: 0, GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback", WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "info" },
       { log: createLogger("error", () => {}), ...noPoll },
     );
     target = new pg.Client({ connectionString: fx.targetAdminUrl });

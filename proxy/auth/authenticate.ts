@@ -1,23 +1,28 @@
 import { eq } from "drizzle-orm";
-import { connections, tokens } from "@/drizzle/schema";
-import { findHolderGroups, findLiveToken } from "@/lib/crypto/find-live-token";
-import { isTokenShaped } from "@/lib/crypto/tokens";
+import { connections, tokens, type Connection } from "@/drizzle/schema";
+import { findHolderGroups, findLiveToken, type LiveTokenLookup } from "@/lib/crypto/find-live-token";
+import { generateToken, isTokenShaped } from "@/lib/crypto/tokens";
 import type { Db } from "@/lib/db/create-db";
 import { ClientError } from "../protocol/client-error";
 import { SqlState } from "../protocol/sql-state";
 import { isConnectionError } from "../recording/group-commit";
 import { isAllowedOn, type Identity } from "./identity";
-import { JwtRejected, type JwtVerifier } from "./verify-jwt";
+import { FAILURE_REASONS, SignInRefused, type FailureReason } from "./sign-in-failure";
+import { JwtRejected, type JwtVerifier, type VerifiedJwt } from "./verify-jwt";
 
 export type SignIn = { userName: string; database: string; password: string };
 
-const TOKEN_HINT = "Use a Warden token (wdn_…) from the connection's Connect page or `npx warden token create`, or a JWT from a trusted identity provider.";
+/** Looked up in place of a password that is no credential at all, so that refusal costs what an unknown token costs. */
+const STAND_IN_TOKEN = generateToken();
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
  * Checks a sign-in: the password is a Warden token or a JWT from a trusted issuer, for this user;
  * the database name is a connection in the catalog; the token is scoped to it; the user's groups
- * are allowed on it. Each refusal is a FATAL ClientError with the SQLSTATE PostgreSQL would use
- * (28P01 bad password, 28000 not allowed, 3D000 no such database) and a message that helps.
+ * are allowed on it. Every refusal is a SignInRefused whose reason is for the audit trail only: the
+ * session answers them all alike (sign-in-failure.ts). The connection is looked up alongside the
+ * credential, whichever fails, so an unknown database costs the same store work as a known one.
  */
 export class Authenticator {
   constructor(
@@ -29,30 +34,27 @@ export class Authenticator {
   async authenticate(s: SignIn): Promise<Identity> {
     try {
       if (isTokenShaped(s.password)) return await this.withToken(s);
-      if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(s.password)) return await this.withJwt(s);
+      if (JWT_SHAPE.test(s.password)) return await this.withJwt(s);
+      // Costs what an unknown token costs: its HMAC and both look-ups.
+      await Promise.all([findLiveToken(this.db, this.secretKey, STAND_IN_TOKEN), this.connectionNamed(s.database)]);
     } catch (err) {
       // Tokens, connections and trusted issuers live in the store: without it nobody can be let in,
       // and the client should try again rather than read an internal error.
-      if (!(err instanceof ClientError) && isConnectionError(err)) throw storeUnreachable(err);
+      if (!(err instanceof ClientError) && !(err instanceof SignInRefused) && isConnectionError(err)) throw storeUnreachable(err);
       throw err;
     }
-    throw badPassword(s.userName, "the password is neither a Warden token nor a JWT");
+    throw refused(FAILURE_REASONS.notACredential, "the password is neither a Warden token nor a JWT");
   }
 
   private async withToken(s: SignIn): Promise<Identity> {
-    // Store errors thrown here become 57P03 in authenticate(), as before.
-    const found = await findLiveToken(this.db, this.secretKey, s.password);
-    if (!found.isLive) throw badPassword(s.userName, found.reason);
+    const [found, connection] = await Promise.all([findLiveToken(this.db, this.secretKey, s.password), this.connectionNamed(s.database)]);
+    const groups = found.isLive ? await findHolderGroups(this.db, found.token) : await findHolderGroups(this.db, { userName: s.userName, groups: [] });
+    if (!found.isLive) throw refused(tokenReason(found), found.reason);
     const { token } = found;
-    if (token.userName.toLowerCase() !== s.userName.toLowerCase()) throw badPassword(s.userName, "the Warden token was issued to another user");
-    const connection = await this.connectionNamed(s.database);
-    if (token.connectionId !== connection.id) {
-      throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, `the Warden token is not valid for connection "${s.database}"`, {
-        hint: "Tokens are scoped to one connection: mint one for this connection.",
-      });
-    }
-    const groups = await findHolderGroups(this.db, token);
-    this.checkAllowed(s, connection, groups);
+    if (token.userName.toLowerCase() !== s.userName.toLowerCase()) throw refused(FAILURE_REASONS.tokenOtherUser, `the Warden token was issued to "${token.userName}"`);
+    if (!connection) throw refused(FAILURE_REASONS.databaseUnknown, `no connection is named "${s.database}"`);
+    if (token.connectionId !== connection.id) throw refused(FAILURE_REASONS.tokenOtherConnection, `the Warden token is for connection "${token.connectionName}", not "${s.database}"`);
+    this.checkAllowed(connection, groups);
     void this.db
       .update(tokens)
       .set({ lastUsedAt: new Date() })
@@ -72,16 +74,10 @@ export class Authenticator {
   }
 
   private async withJwt(s: SignIn): Promise<Identity> {
-    let verified;
-    try {
-      verified = await this.jwt.verify(s.password);
-    } catch (err) {
-      if (err instanceof JwtRejected) throw badPassword(s.userName, err.message);
-      throw err;
-    }
-    if (verified.user.toLowerCase() !== s.userName.toLowerCase()) throw badPassword(s.userName, `the JWT is for "${verified.user}", not "${s.userName}"`);
-    const connection = await this.connectionNamed(s.database);
-    this.checkAllowed(s, connection, verified.groups);
+    const [verified, connection] = await Promise.all([this.verifyJwt(s.password), this.connectionNamed(s.database)]);
+    if (verified.user.toLowerCase() !== s.userName.toLowerCase()) throw refused(FAILURE_REASONS.jwtOtherUser, `the JWT is for "${verified.user}"`);
+    if (!connection) throw refused(FAILURE_REASONS.databaseUnknown, `no connection is named "${s.database}"`);
+    this.checkAllowed(connection, verified.groups);
     return {
       userName: verified.user,
       actorKind: verified.issuer.actorKind,
@@ -95,23 +91,34 @@ export class Authenticator {
     };
   }
 
-  private async connectionNamed(name: string) {
-    const [connection] = await this.db.select().from(connections).where(eq(connections.name, name)).limit(1);
-    if (!connection) {
-      throw ClientError.fatal(SqlState.InvalidCatalogName, `database "${name}" does not exist`, {
-        hint: "The database name selects a connection from Warden's catalog; ask an admin for its name.",
-      });
+  private async verifyJwt(jwt: string): Promise<VerifiedJwt> {
+    try {
+      return await this.jwt.verify(jwt);
+    } catch (err) {
+      if (err instanceof JwtRejected) throw refused(err.reason, err.message);
+      throw err;
     }
+  }
+
+  private async connectionNamed(name: string): Promise<Connection | undefined> {
+    const [connection] = await this.db.select().from(connections).where(eq(connections.name, name)).limit(1);
     return connection;
   }
 
-  private checkAllowed(s: SignIn, connection: { allowedGroups: string[] }, groups: string[]) {
+  private checkAllowed(connection: Connection, groups: string[]) {
     if (isAllowedOn(groups, connection.allowedGroups)) return;
-    throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, `user "${s.userName}" is not allowed on connection "${s.database}"`, {
-      detail: `Allowed groups: ${connection.allowedGroups.join(", ") || "none"}. The user's groups: ${groups.join(", ") || "none"}.`,
-      hint: "Ask an admin to allow one of your groups on this connection.",
-    });
+    throw refused(FAILURE_REASONS.notAllowed, `groups ${groups.join(", ") || "(none)"} are not among the connection's allowed groups ${connection.allowedGroups.join(", ") || "(none)"}`);
   }
+}
+
+function tokenReason(found: Extract<LiveTokenLookup, { isLive: false }>): FailureReason {
+  if (found.code === "revoked") return FAILURE_REASONS.tokenRevoked;
+  if (found.code === "expired") return FAILURE_REASONS.tokenExpired;
+  return FAILURE_REASONS.tokenUnknown;
+}
+
+function refused(reason: FailureReason, detail: string): SignInRefused {
+  return new SignInRefused(reason, detail);
 }
 
 /**
@@ -129,8 +136,4 @@ export class StoreUnreachable extends ClientError {
 function storeUnreachable(err: unknown): StoreUnreachable {
   const e = err as Error & { cause?: Error };
   return new StoreUnreachable(e?.cause?.message ?? e?.message ?? String(err));
-}
-
-function badPassword(userName: string, why: string): ClientError {
-  return ClientError.fatal(SqlState.InvalidPassword, `password authentication failed for user "${userName}": ${why}`, { hint: TOKEN_HINT });
 }

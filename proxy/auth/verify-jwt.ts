@@ -2,12 +2,19 @@ import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type
 import { eq } from "drizzle-orm";
 import { trustedIssuers, type TrustedIssuer } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
+import type { FailureReason } from "./sign-in-failure";
 
 export type VerifiedJwt = { issuer: TrustedIssuer; user: string; groups: string[]; expiresAt: Date | null };
 
-/** A JWT that does not sign the user in; `message` says why, for the person at the client. */
+/** A JWT that does not sign the user in; `reason` and `message` say why, for the audit trail (the client is told neither). */
 export class JwtRejected extends Error {
   override name = "JwtRejected";
+  constructor(
+    readonly reason: Extract<FailureReason, "jwt_malformed" | "jwt_untrusted_issuer" | "jwt_invalid">,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -28,11 +35,11 @@ export class JwtVerifier {
     try {
       iss = decodeJwt(token).iss;
     } catch {
-      throw new JwtRejected("the password looks like a JWT but cannot be decoded");
+      throw new JwtRejected("jwt_malformed", "the password looks like a JWT but cannot be decoded");
     }
-    if (!iss) throw new JwtRejected("the JWT names no issuer (iss)");
+    if (!iss) throw new JwtRejected("jwt_malformed", "the JWT names no issuer (iss)");
     const [issuer] = await this.db.select().from(trustedIssuers).where(eq(trustedIssuers.issuer, iss)).limit(1);
-    if (!issuer || !issuer.isEnabled) throw new JwtRejected(`JWTs from issuer "${iss}" are not trusted by this gateway`);
+    if (!issuer || !issuer.isEnabled) throw new JwtRejected("jwt_untrusted_issuer", `JWTs from issuer "${iss}" are not trusted by this gateway`);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await this.keySet(issuer), {
@@ -42,10 +49,10 @@ export class JwtVerifier {
         requiredClaims: ["exp"],
       }));
     } catch (err) {
-      throw new JwtRejected(describeJoseError(err));
+      throw new JwtRejected("jwt_invalid", describeJoseError(err));
     }
     const user = payload[issuer.userClaim];
-    if (typeof user !== "string" || user === "") throw new JwtRejected(`the JWT has no "${issuer.userClaim}" claim naming the user`);
+    if (typeof user !== "string" || user === "") throw new JwtRejected("jwt_invalid", `the JWT has no "${issuer.userClaim}" claim naming the user`);
     return { issuer, user, groups: readGroups(payload[issuer.groupsClaim]), expiresAt: payload.exp ? new Date(payload.exp * 1000) : null };
   }
 
@@ -67,7 +74,7 @@ export class JwtVerifier {
       if (!doc.jwks_uri) throw new Error("no jwks_uri in the discovery document");
       return doc.jwks_uri;
     } catch (err) {
-      throw new JwtRejected(`the keys of issuer "${issuer}" could not be fetched (${(err as Error).message})`);
+      throw new JwtRejected("jwt_untrusted_issuer", `the keys of issuer "${issuer}" could not be fetched (${(err as Error).message})`);
     }
   }
 }

@@ -48,6 +48,7 @@ describe("gateway: CancelRequest across workers", () => {
         GATEWAY_HOST: "127.0.0.1",
         GATEWAY_TLS_CERT: undefined,
         GATEWAY_TLS_KEY: undefined,
+        GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
         WARDEN_DATA_DIR: dataDirB,
         LOG_LEVEL: "info",
       },

@@ -4,7 +4,8 @@ import type { Duplex } from "node:stream";
 import type tls from "node:tls";
 import { serialize } from "pg-protocol";
 import type { Authenticator } from "../auth/authenticate";
-import type { FailureThrottle } from "../auth/failure-throttle";
+import { authenticationFailed, SignInRefused } from "../auth/sign-in-failure";
+import type { SignInAttempt, SignInGuard } from "../auth/sign-in-guard";
 import type { Identity } from "../auth/identity";
 import type { CancelRegistry } from "../cancel/cancel-registry";
 import type { GatewayHooks, SessionInfo } from "../hooks/gateway-hooks";
@@ -54,8 +55,13 @@ export type GatewayLimits = {
 export type GatewayContext = {
   instance: string;
   tls: GatewayTls | null;
+  /** GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: whether a client on this host may send its password without TLS. */
+  allowPlaintextPasswords: "never" | "loopback";
   authenticator: Authenticator;
-  throttle: FailureThrottle;
+  /** The throttle every password passes before it is checked, and the count of refused sign-ins. */
+  signInGuard: SignInGuard;
+  /** Every refused sign-in is answered no sooner than this long after its password arrived. */
+  failureAnswerMs: number;
   cancels: CancelRegistry;
   recorder: Recorder;
   hooks: GatewayHooks;
@@ -243,8 +249,9 @@ export class ClientSession {
       throw ClientError.fatal(SqlState.FeatureNotSupported, "replication connections are not supported through the Warden gateway");
     }
     this.phase = "auth";
-    if (!this.isTls && !isLoopback(this.clientAddress)) {
-      throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, "the Warden gateway accepts passwords from other hosts only over TLS", {
+    // A password is sent in the clear inside the connection: without TLS only when the setting says so, and only from this host.
+    if (!this.isTls && !(this.gw.allowPlaintextPasswords === "loopback" && isLoopback(this.clientAddress))) {
+      throw ClientError.fatal(SqlState.InvalidAuthorizationSpecification, "the Warden gateway accepts passwords only over TLS", {
         hint: "Connect with sslmode=require.",
       });
     }
@@ -252,22 +259,33 @@ export class ClientSession {
     const { code, frame } = await inbox.next(this.gw.limits.startupTimeoutMs, "the password");
     if (code !== FrontendCode.Password) throw protocolViolation(`expected a password message, got message type ${String.fromCharCode(code)}`);
     const password = decodePassword(frame);
+    const passwordAt = Date.now();
 
+    // The throttle comes first: a refused attempt's password is never checked.
+    const attempt = await this.gw.signInGuard.admit(this.clientAddress);
+    if (this.phase !== "auth") return attempt.finish({ kind: "unchecked" });
+    if (!attempt.isAdmitted) {
+      await this.refuseSignIn(attempt, passwordAt, userName, database, new SignInRefused("throttled", "too many sign-in attempts from this address: refused before the password was checked"));
+      return;
+    }
     let identity: Identity;
     try {
       identity = await this.gw.authenticator.authenticate({ userName, database, password });
     } catch (err) {
-      if (!(err instanceof ClientError)) throw err;
+      if (err instanceof SignInRefused) {
+        await this.refuseSignIn(attempt, passwordAt, userName, database, err);
+        return;
+      }
+      attempt.finish({ kind: "unchecked" });
       if (err instanceof StoreUnreachable) {
         // Not a failed sign-in: nothing is throttled or audited, and the client is told to try again.
         this.log.warn("sign-in refused: the store is unreachable", { user: userName, database, error: err.storeError });
         this.close("store_unreachable", err);
         return;
       }
-      await this.refuseSignIn(err, userName, database);
-      return;
+      throw err;
     }
-    this.gw.throttle.recordSuccess(this.clientAddress);
+    attempt.finish({ kind: "signed_in" });
     this.identity = identity;
     // As PostgreSQL does, `options` is read once the client is known; what it cannot read is refused.
     const planned = planStartupSettings(parameters);
@@ -355,22 +373,21 @@ export class ClientSession {
     this.log.info("session started", { user: identity.userName, connection: identity.connection.name, actorKind: identity.actorKind, tls: this.isTls });
   }
 
-  /** A failed sign-in: slowed down when repeated from the same address, audited, then refused. */
-  private async refuseSignIn(err: ClientError, userName: string, database: string) {
-    const delay = this.gw.throttle.recordFailure(this.clientAddress);
-    this.gw.recorder.recordEvent({
-      actor: userName,
-      action: "gateway.sign_in.failed",
-      targetType: "connection",
-      targetName: database,
-      details: { clientAddress: this.clientAddress, sqlState: err.sqlState, reason: err.message },
-    });
-    if (delay > 0) {
-      this.log.warn("repeated sign-in failures from this address: answer delayed", { delayMs: delay, failures: this.gw.throttle.failureCount(this.clientAddress) });
-      await new Promise((r) => setTimeout(r, delay));
-    }
-    this.log.info("sign-in refused", { user: userName, database, sqlState: err.sqlState, reason: err.message });
-    this.close("sign_in_failed", err);
+  /**
+   * A refused sign-in, whatever the reason (an unknown, revoked, expired or someone else's token, a
+   * database that does not exist, a group not allowed, a JWT that does not verify, the throttle):
+   * counted by the guard (the audit trail gets the reason, summed per address and minute), logged,
+   * and answered alike, at the same moment after the password arrived.
+   */
+  private async refuseSignIn(attempt: SignInAttempt, passwordAt: number, userName: string, database: string, refusal: SignInRefused) {
+    attempt.finish({ kind: "failed", userName, database, reason: refusal.reason });
+    // A flood's throttled attempts are summed in the audit trail; one log line each would be the flood again.
+    const fields = { user: userName, database, reason: refusal.reason, detail: refusal.detail };
+    if (refusal.reason === "throttled") this.log.debug("sign-in refused", fields);
+    else this.log.info("sign-in refused", fields);
+    const wait = passwordAt + this.gw.failureAnswerMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.close("sign_in_failed", authenticationFailed(userName));
   }
 
   /**

@@ -39,7 +39,17 @@ export type GatewayFixture = {
   close(): Promise<void>;
 };
 
-export async function startGatewayFixture(deps: GatewayDeps = {}, opts: { sslmode?: "disable" | "prefer" | "require"; hbaPasswordMethod?: string } = {}): Promise<GatewayFixture> {
+export async function startGatewayFixture(
+  deps: GatewayDeps = {},
+  opts: {
+    sslmode?: "disable" | "prefer" | "require";
+    hbaPasswordMethod?: string;
+    /** GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: loopback here, since tests connect over loopback without TLS; "never" is the product's default. */
+    plaintextPasswords?: "never" | "loopback";
+    /** A self-signed certificate for the gateway (clients then connect with ssl). */
+    tls?: boolean;
+  } = {},
+): Promise<GatewayFixture> {
   const storeUrl = await createTestStore();
   const targetAdminUrl = await createTestDatabase("target");
   const admin = new URL(inject("pgAdminUrl"));
@@ -90,8 +100,9 @@ export async function startGatewayFixture(deps: GatewayDeps = {}, opts: { sslmod
     GATEWAY_TLS_KEY: undefined,
     WARDEN_DATA_DIR: dataDir,
     LOG_LEVEL: "info" as const,
+    GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: opts.plaintextPasswords ?? "loopback",
   };
-  let gateway = await startGateway(config, { log, ...deps });
+  let gateway = await startGateway(config, { log, selfSignedTls: opts.tls, ...deps });
 
   const fixture: GatewayFixture = {
     db,
@@ -117,7 +128,7 @@ export async function startGatewayFixture(deps: GatewayDeps = {}, opts: { sslmod
     uri: (o = {}) => `postgresql://${encodeURIComponent(email)}:${encodeURIComponent(o.token ?? token)}@127.0.0.1:${gateway.port}/${connectionName}?sslmode=${o.sslmode ?? "disable"}`,
     async restartGateway(d: GatewayDeps = {}) {
       await gateway.close();
-      gateway = await startGateway(config, { log, ...deps, ...d });
+      gateway = await startGateway(config, { log, selfSignedTls: opts.tls, ...deps, ...d });
     },
     async close() {
       await gateway.close();

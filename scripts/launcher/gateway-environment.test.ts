@@ -10,6 +10,7 @@ const settings: GatewaySettings = {
   GATEWAY_HOST: "0.0.0.0",
   GATEWAY_TLS_CERT: undefined,
   GATEWAY_TLS_KEY: undefined,
+  GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
   GATEWAY_RECORDING_MODE: "async",
   GATEWAY_WORKERS: 3,
   GATEWAY_MAX_PREPARED_STATEMENTS: 7,

@@ -134,8 +134,10 @@ export async function launchWarden(opts: LaunchOptions): Promise<RunningWarden> 
     const gateway = await startGatewayProcess({
       root: opts.root,
       env: gatewayEnvironment({ ...runtime, WARDEN_DATA_DIR: dataDir }, childEnvironment(runtime)),
-      // On the embedded default, a self-signed certificate in the data dir unless GATEWAY_TLS_CERT is set.
-      args: config.DATABASE_URL ? [] : ["--self-signed-tls"],
+      // TLS stays on: a self-signed certificate in the data dir unless GATEWAY_TLS_CERT is set, with
+      // DATABASE_URL too, since the gateway takes no password in the clear unless
+      // GATEWAY_ALLOW_PLAINTEXT_PASSWORDS says so.
+      args: ["--self-signed-tls"],
       output: opts.consoleOutput ?? "inherit",
     });
     stops.push(() => gateway.stop());

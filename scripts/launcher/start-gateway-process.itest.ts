@@ -4,9 +4,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessions } from "@/drizzle/schema";
+import { eq } from "drizzle-orm";
+import { auditEvents, sessions } from "@/drizzle/schema";
+import { generateToken } from "@/lib/crypto/tokens";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 import { eventually, startGatewayFixture, type GatewayFixture } from "@/proxy/testing/gateway-fixture";
+import { floodSignIns } from "@/proxy/testing/sign-in-flood";
 import { ensureGatewayBuild } from "./build-gateway";
 import { gatewayEnvironment } from "./gateway-environment";
 import { startGatewayProcess, type GatewayProcess } from "./start-gateway-process";
@@ -88,11 +91,38 @@ describe("the compiled gateway (dist/gateway.mjs)", () => {
     expect(instances.size).toBe(2);
   });
 
+  it("throttles one address's guesses across both workers as one: the primary counts them", async () => {
+    const ca = fs.readFileSync(gateway.tlsCertPath!, "utf8");
+    const result = await floodSignIns({
+      port: gateway.port,
+      concurrency: 40,
+      durationMs: 60_000,
+      maxAttempts: 40,
+      ssl: { ca, servername: "localhost" },
+      attempt: () => ({ user: fx.email, database: fx.connectionName, password: generateToken() }),
+    });
+    expect(result.refusals["28P01"]).toBe(40);
+  });
+
   it("stops every worker and the primary on SIGTERM", async () => {
     const pids = [gateway.pid, ...gateway.workerPids];
     await gateway.stop();
     expect(await gateway.exited).toBe(0);
     await eventually(async () => pids.every((pid) => !isAlive(pid)));
     expect(output.filter((l) => /"level":"error"/.test(l))).toEqual([]);
+  });
+
+  it("has written, from the primary as it stopped, one audit event per address and minute for both workers' failures", async () => {
+    const rows = await fx.db.select().from(auditEvents).where(eq(auditEvents.action, "gateway.sign_in.failed"));
+    const details = rows.map((r) => r.details as { clientAddress: string; count: number; reasons: Record<string, number> });
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.length).toBeLessThanOrEqual(2);
+    expect(details.every((d) => d.clientAddress === "127.0.0.1")).toBe(true);
+    expect(details.reduce((n, d) => n + d.count, 0)).toBe(40);
+    const checked = details.reduce((n, d) => n + (d.reasons.token_unknown ?? 0), 0);
+    // One throttle for the host: 5 at once, then spaced 250, 500, 1000, 2000, 4000 ms within the 10 s
+    // wait, about 11 checked; a throttle per worker would have checked about twice that.
+    expect(checked).toBeLessThanOrEqual(13);
+    expect(details.reduce((n, d) => n + (d.reasons.throttled ?? 0), 0)).toBe(40 - checked);
   });
 });

@@ -59,7 +59,7 @@ describe("warden token create on the embedded default", () => {
     await enableEmbeddedTls(server, path.join(dataDir, "pg"), certificate);
     await ensureDemoConnection(db, secretKey, { ...(await prepareDemoTarget(server, dataDir)), caCertificate: certificate.certPem });
     gateway = await startGateway(
-      { DATABASE_URL: storeUrl, WARDEN_SECRET_KEY: secretKey, GATEWAY_PORT: 0, GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "error" },
+      { DATABASE_URL: storeUrl, WARDEN_SECRET_KEY: secretKey, GATEWAY_PORT: 0, GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback", WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "error" },
       { log: createLogger("error", () => {}) },
     );
     env = { WARDEN_DATA_DIR: dataDir };
