@@ -20,6 +20,8 @@ export type McpHttpEndpointDeps = {
   consoleUrl: string;
   registry?: McpSessionRegistry<HttpSession>;
   log?: McpLogger;
+  /** How long after the request a refused token is answered (tests shorten it). */
+  failureAnswerMs?: number;
 };
 
 export type McpHttpEndpoint = {
@@ -41,6 +43,13 @@ const TOKEN_KINDS = ["agent", "service"] as const;
  * session with its own MCP server, whose tools reach the database only through the gateway, signed
  * in as the token's user with the token itself, so the gateway judges the sign-in as for any client.
  */
+/** Every refused token gets these words: which of unknown, revoked, expired or a person's it was is the log's to say. */
+export const TOKEN_REFUSED =
+  "The Warden token was not accepted. MCP takes a live agent or service token: mint one on the console's Connect page (tick \"For an AI agent\").";
+/** A refused token is answered no sooner than this after the request came in, whatever the reason. */
+const DEFAULT_FAILURE_ANSWER_MS = 200;
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
+
 export function createMcpHttpEndpoint(deps: McpHttpEndpointDeps): McpHttpEndpoint {
   const log = deps.log;
   const registry = deps.registry ?? new McpSessionRegistry<HttpSession>({ onError: (err, id) => log?.warn("mcp session close failed", { sessionId: id, error: String(err) }) });
@@ -64,17 +73,22 @@ export function createMcpHttpEndpoint(deps: McpHttpEndpointDeps): McpHttpEndpoin
 
     const presented = readBearerToken(req.headers.get("authorization"));
     if (!presented) return unauthorized("Send Authorization: Bearer <token> with a Warden agent or service token from the console's Connect page.", { hasToken: false });
+    const checkStartedAt = Date.now();
     let token: LiveToken;
     try {
       const found = await findLiveToken(deps.db, deps.secretKey, presented);
-      if (!found.isLive) return unauthorized(`${capitalize(found.reason)}.`, { hasToken: true });
+      // Unknown, revoked, expired, or a person's: one answer, after one delay, as the gateway does,
+      // so the endpoint cannot be used to tell a live token from a dead one. Why goes to the log.
+      const refusal = !found.isLive ? found.code : !(TOKEN_KINDS as readonly string[]).includes(found.token.actorKind) ? "person_token" : null;
+      if (refusal !== null || !found.isLive) {
+        log?.info("mcp token refused", { reason: refusal });
+        await sleep(checkStartedAt + (deps.failureAnswerMs ?? DEFAULT_FAILURE_ANSWER_MS) - Date.now());
+        return unauthorized(TOKEN_REFUSED, { hasToken: true });
+      }
       token = found.token;
     } catch (err) {
       log?.error("mcp token check failed", { error: String(err) });
       return jsonRpcError(503, JSONRPC_CODES.internalError, "The Warden store is unreachable; try again.", { "retry-after": "5" });
-    }
-    if (!(TOKEN_KINDS as readonly string[]).includes(token.actorKind)) {
-      return unauthorized("This Warden token is a person's: MCP takes an agent or service token (tick \"For an AI agent\" on the Connect page).", { hasToken: true });
     }
 
     const sessionId = req.headers.get("mcp-session-id");
@@ -170,6 +184,3 @@ function whenBodyEnds(res: Response, done: () => void): Response {
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
