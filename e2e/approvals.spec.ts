@@ -128,7 +128,7 @@ test.describe("approvals", () => {
       await store.close();
     }
     const admin = await pageFor(browser, testInfo, ADMIN, "/approvals");
-    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: false, application_name: "e2e-minted" });
+    const client = new pg.Client({ host: "localhost", port: GATEWAY_PORT, database: "demo", user: DEV, password: token, ssl: gatewayTls(), application_name: "e2e-minted" });
     client.on("error", () => {});
     await client.connect();
     const sql = "update orders set status = 'paid' where id = 2";
