@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/create-db";
+import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { ApprovalRule } from "@/lib/policy/policy-document";
 import type { Decision, StatementContext } from "../hooks/gateway-hooks";
@@ -24,7 +25,7 @@ export type HoldDeps = {
  * otherwise its approval request is stored and the client is told, and the statement waits for
  * the decision (the relay keeps it, and everything the client sends after it, back).
  */
-export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps): Promise<Decision> {
+export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps, extra: { blastRadius?: BlastRadiusRecord } = {}): Promise<Decision> {
   const { session } = ctx;
   if (rule.allowGrants && statement.fingerprint) {
     const grant = await findActiveGrant(deps.db, { connectionId: session.connection.id, userName: session.userName, fingerprint: statement.fingerprint });
@@ -61,6 +62,7 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       minApprovals: rule.minApprovals,
       allowGrants: rule.allowGrants && Boolean(statement.fingerprint),
       gatewayInstance: deps.instance,
+      blastRadius: extra.blastRadius ?? null,
       // Milliseconds, as JavaScript keeps them: the inbox pages on (created_at, id).
       createdAt: new Date(),
       expiresAt,

@@ -47,6 +47,8 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
   return {
     decideStatement: policy.decideStatement,
     decideStartupSettings: policy.decideStartupSettings,
+    blastRadiusRule: policy.blastRadiusRule,
+    holdBlastRadius: policy.holdBlastRadius,
     ...masking,
     isSafeRead: readSafety.isSafeRead,
     describeFunction: (session, oid) => functions.describe(session.connection.id, oid),

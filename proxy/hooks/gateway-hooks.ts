@@ -1,6 +1,8 @@
 import type { ActorKind, MaskedColumn, RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
+import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import type { StartupSetting } from "@/lib/policy/judge-startup-settings";
+import type { BlastRadiusRule } from "@/lib/policy/policy-document";
 import type { TargetFunction } from "../policy/function-oids";
 
 /**
@@ -128,6 +130,14 @@ export type GatewayHooks = {
    * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.
    */
   describeFunction?(session: SessionInfo, oid: number): TargetFunction | null | Promise<TargetFunction | null>;
+  /**
+   * The blast-radius rule that guards this statement's session (blast-radius/guarded-write.ts):
+   * null when none applies; undefined when it cannot be known yet (the policy is not loaded), so
+   * the relay asks again once the statement is decided. Absent: nothing is guarded.
+   */
+  blastRadiusRule?(ctx: StatementContext): BlastRadiusRule | null | undefined;
+  /** Holds a write the guard measured past its rule's limit (or could not measure) for a reviewer, with the counts. */
+  holdBlastRadius?(ctx: StatementContext, record: BlastRadiusRecord, rule: BlastRadiusRule): Promise<Decision>;
   /** ReadyForQuery: the session's transaction status ("I" idle, "T" in a block, "E" failed). */
   onReadyForQuery?(session: SessionInfo, status: "I" | "T" | "E"): void;
   /** A statement has its outcome (after recording), for caches that a DDL statement makes stale. */

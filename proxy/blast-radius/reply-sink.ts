@@ -1,0 +1,43 @@
+import type { DatabaseError } from "pg-protocol/dist/messages";
+import { decodeBackendFrame } from "../protocol/backend-decoders";
+import { readyForQuery } from "../protocol/backend-messages";
+import { BackendCode } from "../protocol/message-codes";
+
+/**
+ * The client's answers to a guarded write, kept back until the guard decides: the client must not
+ * see `DELETE 100`, RETURNING rows or notices of a write that is rolled back. Capped: past the cap
+ * nothing more is kept and the guard refuses the write (fail closed).
+ */
+export class ReplySink {
+  readonly frames: Buffer[] = [];
+  private bytes = 0;
+  isOverflowing = false;
+  /** The first error among the answers (its SQLSTATE), if any. */
+  errorCode: string | null = null;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(frame: Buffer): void {
+    if (frame[0] === BackendCode.ErrorResponse && this.errorCode === null) this.errorCode = decodeBackendFrame<DatabaseError>(frame).code ?? "XX000";
+    if (this.isOverflowing) return;
+    this.bytes += frame.length;
+    if (this.bytes > this.maxBytes) {
+      this.isOverflowing = true;
+      this.frames.length = 0;
+      return;
+    }
+    this.frames.push(frame);
+  }
+
+  /** The transaction status of the last ReadyForQuery kept (a simple Query's end), or null. */
+  get lastStatus(): string | null {
+    const last = this.frames[this.frames.length - 1];
+    return last?.[0] === BackendCode.ReadyForQuery ? String.fromCharCode(last[5]) : null;
+  }
+
+  /** The answers with the Query's ReadyForQuery replaced by one with the status after the guard's own statements. */
+  withStatus(status: string): Buffer[] {
+    const frames = this.lastStatus === null ? this.frames : this.frames.slice(0, -1);
+    return [...frames, readyForQuery(status)];
+  }
+}
