@@ -6,7 +6,7 @@ import { policyDocumentSchema } from "./policy-document";
 
 const human = { userName: "dev@example.com", actorKind: "human" as const, agentName: null, groups: ["developer"], applicationName: null };
 const agent = { ...human, actorKind: "agent" as const, agentName: "bot" };
-const limit = { maxRowShare: 0.2, maxRows: 10_000 };
+const limit = { maxRowShare: 0.2, minRows: 10, maxRows: 10_000 };
 const report = (tables: BlastRadiusReport["tables"], exclusiveLocks: string[] = []): BlastRadiusReport => ({ tables, exclusiveLocks });
 
 describe("blast radius", () => {
@@ -31,7 +31,11 @@ describe("blast radius", () => {
     expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 5, updated: 0, deleted: 0 }, 5)]), limit)).toEqual([]);
     expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 10_001, updated: 0, deleted: 0 }, 10_001)]), limit)).toEqual(["changes 10001 rows (over 10000)"]);
     expect(judgeBlastRadius(report([], ["public.t"]), limit)).toHaveLength(1);
-    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 0, deleted: 100 }, 0)]), { maxRowShare: null, maxRows: 100 })).toEqual([]);
+    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 0, deleted: 100 }, 0)]), { maxRowShare: null, minRows: 10, maxRows: 100 })).toEqual([]);
+    // A few rows of a small table are not a wide write: the share counts past minRows only.
+    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 1, deleted: 0 }, 3)]), limit)).toEqual([]);
+    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 0, deleted: 11 }, 0)]), limit)).toHaveLength(1);
+    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 1, deleted: 0 }, 3)]), { ...limit, minRows: 0 })).toHaveLength(1);
   });
 
   it("counter differences keep only tables the statement changed", () => {

@@ -21,7 +21,7 @@ export type TableChange = { relation: string; inserted: number; updated: number;
 export type BlastRadiusReport = { tables: TableChange[]; exclusiveLocks: string[] };
 
 /** Stored on the approval request (approval_requests.blast_radius) and shown to the reviewer. */
-export type BlastRadiusRecord = BlastRadiusReport & { limit: { ruleId: string; ruleName: string; maxRowShare: number | null; maxRows: number | null }; reasons: string[] };
+export type BlastRadiusRecord = BlastRadiusReport & { limit: { ruleId: string; ruleName: string; maxRowShare: number | null; minRows: number; maxRows: number | null }; reasons: string[] };
 
 /** The first enabled blast-radius rule that matches one of the statements for this actor, or null. */
 export function findBlastRadiusRule(policy: PolicyDocument, statements: ClassifiedStatement[], actor: PolicyActor): BlastRadiusRule | null {
@@ -61,10 +61,10 @@ export function rowsChanged(t: Pick<TableChange, "inserted" | "updated" | "delet
 }
 
 /** Why the report passes the rule's limit (empty: it does not). Strictly more than the limit holds. */
-export function judgeBlastRadius(report: BlastRadiusReport, rule: Pick<BlastRadiusRule, "maxRowShare" | "maxRows">): string[] {
+export function judgeBlastRadius(report: BlastRadiusReport, rule: Pick<BlastRadiusRule, "maxRowShare" | "maxRows" | "minRows">): string[] {
   const reasons: string[] = [];
   for (const t of report.tables) {
-    if (rule.maxRowShare !== null && t.share > rule.maxRowShare) {
+    if (rule.maxRowShare !== null && t.share > rule.maxRowShare && t.updated + t.deleted > rule.minRows) {
       reasons.push(`changes ${t.updated + t.deleted} of ${t.tableRows} rows of ${t.relation} (${percent(t.share)}, over ${percent(rule.maxRowShare)})`);
     }
   }

@@ -23,7 +23,7 @@ function detectors(on: readonly Detector[]) {
  * The policy a new connection starts with. For everyone: block DROP DATABASE, ALTER SYSTEM, COPY …
  * PROGRAM and dangerous functions. For agents: hold every write and DDL for a reviewer. For humans:
  * hold UPDATE/DELETE without WHERE, DROP and TRUNCATE, and any write that changes more than 20% of a
- * table's rows or more than 10,000 rows (measured by the gateway, blast-radius.ts).
+ * table's rows (past 10 rows) or more than 10,000 rows (measured by the gateway, blast-radius.ts).
  */
 export function defaultPolicy(): PolicyDocument {
   return policyDocumentSchema.parse({
@@ -81,6 +81,7 @@ export function defaultPolicy(): PolicyDocument {
         name: "Writes that change much of a table need a reviewer",
         match: { actorKinds: ["human"] },
         maxRowShare: 0.2,
+        minRows: 10,
         maxRows: 10_000,
         reviewerGroups: ["reviewer"],
         minApprovals: 1,

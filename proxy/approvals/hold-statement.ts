@@ -29,7 +29,7 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
   const { session } = ctx;
   if (rule.allowGrants && statement.fingerprint) {
     const grant = await findActiveGrant(deps.db, { connectionId: session.connection.id, userName: session.userName, fingerprint: statement.fingerprint });
-    if (grant) return { action: "forward", reason: `approved in advance: grant ${grant.id} by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}` };
+    if (grant) return { action: "forward", isPreApproved: true, reason: `approved in advance: grant ${grant.id} by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}` };
   }
 
   const id = randomUUID();

@@ -135,7 +135,7 @@ export class GuardedWrite {
       if (host.isStopped()) return;
       if (undone.error) return host.fail(new Error(`the blast-radius guard could not roll back: ${undone.error.message}`));
       for (const r of g.runs) r.restart();
-      const record: BlastRadiusRecord = { ...report, limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, maxRows: g.rule.maxRows }, reasons };
+      const record: BlastRadiusRecord = { ...report, limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
       const final = await this.hold(record, reasons);
       if (host.isStopped()) return;
       if (final.action === "block") return this.refuseAll(final, true);
@@ -280,7 +280,7 @@ export class GuardedWrite {
     if (!this.isSimple && host.willSkip()) return host.fail(new Error("the server is still skipping after the guard's rollback"));
     for (const r of g.runs) r.restart();
     const reasons = ["it commits or rolls back by itself, so Warden cannot measure the rows it changes; a reviewer decides before it runs"];
-    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, maxRows: g.rule.maxRows }, reasons };
+    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
     const final = await this.hold(record, reasons);
     if (host.isStopped()) return;
     if (final.action === "block") return this.refuseAll(final, true);

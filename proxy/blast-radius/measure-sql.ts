@@ -13,13 +13,20 @@ import { diffCounters, tableChange, type BlastRadiusReport, type TableCounters }
 /** The savepoint the guard brackets a statement with. */
 export const GUARD_SAVEPOINT = "__warden_guard";
 
-/** A snapshot: tables with counters, relations under ACCESS EXCLUSIVE lock. */
-export type CounterSnapshot = { counters: TableCounters[]; locks: number[] };
+/**
+ * A snapshot: tables with counters, relations under ACCESS EXCLUSIVE lock, and the highest
+ * relation OID: a relation with a higher one was created after it (CREATE TABLE locks its new
+ * table exclusively; that is not a TRUNCATE). OIDs only grow until they wrap around, and after a
+ * wrap a new relation merely looks old, which holds it: the error is on the safe side.
+ */
+export type CounterSnapshot = { counters: TableCounters[]; locks: number[]; maxRelationOid: number };
 
 /** Rows: kind ('c' counters, 'l' lock), relid, inserted, updated, deleted. */
 export const SNAPSHOT_SQL = `SELECT 'c', relid::int8, n_tup_ins, n_tup_upd, n_tup_del FROM pg_catalog.pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0
 UNION ALL
-SELECT 'l', relation::int8, 0, 0, 0 FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted AND relation IS NOT NULL`;
+SELECT 'l', relation::int8, 0, 0, 0 FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted AND relation IS NOT NULL
+UNION ALL
+SELECT 'm', max(oid)::int8, 0, 0, 0 FROM pg_catalog.pg_class`;
 
 /** Tables up to this size are counted exactly (count(*) in the same transaction); larger ones use the planner's estimate. */
 const EXACT_COUNT_BYTES = 64 * 1024 * 1024;
@@ -47,14 +54,15 @@ UNION ALL
 SELECT 'l', l.relation::int8, 0, 0, 0, coalesce(n.nspname || '.' || c.relname, 'relation ' || l.relation::text || ' (dropped)'), 0
 FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.relation IS NOT NULL
-  AND l.relation <> ALL (${locked})
+  AND l.relation <> ALL (${locked}) AND l.relation::int8 <= ${int(before.maxRelationOid)}
   AND (c.oid IS NULL OR (c.relkind IN ('r', 'p', 'm', 'f') AND c.relpersistence <> 't'))`;
 }
 
 export function parseSnapshot(rows: (string | null)[][]): CounterSnapshot {
-  const snap: CounterSnapshot = { counters: [], locks: [] };
+  const snap: CounterSnapshot = { counters: [], locks: [], maxRelationOid: 0 };
   for (const [kind, relid, ins, upd, del] of rows) {
-    if (kind === "l") snap.locks.push(Number(relid));
+    if (kind === "m") snap.maxRelationOid = Number(relid);
+    else if (kind === "l") snap.locks.push(Number(relid));
     else snap.counters.push({ relid: Number(relid), inserted: Number(ins), updated: Number(upd), deleted: Number(del) });
   }
   return snap;

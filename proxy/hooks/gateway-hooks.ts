@@ -46,7 +46,8 @@ export type StatementContext = {
 /** Who decided on a held statement, for its record. */
 export type ReviewOutcome = { approvalRequestId: string; decidedBy: string | null; decidedAt: Date | null; comment: string | null };
 /** `reason`: why, for the statement's record; `review`: the approval behind a held statement's outcome. */
-export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome };
+/** `isPreApproved`: a reviewer approved this statement's shape in advance (a grant): not measured again by the blast-radius guard. */
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; isPreApproved?: boolean };
 /** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
 export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;

@@ -561,7 +561,7 @@ export class Relay {
   private guardRule(runs: StatementRun[]): BlastRadiusRule | null {
     const ruleFor = this.deps.hooks.blastRadiusRule!;
     for (const r of runs) {
-      if (r.decision !== "forward" || !this.isGuardable(r)) continue;
+      if (r.isReviewed || r.decision !== "forward" || !this.isGuardable(r)) continue;
       const rule = ruleFor(r.ctx);
       if (rule) return rule;
     }

@@ -46,6 +46,8 @@ export class StatementRun {
    * decided (blast-radius/guarded-write.ts), not at its CommandComplete.
    */
   isMeasured = false;
+  /** A reviewer approved it (held and approved, or under a grant): the blast-radius guard does not hold it again. */
+  isReviewed = false;
 
   constructor(
     readonly ctx: StatementContext & { seq: number },
@@ -81,6 +83,7 @@ export class StatementRun {
     this.decision = wasHeld ? "hold" : decision.action;
     this.decisionReason = reason ?? decision.reason ?? null;
     this.review = decision.review ?? null;
+    if (wasHeld || (decision.action === "forward" && decision.isPreApproved)) this.isReviewed = true;
     if (decision.action === "block") {
       // Never forwarded: the begin record carries its final state.
       this.status = "blocked";
