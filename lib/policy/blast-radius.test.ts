@@ -60,7 +60,7 @@ describe("blast radius", () => {
   it("rules validate with field messages", () => {
     const base = defaultPolicy();
     const bad = (patch: object) => policyDocumentSchema.safeParse({ ...base, blastRadius: [{ ...base.blastRadius[0], ...patch }] });
-    expect(bad({ maxRowShare: 1.5 }).error?.issues[0]).toMatchObject({ path: ["blastRadius", 0, "maxRowShare"], message: "Give a share between 0 and 1, such as 0.2." });
+    expect(bad({ maxRowShare: 1.5 }).error?.issues[0]).toMatchObject({ path: ["blastRadius", 0, "maxRowShare"], message: "Give a share of the table from 0 to 1 (0.2 is 20%)." });
     expect(bad({ maxRows: 2.5 }).error?.issues[0]).toMatchObject({ path: ["blastRadius", 0, "maxRows"], message: "Give a whole number of rows." });
     expect(bad({ maxRows: null, maxRowShare: null }).error?.issues[0]).toMatchObject({ path: ["blastRadius", 0, "maxRows"] });
     expect(bad({ reviewerGroups: [] }).error?.issues[0]).toMatchObject({ message: "Name at least one reviewer group." });

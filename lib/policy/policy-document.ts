@@ -66,7 +66,7 @@ export const blastRadiusRuleSchema = z
     isEnabled: z.boolean().default(true),
     match: matchSchema,
     /** Share of a table's rows (updated plus deleted, over the rows it had): 0.2 holds past 20%. Null: no share limit. */
-    maxRowShare: z.number({ error: "Give a share between 0 and 1, such as 0.2." }).min(0, "Give a share between 0 and 1, such as 0.2.").max(1, "Give a share between 0 and 1, such as 0.2.").nullable().default(0.2),
+    maxRowShare: z.number({ error: "Give a share of the table from 0 to 1 (0.2 is 20%)." }).min(0, "Give a share of the table from 0 to 1 (0.2 is 20%).").max(1, "Give a share of the table from 0 to 1 (0.2 is 20%).").nullable().default(0.2),
     /** The share limit applies to a table only past this many rows updated or deleted in it: a one-row fix in a three-row table is not a wide write. */
     minRows: z.number({ error: "Give a whole number of rows." }).int("Give a whole number of rows.").min(0, "Give a whole number of rows.").default(10),
     /** Rows changed in all (inserted, updated, deleted). Null: no count limit. */
