@@ -1,0 +1,111 @@
+import { eq } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { approvalRequests } from "@/drizzle/schema";
+import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { addPeople, pendingRequest, REVIEWER } from "../approvals/testing/approval-fixtures";
+import { eventually, startGatewayFixture, type GatewayFixture } from "../testing/gateway-fixture";
+
+/**
+ * Attacks on the blast-radius guard: other ways to change most of a 100-row table as a human with
+ * the default policy. Each is held by the guard with the right count, and the table is unchanged
+ * while it waits and after the rejection.
+ */
+describe("blast-radius guard: attack corpus", () => {
+  let fx: GatewayFixture;
+  let target: pg.Client;
+  let c: pg.Client;
+  const count = async () => Number((await target.query("select count(*) from t")).rows[0].count);
+  const sum = async () => Number((await target.query("select coalesce(sum(v), 0) as s from t")).rows[0].s);
+  const rejectHeld = async (sql: string, expected: Partial<BlastRadiusRecord["tables"][number]> | null, client = c) => {
+    const held = client.query(sql).catch((e: Error) => e);
+    const request = await pendingRequest(fx.db, sql);
+    expect(request.ruleId).toBe("hold-large-writes");
+    if (expected) expect((request.blastRadius as BlastRadiusRecord).tables).toEqual(expect.arrayContaining([expect.objectContaining(expected)]));
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    expect(await held).toMatchObject({ code: "42501" });
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    return request;
+  };
+
+  beforeAll(async () => {
+    fx = await startGatewayFixture();
+    await addPeople(fx.db);
+    target = new pg.Client({ connectionString: fx.targetAdminUrl });
+    await target.connect();
+    const own = (what: string) => `alter ${what} owner to ${fx.targetRole}`;
+    await target.query(`create table t (id int primary key, v int not null); ${own("table t")}`);
+    await target.query(`create view tv as select * from t; ${own("view tv")}`);
+    await target.query(`create procedure wipe(keep int) language sql as $$ delete from t where id > keep $$; ${own("procedure wipe(int)")}`);
+    await target.query(`create procedure wipe_and_commit() language plpgsql as $$ begin delete from t where id > 0; commit; end $$; ${own("procedure wipe_and_commit()")}`);
+    c = await fx.connect();
+    c.on("error", () => {});
+  });
+  beforeEach(async () => {
+    await target.query("truncate t; insert into t select i, i from generate_series(1, 100) i");
+  });
+  afterAll(async () => {
+    await c?.end().catch(() => {});
+    await target?.end();
+    await fx?.close();
+  });
+
+  it("holds upserts, writes through views, EXPLAIN ANALYZE, procedures and SQL EXECUTE", async () => {
+    await rejectHeld("insert into t select id, 0 from t on conflict (id) do update set v = excluded.v", { relation: "public.t", updated: 100 });
+    await rejectHeld("delete from tv where id > 0", { relation: "public.t", deleted: 100 });
+    await rejectHeld("explain analyze delete from t where id > 0", { deleted: 100 });
+    await rejectHeld("call wipe(0)", { deleted: 100 });
+    await c.query("prepare d(int) as delete from t where id > $1");
+    await rejectHeld("execute d(0)", { deleted: 100 });
+    expect((await c.query("execute d(95)")).rowCount).toBe(5);
+  });
+
+  it("holds an insert of more than 10,000 rows (the count limit), whatever the share", async () => {
+    const request = await rejectHeld("insert into t select i, i from generate_series(101, 10101) i", { inserted: 10_001, share: 0 });
+    expect(request.reasons[0]).toMatch(/changes 10001 rows \(over 10000\)/);
+    expect((await c.query("insert into t select i, i from generate_series(101, 200) i")).rowCount).toBe(100);
+  });
+
+  it("refuses a query string that would end the guard's transaction; nothing in it runs", async () => {
+    await expect(c.query("delete from t where id > 0; commit")).rejects.toMatchObject({ code: "0A000", message: expect.stringMatching(/blast-radius guard/) });
+    await expect(c.query("begin; delete from t where id > 0; commit")).rejects.toMatchObject({ code: "0A000" });
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    // Strings of reads, or of writes without transaction control, are untouched by this rule.
+    const results = (await c.query("select 1 as one; update t set v = v where id = 1")) as unknown as pg.QueryResult[];
+    expect(results.map((r) => r.rowCount)).toEqual([1, 1]);
+  });
+
+  it("a procedure that commits by itself cannot be measured: held before it runs, run as is once approved", async () => {
+    const held = c.query("call wipe_and_commit()");
+    const request = await pendingRequest(fx.db, "call wipe_and_commit()");
+    expect(request.reasons[0]).toMatch(/commits or rolls back by itself/);
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve" });
+    await held;
+    expect(await count()).toBe(0);
+  });
+
+  it("a DO block that creates and fills its own table is not a TRUNCATE; a temporary table is not either", async () => {
+    await target.query(`grant create on schema public to ${fx.targetRole}`);
+    await c.query("do $$ begin create table scratch (id int); insert into scratch select generate_series(1, 5); end $$");
+    expect(Number((await target.query("select count(*) from scratch")).rows[0].count)).toBe(5);
+    await c.query("do $$ begin create temp table tmp_x (id int); insert into tmp_x values (1); truncate tmp_x; end $$");
+    // No request was made for either.
+    const requests = await fx.db.select().from(approvalRequests).where(eq(approvalRequests.ruleId, "hold-large-writes"));
+    expect(requests.filter((r) => /scratch|tmp_x/.test(r.sql))).toEqual([]);
+  });
+
+  it("the same DELETE as a prepared statement through the extended protocol and as a plpgsql function in a data-modifying CTE", async () => {
+    await target.query(`create or replace function del_over(n int) returns setof int language plpgsql as $$ begin return query delete from t where id > n returning id; end $$; alter function del_over(int) owner to ${fx.targetRole}`);
+    const held = c.query({ text: "select count(*) from del_over($1)", values: [0] }).catch((e: Error) => e);
+    const request = await pendingRequest(fx.db, "select count(*) from del_over($1)");
+    expect((request.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ deleted: 100 });
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    await held;
+    expect(await count()).toBe(100);
+    await rejectHeld("with x as (insert into t select i, i from generate_series(101, 102) i returning id) update t set v = 0 where id < 30", { updated: 29 });
+    await eventually(async () => (await count()) === 100);
+  });
+});
