@@ -5,7 +5,9 @@ import { approvalRequests } from "@/drizzle/schema";
 import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import { addPeople, pendingRequest, REVIEWER } from "../approvals/testing/approval-fixtures";
+import { functionCallFrame } from "../testing/function-call-frames";
 import { eventually, startGatewayFixture, type GatewayFixture } from "../testing/gateway-fixture";
+import { RawClient, types } from "../testing/raw-client";
 
 /**
  * Attacks on the blast-radius guard: other ways to change most of a 100-row table as a human with
@@ -107,5 +109,25 @@ describe("blast-radius guard: attack corpus", () => {
     expect(await count()).toBe(100);
     await rejectHeld("with x as (insert into t select i, i from generate_series(101, 102) i returning id) update t set v = 0 where id < 30", { updated: 29 });
     await eventually(async () => (await count()) === 100);
+  });
+
+  it("holds a writing function called through the protocol's fast path (FunctionCall); a small one runs", async () => {
+    await target.query(`create or replace function wipe_over(n int) returns int language plpgsql as $$ declare k int; begin delete from t where id > n; get diagnostics k = row_count; return k; end $$; alter function wipe_over(int) owner to ${fx.targetRole}`);
+    const oid = Number((await target.query("select 'wipe_over(int)'::regprocedure::oid as oid")).rows[0].oid);
+    const { client } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
+    const arg = (n: number) => Buffer.from(String(n));
+    client.send(functionCallFrame({ oid, formats: [0], args: [arg(95)], resultFormat: 0 }));
+    const small = await client.until((m) => m.type === "Z");
+    expect(types(small)).toBe("VZ");
+    expect(await count()).toBe(95);
+    client.send(functionCallFrame({ oid, formats: [0], args: [arg(0)], resultFormat: 0 }));
+    const request = await pendingRequest(fx.db, /wipe_over/);
+    expect((request.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ deleted: 95, tableRows: 95 });
+    expect(await count()).toBe(95);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    const refused = await client.until((m) => m.type === "Z");
+    expect(types(refused)).toBe("NEZ");
+    expect(await count()).toBe(95);
+    client.close();
   });
 });

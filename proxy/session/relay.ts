@@ -738,10 +738,21 @@ export class Relay {
       }
       const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
       this.namespace.endBlock();
-      return this.admit([run], [judged.refusal], (blockedIndex) => {
-        if (blockedIndex === null) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
-        this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
+      const guarded = this.mayGuard([run]) ? deferred() : null;
+      const admitted = this.admit([run], [judged.refusal], (blockedIndex) => {
+        const rule = blockedIndex === null && guarded ? this.guardRule([run]) : null;
+        if (!rule) guarded?.resolve();
+        if (blockedIndex === null && !rule) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
+        const refuse = (r: StatementRun) => {
+          this.forward(functionCallOfNothing(), { kind: "function", run: r, result: null, refusal: r.blockedWith, endsTransaction: null });
+          this.flushUpstream();
+        };
+        if (blockedIndex !== null) return this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
+        // A call is answered like a Query (its result, then ReadyForQuery): guarded the same way.
+        const forward = (attempt: number) => this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction: attempt === 0 ? endsTransaction : null });
+        this.runGuarded({ protocol: "simple", runs: [run], rule: rule!, ctx: run.ctx, forward, refuse }, guarded!);
       });
+      return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
     });
   }
 
