@@ -151,6 +151,17 @@ describe("gateway: blast-radius guard", () => {
       return rows[0]?.status === "ok" && rows[0]?.decision === "hold" ? rows : undefined;
     });
     expect(row).toMatchObject({ commandTag: "DELETE 50", approvalRequestId: request.id, decidedBy: REVIEWER.email, decisionComment: "cleanup" });
+    // Extended protocol: the portal is bound again as the client bound it, and the RETURNING rows come once.
+    const extended = c.query({ text: "delete from t where id > $1 returning id", values: [20] });
+    const again = await pendingRequest(fx.db, "delete from t where id > $1 returning id");
+    expect((again.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ deleted: 30, tableRows: 50 });
+    expect(await count()).toBe(50);
+    await decideApproval(fx.db, { requestId: again.id, reviewer: REVIEWER, decision: "approve" });
+    const done = await extended;
+    expect(done.rowCount).toBe(30);
+    expect(done.rows).toHaveLength(30);
+    expect(await count()).toBe(20);
+    expect((await c.query("select count(*)::int as n from t")).rows).toEqual([{ n: 20 }]);
   });
 
   it("data changed between the hold and the approval: the re-run is held again with the new count", async () => {

@@ -114,7 +114,8 @@ export class GuardedWrite {
       if (host.isStopped()) return;
 
       const failed = this.isSimple ? sink.lastStatus === "E" : host.willSkip();
-      if (failed && sink.errorCode === INVALID_TRANSACTION_TERMINATION && !reviewed) return this.holdUnmeasurable(began);
+      // Simple protocol and fast path only: after an Execute's error the server skips to the client's Sync, so nothing more can be run in its place.
+      if (failed && sink.errorCode === INVALID_TRANSACTION_TERMINATION && !reviewed && this.isSimple) return this.holdUnmeasurable(began);
       if (failed) return this.passFailure(began, sink, review);
       if (sink.isOverflowing) return this.cannotMeasure(began, `its answers passed ${MAX_GUARDED_REPLY_BYTES} bytes while Warden measured it; nothing it did was kept`, true);
 
@@ -274,10 +275,9 @@ export class GuardedWrite {
    */
   private async holdUnmeasurable(began: boolean): Promise<void> {
     const { host, g } = this;
-    const end = await this.bracket(began && this.commits ? ["ROLLBACK"] : [`ROLLBACK TO SAVEPOINT ${GUARD_SAVEPOINT}`, `RELEASE SAVEPOINT ${GUARD_SAVEPOINT}`], { sync: this.isSimple });
+    const end = await this.bracket(began ? ["ROLLBACK"] : [`ROLLBACK TO SAVEPOINT ${GUARD_SAVEPOINT}`, `RELEASE SAVEPOINT ${GUARD_SAVEPOINT}`], { sync: true });
     if (host.isStopped()) return;
     if (end.error) return host.fail(new Error(`the blast-radius guard could not roll back: ${end.error.message}`));
-    if (!this.isSimple && host.willSkip()) return host.fail(new Error("the server is still skipping after the guard's rollback"));
     for (const r of g.runs) r.restart();
     const reasons = ["it commits or rolls back by itself, so Warden cannot measure the rows it changes; a reviewer decides before it runs"];
     const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };

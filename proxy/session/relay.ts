@@ -554,9 +554,8 @@ export class Relay {
 
   /**
    * The rule that guards these decided statements, or null. A statement a reviewer already approved
-   * (held by an approval rule) is not measured again; a policy that cannot say fails closed to the
-   * strictest default (every write measured against 20% / 10,000 rows would need a loaded policy, so
-   * it is refused by the decision before this point).
+   * (held by an approval rule, or under a grant) is not measured again. The policy is loaded by now:
+   * deciding the statement needed it, and a statement decided without it was refused.
    */
   private guardRule(runs: StatementRun[]): BlastRadiusRule | null {
     const ruleFor = this.deps.hooks.blastRadiusRule!;
