@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -129,5 +130,49 @@ describe("blast-radius guard: attack corpus", () => {
     expect(types(refused)).toBe("NEZ");
     expect(await count()).toBe(95);
     client.close();
+  });
+
+  it("holds a write that runs when a cursor is fetched", async () => {
+    await target.query(`create or replace function wipe_all() returns int language plpgsql as $$ declare k int; begin delete from t where id > 0; get diagnostics k = row_count; return k; end $$; alter function wipe_all() owner to ${fx.targetRole}`);
+    const k = await fx.connect();
+    k.on("error", () => {});
+    await k.query("begin");
+    await k.query("declare cur cursor for select wipe_all()");
+    const held = k.query("fetch all from cur").catch((e: Error) => e);
+    const request = await pendingRequest(fx.db, "fetch all from cur");
+    expect((request.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ deleted: 100 });
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    expect(await held).toMatchObject({ code: "42501" });
+    await k.query("rollback");
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    await k.end();
+  });
+
+  it("COPY: into a table with a trigger it is held before it runs; plain COPY runs; COPY (a writing query) TO STDOUT is measured", async () => {
+    await target.query(`create table inbox (id int); alter table inbox owner to ${fx.targetRole}; create table plain (id int); alter table plain owner to ${fx.targetRole}`);
+    await target.query(`create function inbox_wipe() returns trigger language plpgsql as $$ begin delete from t where id > 0; return new; end $$;
+      create trigger inbox_wipe after insert on inbox for each row execute function inbox_wipe()`);
+    const psql = (sql: string, input: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql, fx.uri()], { stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.stderr.on("data", (d) => (stderr += d));
+        p.on("close", (code) => resolve({ code, stdout, stderr }));
+        p.stdin.end(input);
+      });
+    expect(await psql("copy plain from stdin", "1\n2\n")).toMatchObject({ code: 0 });
+    expect(Number((await target.query("select count(*) from plain")).rows[0].count)).toBe(2);
+    const held = psql("copy inbox from stdin", "1\n");
+    const request = await pendingRequest(fx.db, "copy inbox from stdin");
+    expect(request.reasons[0]).toMatch(/triggers or rules/);
+    expect(await count()).toBe(100);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    expect((await held).code).not.toBe(0);
+    expect(await count()).toBe(100);
+    expect(Number((await target.query("select count(*) from inbox")).rows[0].count)).toBe(0);
+    await target.query(`create or replace function wipe_all() returns int language plpgsql as $$ declare k int; begin delete from t where id > 0; get diagnostics k = row_count; return k; end $$; alter function wipe_all() owner to ${fx.targetRole}`);
+    await rejectHeld("copy (select wipe_all()) to stdout", { deleted: 100 });
   });
 });

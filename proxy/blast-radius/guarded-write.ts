@@ -8,7 +8,7 @@ import { SqlState } from "../protocol/sql-state";
 import type { Expectation } from "../session/reply-tracker";
 import type { StatementRun } from "../session/statement-run";
 import { bracketMessages, BracketCollector, type BracketReply } from "./guard-bracket";
-import { GUARD_SAVEPOINT, measureSql, parseMeasurement, parseSnapshot, SNAPSHOT_SQL } from "./measure-sql";
+import { copyTriggersSql, GUARD_SAVEPOINT, measureSql, parseMeasurement, parseSnapshot, SNAPSHOT_SQL } from "./measure-sql";
 import { ReplySink } from "./reply-sink";
 
 /**
@@ -144,6 +144,34 @@ export class GuardedWrite {
       review = final.review ?? null;
       for (const r of g.runs) r.decide(final, true, `${g.rule.name}: ${reasons.join("; ")}`);
     }
+  }
+
+  /**
+   * COPY FROM STDIN: not bracketed (the server would wait for the client's data while the guard
+   * waits for the server), and it only inserts. A trigger or rule on its table could write more, so
+   * such a COPY is held for a reviewer before it runs, unmeasured; any other COPY runs as is.
+   */
+  async runCopy(relations: { schema: string | null; name: string }[]): Promise<void> {
+    const { host, g } = this;
+    await this.whenAnswered();
+    if (host.isStopped()) return;
+    if (host.willSkip() || host.transactionStatus() === "E") return g.forward(0);
+    const checked = await this.bracket([copyTriggersSql(relations)], { sync: true });
+    if (host.isStopped()) return;
+    if (checked.error) {
+      const message = `Warden's blast-radius guard could not check the COPY's table for triggers, so it was not run: ${checked.error.message}.`;
+      g.runs[0].decide({ action: "block", sqlState: SqlState.InternalError, message }, false, message);
+      host.emit([errorResponse({ severity: "ERROR", sqlState: SqlState.InternalError, message }), ...new ReplySink(0).withStatus(checked.status ?? host.transactionStatus())]);
+      return host.recordRuns(g.runs);
+    }
+    if (Number(checked.results[0]?.[0]?.[0] ?? 1) === 0) return g.forward(0);
+    const reasons = ["a COPY into a table with triggers or rules: Warden cannot measure what they change while the client sends its data, so a reviewer decides before it runs"];
+    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
+    const final = await this.hold(record, reasons);
+    if (host.isStopped()) return;
+    if (final.action === "block") return this.refuseAll(final, true);
+    for (const r of g.runs) r.decide(final, true, `${g.rule.name}: ${reasons[0]}`);
+    g.forward(0);
   }
 
   /** Resolves once everything the client sent before is answered (a Flush makes the server answer a pipeline now). */

@@ -137,6 +137,12 @@ export type GatewayHooks = {
    * the relay asks again once the statement is decided. Absent: nothing is guarded.
    */
   blastRadiusRule?(ctx: StatementContext): BlastRadiusRule | null | undefined;
+  /**
+   * A read whose safety is not known only because the target's catalog is not loaded yet: resolves
+   * once it is (or could not be), so the blast-radius guard measures only reads that may really
+   * write. Null: nothing to wait for.
+   */
+  whenReadSafetyKnown?(ctx: StatementContext): Promise<void> | null;
   /** Holds a write the guard measured past its rule's limit (or could not measure) for a reviewer, with the counts. */
   holdBlastRadius?(ctx: StatementContext, record: BlastRadiusRecord, rule: BlastRadiusRule): Promise<Decision>;
   /** ReadyForQuery: the session's transaction status ("I" idle, "T" in a block, "E" failed). */

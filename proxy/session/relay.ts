@@ -488,10 +488,10 @@ export class Relay {
     const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
     this.namespace.endBlock();
     const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
-    const mayGuard = this.mayGuard(runs);
+    const mayGuard = this.mayGuard(runs) || this.copyToCheck(runs) !== null;
     if (mayGuard && runs.length > 1 && refusals[0] === null) {
       // The guard brackets the whole string in one savepoint: a COMMIT or ROLLBACK in it would end the guard's transaction, a COPY would wait for data.
-      const unguardable = runs.find((r) => r.ctx.classification.kind === "transaction" || r.ctx.classification.command === "CopyStmt");
+      const unguardable = runs.find((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
       if (unguardable) refusals[0] = { sqlState: SqlState.FeatureNotSupported, message: UNGUARDABLE_STRING };
     }
     const guarded = mayGuard ? deferred() : null;
@@ -504,13 +504,22 @@ export class Relay {
               ? { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed, endsTransaction }
               : { kind: "query", runs, changes: runs.map(() => null), index: 0, blockedRun: null, copyIn: null, dropsUnnamed: [], endsTransaction: null },
           );
-        const rule = guarded ? this.guardRule(runs) : null;
-        if (!rule) {
-          forward(0);
-          return guarded?.resolve();
+        const copy = guarded ? this.copyToCheck(runs) : null;
+        if (copy?.rule) {
+          const g: GuardedStatement = { protocol: "simple", runs, rule: copy.rule, ctx: runs[0].ctx, forward, refuse: (run) => this.refuseQuery(run) };
+          new GuardedWrite(this.guardHost, g).runCopy(copy.relations).then(guarded!.resolve, (err) => (this.fail(err), guarded!.resolve()));
+          return;
         }
-        const ctx = runs.length === 1 ? runs[0].ctx : { ...runs[0].ctx, sql, classification: runs.find((r) => this.isGuardable(r))!.ctx.classification };
-        return this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run) }, guarded!);
+        if (!guarded) return forward(0);
+        return this.afterReadSafety(runs, guarded, () => {
+          const rule = this.guardRule(runs);
+          if (!rule) {
+            forward(0);
+            return guarded.resolve();
+          }
+          const ctx = runs.length === 1 ? runs[0].ctx : { ...runs[0].ctx, sql, classification: runs.find((r) => this.isGuardable(r))!.ctx.classification };
+          this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run) }, guarded);
+        });
       }
       guarded?.resolve();
       const ran = runs.slice(0, blockedIndex);
@@ -534,12 +543,13 @@ export class Relay {
   /**
    * A statement the blast-radius guard may have to measure: one that can write (a write, a DO
    * block or CALL, a read that is not read-safe, such as a SELECT of a writing function or a
-   * data-modifying CTE), forwarded by the policy as is. TRUNCATE and COPY are not: TRUNCATE is held
-   * by its own rule; COPY FROM STDIN needs the client's data while the guard waits.
+   * data-modifying CTE, a COPY (query) TO STDOUT that calls a writing function), forwarded by the
+   * policy as is. TRUNCATE and COPY FROM are not: TRUNCATE is held by its own rule; COPY FROM STDIN
+   * needs the client's data while the guard waits (copyToCheck).
    */
   private isGuardable(run: StatementRun): boolean {
     const { classification: c, parseError } = run.ctx;
-    if (parseError || c.command === "CopyStmt" || c.command === "TruncateStmt") return false;
+    if (parseError || isCopyFrom(run) || c.command === "TruncateStmt") return false;
     if (c.kind === "write" || c.kind === "procedural") return true;
     if (c.kind === "read") return !(this.deps.hooks.isSafeRead?.(run.ctx) ?? false);
     return false;
@@ -565,6 +575,43 @@ export class Relay {
       if (rule) return rule;
     }
     return null;
+  }
+
+  /** A lone COPY FROM STDIN a blast-radius rule applies to, and the tables it writes (checked for triggers before it runs). */
+  private copyToCheck(runs: StatementRun[]): { rule: BlastRadiusRule; relations: { schema: string | null; name: string }[] } | null {
+    const ruleFor = this.deps.hooks.blastRadiusRule;
+    if (!ruleFor || runs.length !== 1) return null;
+    const [run] = runs;
+    const c = run.ctx.classification;
+    if (c.command !== "CopyStmt" || run.ctx.parseError || run.isReviewed || run.decision !== "forward") return null;
+    const relations = c.relations.filter((r) => r.access === "write");
+    if (relations.length === 0) return null;
+    const rule = ruleFor(run.ctx);
+    // Not known yet (before the decision): checked again once decided.
+    if (rule === undefined) return { rule: null as unknown as BlastRadiusRule, relations };
+    return rule ? { rule, relations } : null;
+  }
+
+  /**
+   * Runs `then` once the reads among `runs` are known safe or not: a read waits for the target's
+   * catalog if that is all that is missing (the client's later messages wait too), so a plain read
+   * is not measured just because the session is new. The decision is the read-safety check's.
+   */
+  private afterReadSafety(runs: StatementRun[], guarded: Deferred, then: () => void): void {
+    const wait = this.deps.hooks.whenReadSafetyKnown;
+    const pending = wait ? runs.filter((r) => r.ctx.classification.kind === "read").map((r) => wait(r.ctx)).filter((p) => p !== null) : [];
+    if (pending.length === 0) return then();
+    Promise.all(pending).then(
+      () => {
+        if (this.isStopped) return guarded.resolve();
+        then();
+        this.flushUpstream();
+      },
+      (err) => {
+        this.fail(err);
+        guarded.resolve();
+      },
+    );
   }
 
   private runGuarded(g: GuardedStatement, done: Deferred): void {
@@ -794,10 +841,23 @@ export class Relay {
     const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
     const guarded = this.mayGuard([run]) ? deferred() : null;
     const admitted = this.admit([run], [s.refusal], (blockedIndex) => {
-      const rule = blockedIndex === null && guarded ? this.guardRule([run]) : null;
-      if (!rule) guarded?.resolve();
-      if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
-      if (!rule) return this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+      if (blockedIndex !== null || !guarded) {
+        guarded?.resolve();
+        if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
+        return this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+      }
+      this.afterReadSafety([run], guarded, () => this.guardExecute(frame, run, portal, change, copyIn, guarded));
+    });
+    return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
+  }
+
+  private guardExecute(frame: Buffer, run: StatementRun, portal: Portal, change: PendingChange | null, copyIn: CopyInWindow | null, guarded: Deferred): void {
+    {
+      const rule = this.guardRule([run]);
+      if (!rule) {
+        guarded.resolve();
+        return this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+      }
       const forward = (attempt: number) => {
         if (attempt > 0 && portal.bindFrame) {
           // Run and rolled back (or ended with the guard's transaction): the portal is bound again as the client bound it.
@@ -806,9 +866,8 @@ export class Relay {
         }
         this.forward(frame, { kind: "execute", run, portal, change: attempt === 0 ? change : null, copyIn });
       };
-      this.runGuarded({ protocol: "extended", runs: [run], rule, ctx: run.ctx, forward, refuse: (r) => (this.forwardRefusal(r), this.flushUpstream()) }, guarded!);
-    });
-    return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
+      this.runGuarded({ protocol: "extended", runs: [run], rule, ctx: run.ctx, forward, refuse: (r) => (this.forwardRefusal(r), this.flushUpstream()) }, guarded);
+    }
   }
 
   /**
@@ -1088,6 +1147,12 @@ function setPaused(socket: Duplex, reasons: Set<string>, reason: string, on: boo
   if (isStopped) return;
   if (reasons.size > 0) socket.pause();
   else socket.resume();
+}
+
+/** COPY … FROM: the statement writes its table from data the client sends. */
+function isCopyFrom(run: StatementRun): boolean {
+  const c = run.ctx.classification;
+  return c.command === "CopyStmt" && c.relations.some((r) => r.access === "write");
 }
 
 const UNGUARDABLE_STRING =
