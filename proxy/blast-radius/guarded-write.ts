@@ -117,6 +117,8 @@ export class GuardedWrite {
       // Simple protocol and fast path only: after an Execute's error the server skips to the client's Sync, so nothing more can be run in its place.
       if (failed && sink.errorCode === INVALID_TRANSACTION_TERMINATION && !reviewed && this.isSimple) return this.holdUnmeasurable(began);
       if (failed) return this.passFailure(began, sink, review);
+      // By construction nothing in a guarded statement can end the guard's transaction (transaction control is refused in guarded strings); if it did, fail closed.
+      if (this.isSimple && sink.lastStatus !== "T") return host.fail(new Error(`a guarded statement left the transaction in state ${sink.lastStatus}`));
       if (sink.isOverflowing) return this.cannotMeasure(began, `its answers passed ${MAX_GUARDED_REPLY_BYTES} bytes while Warden measured it; nothing it did was kept`, true);
 
       const measured = await this.bracket([measureSql(before)]);

@@ -17,7 +17,11 @@ export class ReplySink {
 
   constructor(private readonly maxBytes: number) {}
 
+  /** The transaction status of the last ReadyForQuery among the answers (a simple Query's end), kept even past the cap. */
+  lastStatus: string | null = null;
+
   push(frame: Buffer): void {
+    if (frame[0] === BackendCode.ReadyForQuery) this.lastStatus = String.fromCharCode(frame[5]);
     if (frame[0] === BackendCode.ErrorResponse && this.errorCode === null) this.errorCode = decodeBackendFrame<DatabaseError>(frame).code ?? "XX000";
     if (this.isOverflowing) return;
     this.bytes += frame.length;
@@ -29,15 +33,11 @@ export class ReplySink {
     this.frames.push(frame);
   }
 
-  /** The transaction status of the last ReadyForQuery kept (a simple Query's end), or null. */
-  get lastStatus(): string | null {
-    const last = this.frames[this.frames.length - 1];
-    return last?.[0] === BackendCode.ReadyForQuery ? String.fromCharCode(last[5]) : null;
-  }
-
   /** The answers with the Query's ReadyForQuery replaced by one with the status after the guard's own statements. */
   withStatus(status: string): Buffer[] {
-    const frames = this.lastStatus === null ? this.frames : this.frames.slice(0, -1);
+    // The Query's ReadyForQuery is its last (a notification may have come after it).
+    const at = this.frames.findLastIndex((f) => f[0] === BackendCode.ReadyForQuery);
+    const frames = at < 0 ? this.frames : [...this.frames.slice(0, at), ...this.frames.slice(at + 1)];
     return [...frames, readyForQuery(status)];
   }
 }
