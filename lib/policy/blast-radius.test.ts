@@ -27,9 +27,10 @@ describe("blast radius", () => {
     expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 19, deleted: 0 }, 100)]), limit)).toEqual([]);
     // Deleting every row: the table had what is left plus what was deleted.
     expect(tableChange("public.t", { relid: 1, inserted: 0, updated: 0, deleted: 100 }, 0)).toMatchObject({ tableRows: 100, share: 1 });
-    // Inserting into an empty table is limited by the count only.
-    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 5, updated: 0, deleted: 0 }, 5)]), limit)).toEqual([]);
-    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 10_001, updated: 0, deleted: 0 }, 10_001)]), limit)).toEqual(["changes 10001 rows (over 10000)"]);
+    // Inserting destroys nothing: neither limit counts it (a bulk load is not a wide write).
+    expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 50_000, updated: 0, deleted: 0 }, 50_000)]), limit)).toEqual([]);
+    const wide = [tableChange("public.a", { relid: 1, inserted: 0, updated: 6_000, deleted: 0 }, 100_000), tableChange("public.b", { relid: 2, inserted: 0, updated: 0, deleted: 4_001 }, 100_000)];
+    expect(judgeBlastRadius(report(wide), limit)).toEqual(["updates or deletes 10001 rows (over 10000)"]);
     expect(judgeBlastRadius(report([], ["public.t"]), limit)).toHaveLength(1);
     expect(judgeBlastRadius(report([tableChange("public.t", { relid: 1, inserted: 0, updated: 0, deleted: 100 }, 0)]), { maxRowShare: null, minRows: 10, maxRows: 100 })).toEqual([]);
     // A few rows of a small table are not a wide write: the share counts past minRows only.

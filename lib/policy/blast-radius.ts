@@ -68,8 +68,9 @@ export function judgeBlastRadius(report: BlastRadiusReport, rule: Pick<BlastRadi
       reasons.push(`changes ${t.updated + t.deleted} of ${t.tableRows} rows of ${t.relation} (${percent(t.share)}, over ${percent(rule.maxRowShare)})`);
     }
   }
-  const total = report.tables.reduce((n, t) => n + rowsChanged(t), 0);
-  if (rule.maxRows !== null && total > rule.maxRows) reasons.push(`changes ${total} rows (over ${rule.maxRows})`);
+  // Rows that existed: inserting (a bulk load) destroys nothing, so it counts toward neither limit.
+  const total = report.tables.reduce((n, t) => n + t.updated + t.deleted, 0);
+  if (rule.maxRows !== null && total > rule.maxRows) reasons.push(`updates or deletes ${total} rows (over ${rule.maxRows})`);
   for (const r of report.exclusiveLocks) reasons.push(`truncates, drops or alters ${r} (an ACCESS EXCLUSIVE lock taken inside the statement)`);
   return reasons;
 }

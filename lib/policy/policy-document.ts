@@ -69,7 +69,7 @@ export const blastRadiusRuleSchema = z
     maxRowShare: z.number({ error: "Give a share of the table from 0 to 1 (0.2 is 20%)." }).min(0, "Give a share of the table from 0 to 1 (0.2 is 20%).").max(1, "Give a share of the table from 0 to 1 (0.2 is 20%).").nullable().default(0.2),
     /** The share limit applies to a table only past this many rows updated or deleted in it: a one-row fix in a three-row table is not a wide write. */
     minRows: z.number({ error: "Give a whole number of rows." }).int("Give a whole number of rows.").min(0, "Give a whole number of rows.").default(10),
-    /** Rows changed in all (inserted, updated, deleted). Null: no count limit. */
+    /** Existing rows changed in all (updated or deleted, in every table); inserts count toward neither limit. Null: no count limit. */
     maxRows: z.number({ error: "Give a whole number of rows." }).int("Give a whole number of rows.").min(0, "Give a whole number of rows.").nullable().default(10_000),
     reviewerGroups: z.array(z.string().trim().min(1)).min(1, "Name at least one reviewer group."),
     minApprovals: z.number().int().min(1).max(10).default(1),

@@ -65,10 +65,32 @@ describe("blast-radius guard: attack corpus", () => {
     expect((await c.query("execute d(95)")).rowCount).toBe(5);
   });
 
-  it("holds an insert of more than 10,000 rows (the count limit), whatever the share", async () => {
-    const request = await rejectHeld("insert into t select i, i from generate_series(101, 10101) i", { inserted: 10_001, share: 0 });
-    expect(request.reasons[0]).toMatch(/changes 10001 rows \(over 10000\)/);
-    expect((await c.query("insert into t select i, i from generate_series(101, 200) i")).rowCount).toBe(100);
+  it("holds an UPDATE of more than 10,000 rows of a big table (the count limit, under the share); a bulk insert is not held", async () => {
+    await target.query(`create table big (id int primary key, v int); alter table big owner to ${fx.targetRole}`);
+    expect((await c.query("insert into big select i, 0 from generate_series(1, 60000) i")).rowCount).toBe(60_000);
+    const held = c.query("update big set v = 1 where id <= 10001").catch((e: Error) => e);
+    const request = await pendingRequest(fx.db, "update big set v = 1 where id <= 10001");
+    expect(request.reasons[0]).toMatch(/updates or deletes 10001 rows \(over 10000\)/);
+    expect((request.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ relation: "public.big", updated: 10_001, tableRows: 60_000 });
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    expect(await held).toMatchObject({ code: "42501" });
+    expect(Number((await target.query("select count(*) from big where v = 1")).rows[0].count)).toBe(0);
+    expect((await c.query("update big set v = 1 where id <= 10000")).rowCount).toBe(10_000);
+  });
+
+  it("a string that starts with BEGIN leaves the transaction open as the client asked; one past the limit is held inside it", async () => {
+    const k = await fx.connect();
+    k.on("error", () => {});
+    const notices: string[] = [];
+    k.on("notice", (n) => notices.push(n.message ?? ""));
+    await k.query("begin; update t set v = 0 where id = 1");
+    await k.query("rollback");
+    expect([await count(), await sum()]).toEqual([100, 5050]);
+    expect(notices).toEqual([]);
+    await k.query("begin; update t set v = 0 where id <= 3");
+    await k.query("commit");
+    expect(await sum()).toBe(5050 - 6);
+    await k.end();
   });
 
   it("refuses a query string that would end the guard's transaction; nothing in it runs", async () => {

@@ -73,6 +73,8 @@ export type GuardedStatement = {
   forward(attempt: number): void;
   /** The server raises the refusal in the statement's place (extended: it then skips to Sync). */
   refuse(run: StatementRun): void;
+  /** A Query string that starts with BEGIN: the transaction the guard begins stays open as the client's. */
+  opensBlock?: boolean;
 };
 
 export class GuardedWrite {
@@ -96,7 +98,7 @@ export class GuardedWrite {
     // Idle: the guard begins a transaction. Simple protocol: committed at the end of the Query. Extended
     // protocol: left open to the client's Sync, which ends the implicit transaction it replaces.
     const began = host.transactionStatus() === "I" && !(!this.isSimple && host.isBlockOpenUntilSync());
-    this.commits = began && this.isSimple;
+    this.commits = began && this.isSimple && !g.opensBlock;
     if (began && !this.isSimple) host.endBlockAtSync();
     let reviewed: BlastRadiusReport | null = null;
     let review: ReviewOutcome | null = null;
@@ -107,7 +109,8 @@ export class GuardedWrite {
       if (opened.error) return this.cannotMeasure(began, `its transaction could not be opened (${opened.error.message})`, false);
       const before = parseSnapshot(opened.results[opened.results.length - 1]);
 
-      const sink = new ReplySink(MAX_GUARDED_REPLY_BYTES);
+      // The client's BEGIN inside the guard's transaction warns that one is in progress: not the client's to see.
+      const sink = new ReplySink(MAX_GUARDED_REPLY_BYTES, began && g.opensBlock === true);
       host.setSink(sink);
       await this.clientStatement(attempt);
       host.setSink(null);
@@ -229,7 +232,10 @@ export class GuardedWrite {
   /** Within the limit: kept, and the client gets its answers. */
   private async release(began: boolean, sink: ReplySink, report: BlastRadiusReport, review: ReviewOutcome | null): Promise<void> {
     const { host, g } = this;
+    // Notifications the COMMIT releases come after the statement's answers, as without the guard.
+    host.setSink(sink);
     const end = await this.bracket([`RELEASE SAVEPOINT ${GUARD_SAVEPOINT}`, ...(began && this.commits ? ["COMMIT"] : [])], { sync: this.isSimple });
+    host.setSink(null);
     if (host.isStopped()) return;
     const note = `blast radius within the limit: ${describeBlastRadius(report)}`;
     for (const r of g.runs) r.decisionReason = r.decisionReason ? `${r.decisionReason}; ${note}` : note;
@@ -250,7 +256,7 @@ export class GuardedWrite {
     const { host, g } = this;
     if (this.isSimple) {
       if (began) {
-        const end = await this.bracket(["ROLLBACK"], { sync: true });
+        const end = await this.bracket([g.opensBlock ? `ROLLBACK TO SAVEPOINT ${GUARD_SAVEPOINT}` : "ROLLBACK"], { sync: true });
         if (host.isStopped()) return;
         host.emit(sink.withStatus(end.status ?? "I"));
       } else {

@@ -238,7 +238,15 @@ export class Relay {
     this.namespace.abandon();
     hold?.withdraw?.("disconnected");
     for (const run of this.openRuns) {
-      if (run.isFinished) continue;
+      if (run.isFinished) {
+        // Answered while the blast-radius guard measured it: its outcome was waiting for the guard.
+        if (run.isMeasured) {
+          run.isMeasured = false;
+          this.deps.recorder.finishStatement(run.finishRow());
+        }
+        continue;
+      }
+      run.isMeasured = false;
       // Never forwarded (waiting for its record): it did not run. Forwarded: nobody knows.
       if (!run.isForwarded) run.finish("skipped", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the statement was sent` } });
       else run.finish("unknown", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the server answered` } });
@@ -435,7 +443,8 @@ export class Relay {
     }
   }
 
-  private readonly out = (b: Buffer) => (this.guardSink ? this.guardSink.push(b) : this.toClient.push(b));
+  // While the guard measures, answers wait in its sink; a FATAL error ends the session (and its transaction) anyway, so the client hears it at once.
+  private readonly out = (b: Buffer) => (this.guardSink && !(b[0] === BackendCode.ErrorResponse && isFatal(b)) ? this.guardSink.push(b) : this.toClient.push(b));
 
   private forward(frame: Buffer, expectation: Expectation): void {
     this.outbox.send(frame, expectation);
@@ -491,7 +500,9 @@ export class Relay {
     const mayGuard = this.mayGuard(runs) || this.copyToCheck(runs) !== null;
     if (mayGuard && runs.length > 1 && refusals[0] === null) {
       // The guard brackets the whole string in one savepoint: a COMMIT or ROLLBACK in it would end the guard's transaction, a COPY would wait for data.
-      const unguardable = runs.find((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
+      // A leading BEGIN is fine: the guard's transaction becomes the client's (opensBlock below).
+      const lead = runs.findIndex((r) => !isBeginStatement(r));
+      const unguardable = runs.slice(Math.max(lead, 0)).find((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
       if (unguardable) refusals[0] = { sqlState: SqlState.FeatureNotSupported, message: UNGUARDABLE_STRING };
     }
     const guarded = mayGuard ? deferred() : null;
@@ -518,7 +529,7 @@ export class Relay {
             return guarded.resolve();
           }
           const ctx = runs.length === 1 ? runs[0].ctx : { ...runs[0].ctx, sql, classification: runs.find((r) => this.isGuardable(r))!.ctx.classification };
-          this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run) }, guarded);
+          this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run), opensBlock: isBeginStatement(runs[0]) }, guarded);
         });
       }
       guarded?.resolve();
@@ -549,7 +560,7 @@ export class Relay {
    */
   private isGuardable(run: StatementRun): boolean {
     const { classification: c, parseError } = run.ctx;
-    if (parseError || isCopyFrom(run) || c.command === "TruncateStmt") return false;
+    if (parseError || isCopyFrom(run) || c.command === "TruncateStmt" || c.command === "NotifyStmt") return false;
     if (c.kind === "write" || c.kind === "procedural") return true;
     if (c.kind === "read") return !(this.deps.hooks.isSafeRead?.(run.ctx) ?? false);
     return false;
@@ -1149,6 +1160,11 @@ function setPaused(socket: Duplex, reasons: Set<string>, reason: string, on: boo
   else socket.resume();
 }
 
+/** BEGIN or START TRANSACTION: opens a transaction block. */
+function isBeginStatement(run: StatementRun): boolean {
+  return run.ctx.classification.kind === "transaction" && /^\s*(begin|start\s+transaction)\b/i.test(run.ctx.sql);
+}
+
 /** COPY … FROM: the statement writes its table from data the client sends. */
 function isCopyFrom(run: StatementRun): boolean {
   const c = run.ctx.classification;
@@ -1156,7 +1172,7 @@ function isCopyFrom(run: StatementRun): boolean {
 }
 
 const UNGUARDABLE_STRING =
-  "Warden's blast-radius guard measures the writes of a query string inside one savepoint, so the string may not also hold BEGIN, COMMIT, ROLLBACK, SAVEPOINT or COPY; send those as statements of their own. Nothing was run.";
+  "Warden's blast-radius guard measures the writes of a query string inside one savepoint, so the string may not also hold COMMIT, ROLLBACK, SAVEPOINT or COPY … FROM (a leading BEGIN is fine); send those as statements of their own. Nothing was run.";
 
 type Deferred = { promise: Promise<void>; resolve(): void };
 
