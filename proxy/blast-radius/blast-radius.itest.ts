@@ -219,6 +219,26 @@ describe("gateway: blast-radius guard", () => {
     expect(await count()).toBe(100);
   });
 
+  it("extended protocol: a BEGIN pipelined with the write (as pgjdbc sends it) keeps the transaction the client's, and its ROLLBACK undoes the write", async () => {
+    const { client } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
+    client.send(
+      serialize.parse({ text: "begin" }),
+      serialize.bind({}),
+      serialize.execute({}),
+      serialize.parse({ text: "delete from t where id <= $1" }),
+      serialize.bind({ values: ["3"] }),
+      serialize.execute({}),
+      serialize.sync(),
+    );
+    const answer = await client.until((m) => m.type === "Z");
+    expect(types(answer)).toBe("12C12CZ");
+    expect(answer.at(-1)!.decoded).toMatchObject({ status: "T" });
+    client.send(serialize.query("rollback"));
+    await client.until((m) => m.type === "Z");
+    client.close();
+    expect(await count()).toBe(100);
+  });
+
   it("agents' writes are still held by the approval rule, and TRUNCATE and DROP as before", async () => {
     const agentToken = await fx.mintToken({ actorKind: "agent", agentName: "bot" });
     const agent = await connect({ password: agentToken });

@@ -31,7 +31,12 @@ export function bracketMessages(sqls: string[]): Buffer[] {
 }
 
 /** What the server answered: rows of each statement (text), or the first error, its frame kept for the client when it is theirs to see. */
-export type BracketReply = { results: (string | null)[][][]; error: { code: string; message: string; frame: Buffer } | null };
+export type BracketReply = {
+  results: (string | null)[][][];
+  error: { code: string; message: string; frame: Buffer } | null;
+  /** SQLSTATEs of the warnings the statements raised (25001: BEGIN found a transaction block already open). */
+  noticeCodes: string[];
+};
 
 /** Answers per statement that end it: ParseComplete, BindComplete, CommandComplete, CloseComplete twice. */
 const ANSWERS_PER_STATEMENT = 5;
@@ -39,7 +44,7 @@ const ANSWERS_PER_STATEMENT = 5;
 export class BracketCollector {
   private answers = 0;
   private rows: (string | null)[][] = [];
-  private readonly reply: BracketReply = { results: [], error: null };
+  private readonly reply: BracketReply = { results: [], error: null, noticeCodes: [] };
 
   constructor(
     private readonly statements: number,
@@ -53,7 +58,8 @@ export class BracketCollector {
         this.rows.push(decodeDataRow(frame).map((v) => (v === null ? null : v.toString("utf8"))));
         return false;
       case BackendCode.NoticeResponse:
-        // The guard's own warnings are not the client's.
+        // The guard's own warnings are not the client's; what they say is kept.
+        this.reply.noticeCodes.push(decodeBackendFrame<DatabaseError>(frame).code ?? "");
         return false;
       case BackendCode.ErrorResponse: {
         const e = decodeBackendFrame<DatabaseError>(frame);

@@ -27,6 +27,8 @@ import { ReplySink } from "./reply-sink";
 export const MAX_GUARDED_REPLY_BYTES = 16 * 1024 * 1024;
 
 const READY_FOR_QUERY = 0x5a;
+/** The warning BEGIN gives inside a transaction block. */
+const ACTIVE_SQL_TRANSACTION = "25001";
 
 /** A procedure or DO block that commits or rolls back itself cannot run inside the guard's transaction. */
 const INVALID_TRANSACTION_TERMINATION = "2D000";
@@ -97,15 +99,22 @@ export class GuardedWrite {
     if (host.willSkip() || host.transactionStatus() === "E") return g.forward(0);
     // Idle: the guard begins a transaction. Simple protocol: committed at the end of the Query. Extended
     // protocol: left open to the client's Sync, which ends the implicit transaction it replaces.
-    const began = host.transactionStatus() === "I" && !(!this.isSimple && host.isBlockOpenUntilSync());
-    this.commits = began && this.isSimple && !g.opensBlock;
-    if (began && !this.isSimple) host.endBlockAtSync();
+    let began = host.transactionStatus() === "I" && !(!this.isSimple && host.isBlockOpenUntilSync());
     let reviewed: BlastRadiusReport | null = null;
     let review: ReviewOutcome | null = null;
     for (let attempt = 0; ; attempt++) {
       for (const r of g.runs) r.isMeasured = true;
-      const opened = await this.bracket([...(began ? ["BEGIN"] : []), `SAVEPOINT ${GUARD_SAVEPOINT}`, SNAPSHOT_SQL]);
+      // Again after a hold only when the guard committed its transaction (else it is still open).
+      const begins = began && (attempt === 0 || this.commits);
+      const opened = await this.bracket([...(begins ? ["BEGIN"] : []), `SAVEPOINT ${GUARD_SAVEPOINT}`, SNAPSHOT_SQL]);
       if (host.isStopped()) return;
+      if (attempt === 0) {
+        // The last ReadyForQuery said idle, but the client's pipeline may have begun a block since
+        // (pgjdbc sends BEGIN with the statement): the server's warning says the block is the client's.
+        if (began && opened.noticeCodes.includes(ACTIVE_SQL_TRANSACTION)) began = false;
+        this.commits = began && this.isSimple && !g.opensBlock;
+        if (began && !this.isSimple) host.endBlockAtSync();
+      }
       if (opened.error) return this.cannotMeasure(began, `its transaction could not be opened (${opened.error.message})`, false);
       const before = parseSnapshot(opened.results[opened.results.length - 1]);
 
@@ -199,7 +208,7 @@ export class GuardedWrite {
   /** The guard's own statements; `sync`: followed by a Sync (simple protocol only), whose status is returned. */
   private bracket(sqls: string[], opts: { sync?: boolean } = {}): Promise<BracketReply & { status: string | null }> {
     return new Promise((resolve) => {
-      let reply: BracketReply | null = sqls.length === 0 ? { results: [], error: null } : null;
+      let reply: BracketReply | null = sqls.length === 0 ? { results: [], error: null, noticeCodes: [] } : null;
       if (sqls.length > 0) this.sendBracket(sqls, (r) => {
         reply = r;
         if (!opts.sync) resolve({ ...r, status: null });
@@ -209,7 +218,7 @@ export class GuardedWrite {
           kind: "guard",
           take: (code, frame) => {
             if (code !== READY_FOR_QUERY) return false;
-            resolve({ ...(reply ?? { results: [], error: null }), status: String.fromCharCode(frame[5]) });
+            resolve({ ...(reply ?? { results: [], error: null, noticeCodes: [] }), status: String.fromCharCode(frame[5]) });
             return true;
           },
         });
