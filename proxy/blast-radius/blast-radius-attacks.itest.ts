@@ -197,4 +197,29 @@ describe("blast-radius guard: attack corpus", () => {
     await target.query(`create or replace function wipe_all() returns int language plpgsql as $$ declare k int; begin delete from t where id > 0; get diagnostics k = row_count; return k; end $$; alter function wipe_all() owner to ${fx.targetRole}`);
     await rejectHeld("copy (select wipe_all()) to stdout", { deleted: 100 });
   });
+
+  it("holds a DROP TABLE inside a DO block and a wide DELETE on a partitioned table; REFRESH MATERIALIZED VIEW runs", async () => {
+    await target.query(`create table doomed (id int); insert into doomed values (1), (2); alter table doomed owner to ${fx.targetRole}`);
+    const drop = await rejectHeld("do $$ begin execute 'drop table doomed'; end $$", null);
+    expect((drop.blastRadius as BlastRadiusRecord).exclusiveLocks.length).toBeGreaterThan(0);
+    expect(Number((await target.query("select count(*) from doomed")).rows[0].count)).toBe(2);
+
+    await target.query(`create table parted (id int, v int) partition by range (id);
+      create table parted_a partition of parted for values from (1) to (51);
+      create table parted_b partition of parted for values from (51) to (101);
+      insert into parted select i, i from generate_series(1, 100) i;
+      alter table parted owner to ${fx.targetRole}; alter table parted_a owner to ${fx.targetRole}; alter table parted_b owner to ${fx.targetRole}`);
+    const held = c.query("delete from parted where v > 30").catch((e: Error) => e);
+    const request = await pendingRequest(fx.db, "delete from parted where v > 30");
+    expect((request.blastRadius as BlastRadiusRecord).tables).toEqual([
+      expect.objectContaining({ relation: "public.parted_a", deleted: 20, tableRows: 50 }),
+      expect.objectContaining({ relation: "public.parted_b", deleted: 50, tableRows: 50 }),
+    ]);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+    await held;
+    expect(Number((await target.query("select count(*) from parted")).rows[0].count)).toBe(100);
+
+    await target.query(`create materialized view mv as select count(*) from t; alter materialized view mv owner to ${fx.targetRole}`);
+    await c.query("refresh materialized view mv");
+  });
 });

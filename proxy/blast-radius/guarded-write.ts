@@ -170,12 +170,14 @@ export class GuardedWrite {
     await this.whenAnswered();
     if (host.isStopped()) return;
     if (host.willSkip() || host.transactionStatus() === "E") return g.forward(0);
-    const checked = await this.bracket([copyTriggersSql(relations)], { sync: true });
+    const checked = await this.bracket([copyTriggersSql(relations)], { sync: this.isSimple });
     if (host.isStopped()) return;
     if (checked.error) {
+      // Simple protocol: the Sync ended the skipping; extended: the server skips to the client's Sync.
       const message = `Warden's blast-radius guard could not check the COPY's table for triggers, so it was not run: ${checked.error.message}.`;
       g.runs[0].decide({ action: "block", sqlState: SqlState.InternalError, message }, false, message);
-      host.emit([errorResponse({ severity: "ERROR", sqlState: SqlState.InternalError, message }), ...new ReplySink(0).withStatus(checked.status ?? host.transactionStatus())]);
+      const error = errorResponse({ severity: "ERROR", sqlState: SqlState.InternalError, message });
+      host.emit(this.isSimple ? [error, ...new ReplySink(0).withStatus(checked.status ?? host.transactionStatus())] : [error]);
       return host.recordRuns(g.runs);
     }
     if (Number(checked.results[0]?.[0]?.[0] ?? 1) === 0) return g.forward(0);

@@ -55,7 +55,7 @@ SELECT 'l', l.relation::int8, 0, 0, 0, coalesce(n.nspname || '.' || c.relname, '
 FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.relation IS NOT NULL
   AND l.relation <> ALL (${locked}) AND l.relation::int8 <= ${int(before.maxRelationOid)}
-  AND (c.oid IS NULL OR (c.relkind IN ('r', 'p', 'm', 'f') AND c.relpersistence <> 't'))`;
+  AND (c.oid IS NULL OR (c.relkind IN ('r', 'p', 'f') AND c.relpersistence <> 't'))`;
 }
 
 export function parseSnapshot(rows: (string | null)[][]): CounterSnapshot {

@@ -850,8 +850,15 @@ export class Relay {
     portal.run = run;
     const change = s.change ? this.namespace.propose(s.change) : null;
     const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
-    const guarded = this.mayGuard([run]) ? deferred() : null;
+    const guarded = this.mayGuard([run]) || this.copyToCheck([run]) !== null ? deferred() : null;
     const admitted = this.admit([run], [s.refusal], (blockedIndex) => {
+      const copy = blockedIndex === null && guarded ? this.copyToCheck([run]) : null;
+      if (copy?.rule) {
+        const forward = () => this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+        const g: GuardedStatement = { protocol: "extended", runs: [run], rule: copy.rule, ctx: run.ctx, forward, refuse: (r) => (this.forwardRefusal(r, { change, copyIn }), this.flushUpstream()) };
+        new GuardedWrite(this.guardHost, g).runCopy(copy.relations).then(guarded!.resolve, (err) => (this.fail(err), guarded!.resolve()));
+        return;
+      }
       if (blockedIndex !== null || !guarded) {
         guarded?.resolve();
         if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
