@@ -137,6 +137,16 @@ describe("gateway: blast-radius guard", () => {
     await c.query("delete from t where id <= 2");
     await c.query("commit");
     expect(await count()).toBe(98);
+    // Approved inside the client's transaction: it runs again there, and the client's COMMIT keeps it.
+    await c.query("begin");
+    const wide = c.query("delete from t where id > 48");
+    const approved = await pendingRequest(fx.db, "delete from t where id > 48");
+    expect((approved.blastRadius as BlastRadiusRecord).tables[0]).toMatchObject({ deleted: 52, tableRows: 98 });
+    await decideApproval(fx.db, { requestId: approved.id, reviewer: REVIEWER, decision: "approve" });
+    expect((await wide).rowCount).toBe(52);
+    expect(await count()).toBe(98);
+    await c.query("commit");
+    expect(await count()).toBe(46);
   });
 
   it("approval runs the write again for real: it commits and the client gets the real CommandComplete", async () => {
