@@ -93,14 +93,14 @@ function int(n: number): string {
 /**
  * COPY FROM STDIN is not bracketed (the server waits for the client's data), and it only inserts;
  * but a trigger or rule on its table could write elsewhere. Rows: one count of the user triggers and
- * rules on the named tables (as the session's search_path resolves them, as the COPY will).
+ * rules on the named tables (as the session's search_path resolves them, as the COPY will; a table
+ * that does not exist has none, and the COPY fails by itself).
  */
 export function copyTriggersSql(relations: { schema: string | null; name: string }[]): string {
   const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const names = relations.map((r) => literal(r.schema ? `${ident(r.schema)}.${ident(r.name)}` : ident(r.name)));
   return `SELECT count(*) FROM (SELECT pg_catalog.to_regclass(n) AS rel FROM unnest(ARRAY[${names.join(", ")}]::text[]) n) r
-WHERE r.rel IS NULL
-   OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = r.rel AND NOT t.tgisinternal)
+WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = r.rel AND NOT t.tgisinternal)
    OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class = r.rel AND w.rulename <> '_RETURN')`;
 }
