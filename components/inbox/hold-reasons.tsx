@@ -3,6 +3,7 @@ import { FLAG_LABELS, type StatementFlag } from "@/lib/policy/statement-flags";
 import { KIND_SHORT_LABELS } from "@/lib/policy/statement-kind-labels";
 import type { StatementKind } from "@/lib/policy/statement-kind";
 import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import { BlastRadiusTable } from "./blast-radius-table";
 
 const relationName = (r: { schema: string | null; name: string }) => (r.schema ? `${r.schema}.${r.name}` : r.name);
 
@@ -39,6 +40,7 @@ export function HoldReasons({ request }: { request: ApprovalRequestDto }) {
         {writes.length > 0 && <span className="text-xs text-slate-500">writes <span className="font-mono text-slate-700">{writes.map(relationName).join(", ")}</span></span>}
         {reads.length > 0 && <span className="text-xs text-slate-500">reads <span className="font-mono text-slate-700">{reads.map(relationName).join(", ")}</span></span>}
       </div>
+      {request.blastRadius && <BlastRadiusTable radius={request.blastRadius} />}
     </div>
   );
 }

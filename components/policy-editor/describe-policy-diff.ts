@@ -13,6 +13,7 @@ export type DiffGroup = { key: string; title: string; change: PolicyDiffChange; 
 const SECTION_LABELS: Record<string, string> = {
   guardrails: "Guardrails",
   approvals: "Approval rules",
+  blastRadius: "Blast-radius limits",
   masking: "Masking",
   access: "Access",
   recording: "Recording",
@@ -23,6 +24,7 @@ const SECTION_LABELS: Record<string, string> = {
 const ITEM_NOUNS: Record<string, string> = {
   guardrails: "Guardrail",
   approvals: "Approval rule",
+  blastRadius: "Blast-radius limit",
   "masking.semanticTypes": "Semantic type",
   "masking.columnRules": "Column rule",
   "masking.namePatterns": "Column-name pattern",

@@ -1,4 +1,4 @@
-import type { ApprovalRule, Guardrail } from "@/lib/policy/policy-document";
+import type { ApprovalRule, BlastRadiusRule, Guardrail } from "@/lib/policy/policy-document";
 
 /**
  * Rules as "Add" creates them: valid from the start (so the form does not open in red), with an id
@@ -23,6 +23,21 @@ export function newApprovalRule(): ApprovalRule {
     minApprovals: 1,
     timeoutSeconds: 15 * 60,
     allowGrants: true,
+  };
+}
+
+export function newBlastRadiusRule(): BlastRadiusRule {
+  return {
+    id: newRuleId("blast-radius"),
+    name: "New blast-radius limit",
+    isEnabled: true,
+    match: { actorKinds: ["human"] },
+    maxRowShare: 0.2,
+    minRows: 10,
+    maxRows: 10_000,
+    reviewerGroups: ["reviewer"],
+    minApprovals: 1,
+    timeoutSeconds: 15 * 60,
   };
 }
 

@@ -13,9 +13,10 @@ import { useCurrentPolicy, useSavePolicy } from "@/lib/client/policies";
 import { diffPolicyDocuments } from "@/lib/policy/diff-policy-documents";
 import type { CurrentPolicyDto } from "@/lib/shared/contracts/policies";
 import { ApprovalRuleFields } from "./approval-rule-fields";
+import { BlastRadiusRuleFields } from "./blast-radius-rule-fields";
 import { GuardrailFields } from "./guardrail-fields";
 import { MaskingEditor } from "./masking";
-import { newApprovalRule, newGuardrail } from "./new-rules";
+import { newApprovalRule, newBlastRadiusRule, newGuardrail } from "./new-rules";
 import type { PolicyEditorTab } from "./policy-editor-tabs";
 import { PolicyHistory } from "./policy-history";
 import { RawJsonEditor } from "./raw-json-editor";
@@ -163,6 +164,17 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
             onChange={(approvals) => update((d) => void (d.approvals = approvals))}
             create={newApprovalRule}
             renderFields={(rule, onChange, path) => <ApprovalRuleFields rule={rule} onChange={onChange} path={path} errors={errors} />}
+          />
+          <RulesSection
+            title="Blast-radius limits"
+            description="A write the policy lets through runs inside a savepoint; when it changes more than a share of a table's rows, or more rows than the limit, the gateway rolls it back and holds it for reviewers with the counts. The first matching limit applies."
+            noun="Blast-radius limit"
+            rules={draft.blastRadius}
+            path="blastRadius"
+            errors={errors}
+            onChange={(blastRadius) => update((d) => void (d.blastRadius = blastRadius))}
+            create={newBlastRadiusRule}
+            renderFields={(rule, onChange, path) => <BlastRadiusRuleFields rule={rule} onChange={onChange} path={path} errors={errors} />}
           />
         </div>
       </TabPanel>

@@ -49,11 +49,12 @@ export function insertFromRecordset<T extends PgTable>(table: T, param: string):
 /**
  * `update t set ... from jsonb_to_recordset(param) where t.<match> = v.<match>`: each row updates
  * the `set` columns of the row it matches. `keepWhenNull`: a key missing from a row (or null) leaves
- * the column as it is, so one statement can carry rows that each change a different subset.
+ * the column as it is, so one statement can carry rows that each change a different subset; `keep`:
+ * the same for these columns only.
  */
-export function updateFromRecordset<T extends PgTable>(table: T, param: string, opts: { match: ColumnKey<T>; set: readonly ColumnKey<T>[]; keepWhenNull?: boolean }): string {
+export function updateFromRecordset<T extends PgTable>(table: T, param: string, opts: { match: ColumnKey<T>; set: readonly ColumnKey<T>[]; keepWhenNull?: boolean; keep?: readonly ColumnKey<T>[] }): string {
   const [[, matchColumn]] = columnsOf(table, [opts.match]);
-  const sets = columnsOf(table, opts.set).map(([key, c]) => `${quote(c.name)} = ${opts.keepWhenNull ? `coalesce(v.${quote(key)}, t.${quote(c.name)})` : `v.${quote(key)}`}`);
+  const sets = columnsOf(table, opts.set).map(([key, c]) => `${quote(c.name)} = ${opts.keepWhenNull || opts.keep?.includes(key as ColumnKey<T>) ? `coalesce(v.${quote(key)}, t.${quote(c.name)})` : `v.${quote(key)}`}`);
   return `update ${quote(getTableName(table))} as t set ${sets.join(", ")} from ${recordsetSource(table, param, { keys: [opts.match, ...opts.set] })} where t.${quote(matchColumn.name)} = v.${quote(opts.match)}`;
 }
 

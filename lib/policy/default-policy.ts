@@ -22,7 +22,8 @@ function detectors(on: readonly Detector[]) {
 /**
  * The policy a new connection starts with. For everyone: block DROP DATABASE, ALTER SYSTEM, COPY …
  * PROGRAM and dangerous functions. For agents: hold every write and DDL for a reviewer. For humans:
- * hold UPDATE/DELETE without WHERE, DROP and TRUNCATE.
+ * hold UPDATE/DELETE without WHERE, DROP and TRUNCATE, and any write that changes more than 20% of a
+ * table's rows (past 10 rows) or more than 10,000 rows (measured by the gateway, blast-radius.ts).
  */
 export function defaultPolicy(): PolicyDocument {
   return policyDocumentSchema.parse({
@@ -72,6 +73,19 @@ export function defaultPolicy(): PolicyDocument {
         minApprovals: 1,
         timeoutSeconds: 15 * 60,
         allowGrants: true,
+      },
+    ],
+    blastRadius: [
+      {
+        id: "hold-large-writes",
+        name: "Writes that change much of a table need a reviewer",
+        match: { actorKinds: ["human"] },
+        maxRowShare: 0.2,
+        minRows: 10,
+        maxRows: 10_000,
+        reviewerGroups: ["reviewer"],
+        minApprovals: 1,
+        timeoutSeconds: 15 * 60,
       },
     ],
     masking: { semanticTypes: [], columnRules: [], namePatterns: [], detectors: detectors(DEFAULT_DETECTORS_ON), exemptions: [] },

@@ -54,6 +54,31 @@ export const approvalRuleSchema = z
   .strict();
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
 
+/**
+ * Blast radius: a write that changes more than a share of a table's existing rows, or more than a
+ * number of rows, is rolled back and held for a reviewer with the counts (the gateway measures
+ * what the statement did, inside a transaction or savepoint). At least one limit must be set.
+ */
+export const blastRadiusRuleSchema = z
+  .object({
+    id: z.string().min(1),
+    name,
+    isEnabled: z.boolean().default(true),
+    match: matchSchema,
+    /** Share of a table's rows (updated plus deleted, over the rows it had): 0.2 holds past 20%. Null: no share limit. */
+    maxRowShare: z.number({ error: "Give a share of the table from 0 to 1 (0.2 is 20%)." }).min(0, "Give a share of the table from 0 to 1 (0.2 is 20%).").max(1, "Give a share of the table from 0 to 1 (0.2 is 20%).").nullable().default(0.2),
+    /** The share limit applies to a table only past this many rows updated or deleted in it: a one-row fix in a three-row table is not a wide write. */
+    minRows: z.number({ error: "Give a whole number of rows." }).int("Give a whole number of rows.").min(0, "Give a whole number of rows.").default(10),
+    /** Existing rows changed in all (updated or deleted, in every table); inserts count toward neither limit. Null: no count limit. */
+    maxRows: z.number({ error: "Give a whole number of rows." }).int("Give a whole number of rows.").min(0, "Give a whole number of rows.").nullable().default(10_000),
+    reviewerGroups: z.array(z.string().trim().min(1)).min(1, "Name at least one reviewer group."),
+    minApprovals: z.number().int().min(1).max(10).default(1),
+    timeoutSeconds: z.number().int().min(10).max(24 * 60 * 60).default(15 * 60),
+  })
+  .strict()
+  .refine((r) => r.maxRowShare !== null || r.maxRows !== null, { path: ["maxRows"], message: "Set a share of the table, a number of rows, or both." });
+export type BlastRadiusRule = z.infer<typeof blastRadiusRuleSchema>;
+
 export const MASKING_ALGORITHMS = ["full", "partial", "inner", "outer", "hash", "null"] as const;
 export type MaskingAlgorithm = (typeof MASKING_ALGORITHMS)[number];
 
@@ -112,6 +137,7 @@ export const policyDocumentSchema = z
     failClosed: z.enum(["block", "hold"]).default("block"),
     guardrails: z.array(guardrailSchema).default([]),
     approvals: z.array(approvalRuleSchema).default([]),
+    blastRadius: z.array(blastRadiusRuleSchema).default([]),
     masking: maskingSchema.default({ semanticTypes: [], columnRules: [], namePatterns: [], detectors: [], exemptions: [] }),
     access: z
       .object({
@@ -152,7 +178,7 @@ export const policyDocumentSchema = z
       const column = doc.masking.columnRules[ruleRepeat]!.column;
       ctx.addIssue({ code: "custom", path: ["masking", "columnRules", ruleRepeat, "column"], message: `Column "${column}" has two rules.` });
     }
-    const ids = [...doc.guardrails, ...doc.approvals].map((r) => r.id);
+    const ids = [...doc.guardrails, ...doc.approvals, ...doc.blastRadius].map((r) => r.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) ctx.addIssue({ code: "custom", path: ["guardrails"], message: `Rule id "${dup}" is used twice.` });
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/create-db";
+import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
 import type { ApprovalRule } from "@/lib/policy/policy-document";
 import type { Decision, StatementContext } from "../hooks/gateway-hooks";
@@ -26,7 +27,7 @@ export type HoldDeps = {
  * stored and the client is told, and the statement waits for the decision (the relay keeps it, and
  * everything the client sends after it, back).
  */
-export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps): Promise<Decision> {
+export async function holdStatement(ctx: StatementContext, statement: ClassifiedStatement, rule: ApprovalRule, reasons: string[], deps: HoldDeps, extra: { blastRadius?: BlastRadiusRecord } = {}): Promise<Decision> {
   const { session } = ctx;
   const statementDigest = statementDigestOf(ctx);
   if (rule.allowGrants && statement.fingerprint) {
@@ -35,6 +36,9 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       const covers = grant.scope === "statement" ? "this exact statement" : "every statement of this shape";
       return {
         action: "forward",
+        // An exact grant: a reviewer saw this very statement, so the blast-radius guard does not
+        // measure it again. A grant of a shape covers other literals (`v > -1` as well as `v > 5`): measured.
+        isPreApproved: grant.scope === "statement",
         reason: `approved in advance: grant ${grant.id} (${covers}) by ${grant.createdBy}, until ${grant.expiresAt.toISOString()}`,
         notice: `Warden runs this statement without a new approval request: grant ${grant.id} by ${grant.createdBy} covers ${covers} until ${grant.expiresAt.toISOString()}.`,
       };
@@ -76,6 +80,7 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       minApprovals: rule.minApprovals,
       allowGrants: rule.allowGrants && Boolean(statement.fingerprint),
       gatewayInstance: deps.instance,
+      blastRadius: extra.blastRadius ?? null,
       // Milliseconds, as JavaScript keeps them: the inbox pages on (created_at, id).
       createdAt: new Date(),
       expiresAt,

@@ -6,7 +6,7 @@ import { createMaskingHooks } from "../masking/masking-hooks";
 import { createPolicyEnforcement } from "../policy/enforce-policy";
 import { createFunctionResolver } from "../policy/function-oids";
 import type { PolicyCache } from "../policy/policy-cache";
-import { createReadSafetyCheck, readSafetyHooks } from "../policy/read-safety-catalog";
+import { CATALOG_NOT_LOADED, createReadSafetyCheck, readSafetyHooks } from "../policy/read-safety-catalog";
 import type { GatewayHooks } from "./gateway-hooks";
 
 export type DefaultHookDeps = {
@@ -47,8 +47,16 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
   return {
     decideStatement: policy.decideStatement,
     decideStartupSettings: policy.decideStartupSettings,
+    blastRadiusRule: policy.blastRadiusRule,
+    holdBlastRadius: policy.holdBlastRadius,
     ...masking,
     isSafeRead: readSafety.isSafeRead,
+    whenReadSafetyKnown(ctx) {
+      if (ctx.parseError !== null || readSafetyCheck.whyNotSafeRead(ctx.session, ctx.classification) !== CATALOG_NOT_LOADED) return null;
+      // Bounded: a load that hangs leaves the read measured (the safe side), not the session stuck.
+      const loaded = readSafetyCheck.ready(ctx.session.connection.id).catch(() => {});
+      return Promise.race([loaded, new Promise<void>((r) => setTimeout(r, 5_000).unref())]);
+    },
     describeFunction: (session, oid) => functions.describe(session.connection.id, oid),
     onStatementFinished(ctx) {
       masking.onStatementFinished(ctx);

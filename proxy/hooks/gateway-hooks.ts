@@ -1,6 +1,8 @@
 import type { ActorKind, MaskedColumn, RecordedColumn, RecordedParam } from "@/drizzle/schema";
 import type { ClassifiedStatement } from "@/lib/policy/classify-statement";
+import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import type { StartupSetting } from "@/lib/policy/judge-startup-settings";
+import type { BlastRadiusRule } from "@/lib/policy/policy-document";
 import type { TargetFunction } from "../policy/function-oids";
 
 /**
@@ -68,8 +70,10 @@ export type ResultPolicy = { recordedRows: number; recordedBytes: number; client
  * `notice`: what the client is told before it runs (who approved it, the grant it runs under). A
  * notice is sent as written, without the content detectors, so it holds only the gateway's own
  * words and the reviewer's identity: never the statement, a value or a reviewer's comment.
+ * `isPreApproved`: a reviewer approved this exact statement in advance (a grant): not measured again
+ * by the blast-radius guard.
  */
-export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; result?: ResultPolicy; notice?: string };
+export type ForwardDecision = { action: "forward"; reason?: string; review?: ReviewOutcome; result?: ResultPolicy; notice?: string; isPreApproved?: boolean };
 /** `quoted`: the parts of `message` that quote text Warden did not write (a reviewer's comment): masked as a server's words are. */
 export type BlockDecision = { action: "block"; sqlState: string; message: string; quoted?: string[]; reason?: string; review?: ReviewOutcome };
 export type FinalDecision = ForwardDecision | BlockDecision;
@@ -156,6 +160,20 @@ export type GatewayHooks = {
    * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.
    */
   describeFunction?(session: SessionInfo, oid: number): TargetFunction | null | Promise<TargetFunction | null>;
+  /**
+   * The blast-radius rule that guards this statement's session (blast-radius/guarded-write.ts):
+   * null when none applies; undefined when it cannot be known yet (the policy is not loaded), so
+   * the relay asks again once the statement is decided. Absent: nothing is guarded.
+   */
+  blastRadiusRule?(ctx: StatementContext): BlastRadiusRule | null | undefined;
+  /**
+   * A read whose safety is not known only because the target's catalog is not loaded yet: resolves
+   * once it is (or could not be), so the blast-radius guard measures only reads that may really
+   * write. Null: nothing to wait for.
+   */
+  whenReadSafetyKnown?(ctx: StatementContext): Promise<void> | null;
+  /** Holds a write the guard measured past its rule's limit (or could not measure) for a reviewer, with the counts. */
+  holdBlastRadius?(ctx: StatementContext, record: BlastRadiusRecord, rule: BlastRadiusRule): Promise<Decision>;
   /** ReadyForQuery: the session's transaction status ("I" idle, "T" in a block, "E" failed). */
   onReadyForQuery?(session: SessionInfo, status: "I" | "T" | "E"): void;
   /** A statement has its outcome (after recording), for caches that a DDL statement makes stale. */

@@ -3,7 +3,8 @@ import type { StoreListener } from "@/lib/db/store-listener";
 import { evaluatePolicy, type PolicyActor } from "@/lib/policy/evaluate-policy";
 import { isSessionReadOnly } from "@/lib/policy/is-session-read-only";
 import { judgeStartupSettings } from "@/lib/policy/judge-startup-settings";
-import type { PolicyDocument } from "@/lib/policy/policy-document";
+import { describeBlastRadius, findBlastRadiusRule } from "@/lib/policy/blast-radius";
+import type { ApprovalRule, PolicyDocument } from "@/lib/policy/policy-document";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
 import { createApprovalWebhookSender } from "../approvals/approval-webhook-sender";
 import { holdStatement, type HoldDeps } from "../approvals/hold-statement";
@@ -38,7 +39,7 @@ const STORE_UNREACHABLE_MESSAGE = "the Warden store is unreachable; try again";
  * loaded stays in force (the cache keeps it); with none, statements and sign-ins are refused with
  * 57P03 (try again). A policy that does not validate refuses every statement (fail closed).
  */
-export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<Pick<GatewayHooks, "decideStatement" | "decideStartupSettings" | "close">> {
+export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<Pick<GatewayHooks, "decideStatement" | "decideStartupSettings" | "blastRadiusRule" | "holdBlastRadius" | "close">> {
   const log = deps.log.child({ component: "policy" });
   const stopStaleLog = deps.policies.onStale((connectionId, kept, err) =>
     log.warn("the store cannot be read; the last policy loaded stays in force", { connectionId, version: kept.version, error: err.message }),
@@ -120,6 +121,16 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
           };
         },
       );
+    },
+    blastRadiusRule(ctx) {
+      const loaded = deps.policies.peek(ctx.session.connection.id);
+      if (!loaded) return undefined;
+      return findBlastRadiusRule(loaded.document, [ctx.classification], actorOf(ctx.session));
+    },
+    holdBlastRadius(ctx, record, rule) {
+      // A blast-radius hold is for this run's counts: no grant may approve it in advance.
+      const approval: ApprovalRule = { id: rule.id, name: rule.name, isEnabled: true, match: rule.match, reviewerGroups: rule.reviewerGroups, minApprovals: rule.minApprovals, timeoutSeconds: rule.timeoutSeconds, allowGrants: false };
+      return holdStatement(ctx, ctx.classification, approval, [...record.reasons, describeBlastRadius(record)], holdDeps, { blastRadius: record });
     },
     async close() {
       stopStaleLog();

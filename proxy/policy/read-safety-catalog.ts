@@ -42,6 +42,9 @@ export type ReadSafetyCheck = {
   close(): Promise<void>;
 };
 
+/** Why a read is not known safe when the only reason is that the catalog is still loading. */
+export const CATALOG_NOT_LOADED = "the target's catalog is not loaded yet";
+
 /** The session a statement belongs to: the same object for the session's life (its per-session state is kept in a WeakMap). */
 export type SessionRef = Pick<SessionInfo, "id"> & { connection: { id: string } };
 
@@ -158,7 +161,7 @@ export function createReadSafetyCheck(deps: ReadSafetyCheckDeps): ReadSafetyChec
     const snapshot = t.snapshot && now() - t.readAt <= maxAgeMs ? t.snapshot : null;
     if (!snapshot) {
       refreshIfDue(session.connection.id, t, false);
-      return "the target's catalog is not loaded yet";
+      return CATALOG_NOT_LOADED;
     }
     const verdict = judgeReadSafety(read, snapshot);
     refreshIfDue(session.connection.id, t, verdict?.isUnknownName ?? false);

@@ -23,7 +23,13 @@ export const OUTCOME_KEYS = [
   "maskedColumns",
 ] as const satisfies readonly (keyof StatementColumns)[];
 
-export type StatementFinishRow = Pick<StatementColumns, Exclude<(typeof OUTCOME_KEYS)[number], "status" | "finishedAt">> & {
+/**
+ * The decision as it stands when the statement finishes (the blast-radius guard can hold a write
+ * after it was recorded as forwarded); null keeps what the begin record says.
+ */
+export const DECISION_KEYS = ["decision", "decisionReason", "approvalRequestId", "decidedBy", "decidedAt", "decisionComment"] as const satisfies readonly (keyof StatementColumns)[];
+
+export type StatementFinishRow = Pick<StatementColumns, Exclude<(typeof OUTCOME_KEYS)[number], "status" | "finishedAt">> & Partial<Pick<StatementColumns, (typeof DECISION_KEYS)[number]>> & {
   id: string;
   sessionId: string;
   status: "ok" | "error" | "skipped" | "suspended" | "unknown";

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { sessions, statements, unchainedAuditEvents, type UnchainedAuditEvent } from "@/drizzle/schema";
 import { insertFromRecordset, updateFromRecordset } from "@/lib/db/jsonb-recordset";
-import { OUTCOME_KEYS, type RecordItem, type SessionCountsRow, type SessionEndRow, type SessionStartRow, type StatementBeginRow, type StatementFinishRow } from "./records";
+import { DECISION_KEYS, OUTCOME_KEYS, type RecordItem, type SessionCountsRow, type SessionEndRow, type SessionStartRow, type StatementBeginRow, type StatementFinishRow } from "./records";
 
 /**
  * Writes a group-commit batch as ONE statement (data-modifying CTEs, one jsonb parameter per table),
@@ -97,13 +97,13 @@ export function foldBatch(items: RecordItem[]): FoldedBatch {
 }
 
 /** Bump the version when the text changes: a store connection keeps the old plan under the old name. */
-const BATCH_STATEMENT_NAME = "warden_record_batch_v2";
+const BATCH_STATEMENT_NAME = "warden_record_batch_v3";
 
 /** $1 sessions, $2 statements, $3 outcomes of earlier statements, $4 session counters and ends, $5 unchained audit events. */
 const BATCH_SQL = `with
 new_sessions as (${insertFromRecordset(sessions, "$1")}),
 new_statements as (${insertFromRecordset(statements, "$2")}),
-outcomes as (${updateFromRecordset(statements, "$3", { match: "id", set: OUTCOME_KEYS })}),
+outcomes as (${updateFromRecordset(statements, "$3", { match: "id", set: [...OUTCOME_KEYS, ...DECISION_KEYS], keep: DECISION_KEYS })}),
 session_updates as (${updateFromRecordset(sessions, "$4", { match: "id", set: ["statementCount", "errorCount", "endedAt", "endReason"], keepWhenNull: true })}),
 events as (${insertFromRecordset(unchainedAuditEvents, "$5")})
 select 1`;

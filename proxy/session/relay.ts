@@ -3,6 +3,10 @@ import type { Duplex } from "node:stream";
 import { serialize } from "pg-protocol";
 import type { DatabaseError } from "pg-protocol/dist/messages";
 import type { ClassifiedStatement, SqlClassification } from "@/lib/policy/classify-statement";
+import type { BlastRadiusRule } from "@/lib/policy/policy-document";
+import { bracketMessages, BracketCollector } from "../blast-radius/guard-bracket";
+import { GuardedWrite, type GuardedStatement, type GuardHost } from "../blast-radius/guarded-write";
+import type { ReplySink } from "../blast-radius/reply-sink";
 import type { GatewayHooks, HoldDecision, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { errorResponse, noticeResponse } from "../protocol/backend-messages";
@@ -117,6 +121,11 @@ export class Relay {
   private hasRefusalStatement = false;
   /** The portal of an Execute that waited for such a Parse's answer: if the server refused it, the Execute is skipped as this portal's. */
   private portalAwaitingParse: Portal | null = null;
+  /** While the blast-radius guard measures a write, the server's answers for the client are kept here. */
+  private guardSink: ReplySink | null = null;
+  /** Extended protocol: the guard began a transaction in place of the pipeline's implicit one; it ends at the client's Sync. */
+  private isGuardBlockOpen = false;
+  private readonly guardHost: GuardHost;
 
   constructor(
     private readonly client: Side,
@@ -141,6 +150,8 @@ export class Relay {
     };
     this.tracker = new ReplyTracker({
       onFinished: (run) => {
+        // The blast-radius guard records it once it has decided (guarded-write.ts).
+        if (run.isMeasured) return;
         // Suspended counts as answered: it stays so unless the client executes the portal again.
         if (run.isFinished || run.status === "suspended") this.openRuns.delete(run);
         deps.recorder.finishStatement(run.finishRow());
@@ -166,6 +177,32 @@ export class Relay {
         fail: (err) => this.fail(err),
       },
     );
+    this.guardHost = {
+      log: deps.log.child({ component: "blast-radius" }),
+      hooks: deps.hooks,
+      isStopped: () => this.isStopped,
+      transactionStatus: () => this.tracker.transactionStatus,
+      willSkip: () => this.tracker.willSkip,
+      send: (frame, expectation) => {
+        this.outbox.send(frame, expectation);
+        this.flushUpstream();
+      },
+      setSink: (sink) => {
+        this.guardSink = sink;
+      },
+      emit: (frames) => {
+        for (const f of frames) this.toClient.push(f);
+        this.flushClient();
+      },
+      onHold: (hold) => this.decisionDeps.onHold(hold),
+      onHoldEnded: () => this.decisionDeps.onHoldEnded(),
+      recordRuns: (runs) => this.recordGuardedRuns(runs),
+      endBlockAtSync: () => {
+        this.isGuardBlockOpen = true;
+      },
+      isBlockOpenUntilSync: () => this.isGuardBlockOpen,
+      fail: (err) => this.fail(err),
+    };
     this.gate = new UpstreamGate((f) => this.takeUpstreamFrame(f), {
       pause: (on) => this.pauseUpstream("gate", on),
       flush: () => this.flushClient(),
@@ -204,7 +241,15 @@ export class Relay {
     this.namespace.abandon();
     hold?.withdraw?.("disconnected");
     for (const run of this.openRuns) {
-      if (run.isFinished) continue;
+      if (run.isFinished) {
+        // Answered while the blast-radius guard measured it: its outcome was waiting for the guard.
+        if (run.isMeasured) {
+          run.isMeasured = false;
+          this.deps.recorder.finishStatement(run.finishRow());
+        }
+        continue;
+      }
+      run.isMeasured = false;
       // Never forwarded (waiting for its record): it did not run. Forwarded: nobody knows.
       if (!run.isForwarded) run.finish("skipped", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the statement was sent` } });
       else run.finish("unknown", { error: { code: SqlState.ConnectionFailure, message: `the session ended (${reason.replaceAll("_", " ")}) before the server answered` } });
@@ -353,6 +398,20 @@ export class Relay {
           // The server drops every portal if the transaction ends at this Sync (known from ReadyForQuery).
           const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
           const isConditional = this.copyIn && !this.copyIn.isFinished;
+          if (this.isGuardBlockOpen && !isConditional) {
+            // The blast-radius guard began a transaction in place of the pipeline's implicit one: it
+            // ends here as that one would. The client's Sync ends any skipping (its answer is the
+            // guard's); COMMIT then commits, or rolls back a transaction an error aborted; a last
+            // Sync answers the client with the status after it. A COMMIT that fails (a deferred
+            // constraint) is the client's error, as at the Sync of an implicit transaction.
+            this.isGuardBlockOpen = false;
+            this.outbox.send(frame, { kind: "guard", isSync: true, take: (c) => c === BackendCode.ReadyForQuery });
+            const collector = new BracketCollector(1, (r) => {
+              if (r.error) this.out(r.error.frame);
+            });
+            bracketMessages(["COMMIT"]).forEach((f, i) => this.outbox.send(f, i === 0 ? { kind: "guard", take: (c, b) => collector.take(c, b) } : null));
+            frame = serialize.sync();
+          }
           this.outbox.send(frame, isConditional ? { kind: "sync", copyIn: this.copyIn!, segment: this.copyIn!.segment, endsTransaction } : { kind: "sync", endsTransaction });
           // Not after a Sync the server may read in copy-in mode: a Close there would fail the COPY.
           if (this.hasRefusalStatement && !isConditional) {
@@ -387,7 +446,8 @@ export class Relay {
     }
   }
 
-  private readonly out = (b: Buffer) => this.toClient.push(b);
+  // While the guard measures, answers wait in its sink; a FATAL error ends the session (and its transaction) anyway, so the client hears it at once.
+  private readonly out = (b: Buffer) => (this.guardSink && !(b[0] === BackendCode.ErrorResponse && isFatal(b)) ? this.guardSink.push(b) : this.toClient.push(b));
 
   private forward(frame: Buffer, expectation: Expectation): void {
     this.outbox.send(frame, expectation);
@@ -442,8 +502,42 @@ export class Relay {
     const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
     this.namespace.endBlock();
     const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
-    return this.admit(runs, refusals, (blockedIndex) => {
-      if (blockedIndex === null) return this.forward(frame, { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed, endsTransaction });
+    const mayGuard = this.mayGuard(runs) || this.copyToCheck(runs) !== null;
+    if (mayGuard && runs.length > 1 && refusals[0] === null) {
+      // The guard brackets the whole string in one savepoint: a COMMIT or ROLLBACK in it would end the guard's transaction, a COPY would wait for data.
+      // A leading BEGIN is fine: the guard's transaction becomes the client's (opensBlock below).
+      const lead = runs.findIndex((r) => !isBeginStatement(r));
+      const unguardable = runs.slice(Math.max(lead, 0)).find((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
+      if (unguardable) refusals[0] = { sqlState: SqlState.FeatureNotSupported, message: UNGUARDABLE_STRING };
+    }
+    const guarded = mayGuard ? deferred() : null;
+    const admitted = this.admit(runs, refusals, (blockedIndex) => {
+      if (blockedIndex === null) {
+        const forward = (attempt: number) =>
+          this.forward(
+            frame,
+            attempt === 0
+              ? { kind: "query", runs, changes, index: 0, blockedRun: null, copyIn, dropsUnnamed, endsTransaction }
+              : { kind: "query", runs, changes: runs.map(() => null), index: 0, blockedRun: null, copyIn: null, dropsUnnamed: [], endsTransaction: null },
+          );
+        const copy = guarded ? this.copyToCheck(runs) : null;
+        if (copy?.rule) {
+          const g: GuardedStatement = { protocol: "simple", runs, rule: copy.rule, ctx: runs[0].ctx, forward, refuse: (run) => this.refuseQuery(run) };
+          new GuardedWrite(this.guardHost, g).runCopy(copy.relations).then(guarded!.resolve, (err) => (this.fail(err), guarded!.resolve()));
+          return;
+        }
+        if (!guarded) return forward(0);
+        return this.afterReadSafety(runs, guarded, () => {
+          const rule = this.guardRule(runs);
+          if (!rule) {
+            forward(0);
+            return guarded.resolve();
+          }
+          const ctx = runs.length === 1 ? runs[0].ctx : { ...runs[0].ctx, sql, classification: runs.find((r) => this.isGuardable(r))!.ctx.classification };
+          this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run), opensBlock: isBeginStatement(runs[0]) }, guarded);
+        });
+      }
+      guarded?.resolve();
       const ran = runs.slice(0, blockedIndex);
       const blocked = runs[blockedIndex];
       // Earlier statements keep their place; the refused one is replaced by the raise.
@@ -451,6 +545,110 @@ export class Relay {
       this.authored.expect(blocked.blockedWith!.sqlState, blocked.blockedWith!.message, blocked.blockedWith!.quoted);
       this.forward(serialize.query(replaced), { kind: "query", runs: [...ran, blocked], changes, index: 0, blockedRun: blocked, copyIn, dropsUnnamed, endsTransaction });
     });
+    return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
+  }
+
+  /** The guard refused a Query (rejected by a reviewer, or not measurable): the server raises the refusal in its place. */
+  private refuseQuery(run: StatementRun): void {
+    const { sqlState, message, quoted } = run.blockedWith!;
+    this.authored.expect(sqlState, message, quoted);
+    this.forward(serialize.query(raiseErrorSql(sqlState, message)), { kind: "query", runs: [run], changes: [null], index: 0, blockedRun: run, copyIn: null, dropsUnnamed: [], endsTransaction: null });
+    this.flushUpstream();
+  }
+
+  /**
+   * A statement the blast-radius guard may have to measure: one that can write (a write, a DO
+   * block or CALL, a read that is not read-safe, such as a SELECT of a writing function or a
+   * data-modifying CTE, a COPY (query) TO STDOUT that calls a writing function), forwarded by the
+   * policy as is. TRUNCATE and COPY FROM are not: TRUNCATE is held by its own rule; COPY FROM STDIN
+   * needs the client's data while the guard waits (copyToCheck).
+   */
+  private isGuardable(run: StatementRun): boolean {
+    const { classification: c, parseError } = run.ctx;
+    if (parseError || isCopyFrom(run) || c.command === "TruncateStmt" || c.command === "NotifyStmt") return false;
+    if (c.kind === "write" || c.kind === "procedural") return true;
+    if (c.kind === "read") return !(this.deps.hooks.isSafeRead?.(run.ctx) ?? false);
+    return false;
+  }
+
+  /** Whether the guard may have to measure these statements (before they are decided: undefined rules count). */
+  private mayGuard(runs: StatementRun[]): boolean {
+    const ruleFor = this.deps.hooks.blastRadiusRule;
+    if (!ruleFor) return false;
+    return runs.some((r) => this.isGuardable(r) && ruleFor(r.ctx) !== null);
+  }
+
+  /**
+   * The rule that guards these decided statements, or null. A statement a reviewer already approved
+   * (held by an approval rule, or under a grant) is not measured again. The policy is loaded by now:
+   * deciding the statement needed it, and a statement decided without it was refused.
+   */
+  private guardRule(runs: StatementRun[]): BlastRadiusRule | null {
+    const ruleFor = this.deps.hooks.blastRadiusRule!;
+    for (const r of runs) {
+      if (r.isReviewed || r.decision !== "forward" || !this.isGuardable(r)) continue;
+      const rule = ruleFor(r.ctx);
+      if (rule) return rule;
+    }
+    return null;
+  }
+
+  /** A lone COPY FROM STDIN a blast-radius rule applies to, and the tables it writes (checked for triggers before it runs). */
+  private copyToCheck(runs: StatementRun[]): { rule: BlastRadiusRule; relations: { schema: string | null; name: string }[] } | null {
+    const ruleFor = this.deps.hooks.blastRadiusRule;
+    if (!ruleFor || runs.length !== 1) return null;
+    const [run] = runs;
+    const c = run.ctx.classification;
+    if (c.command !== "CopyStmt" || run.ctx.parseError || run.isReviewed || run.decision !== "forward") return null;
+    const relations = c.relations.filter((r) => r.access === "write");
+    if (relations.length === 0) return null;
+    const rule = ruleFor(run.ctx);
+    // Not known yet (before the decision): checked again once decided.
+    if (rule === undefined) return { rule: null as unknown as BlastRadiusRule, relations };
+    return rule ? { rule, relations } : null;
+  }
+
+  /**
+   * Runs `then` once the reads among `runs` are known safe or not: a read waits for the target's
+   * catalog if that is all that is missing (the client's later messages wait too), so a plain read
+   * is not measured just because the session is new. The decision is the read-safety check's.
+   */
+  private afterReadSafety(runs: StatementRun[], guarded: Deferred, then: () => void): void {
+    const wait = this.deps.hooks.whenReadSafetyKnown;
+    const pending = wait ? runs.filter((r) => r.ctx.classification.kind === "read").map((r) => wait(r.ctx)).filter((p) => p !== null) : [];
+    if (pending.length === 0) return then();
+    Promise.all(pending).then(
+      () => {
+        if (this.isStopped) return guarded.resolve();
+        then();
+        this.flushUpstream();
+      },
+      (err) => {
+        this.fail(err);
+        guarded.resolve();
+      },
+    );
+  }
+
+  private runGuarded(g: GuardedStatement, done: Deferred): void {
+    new GuardedWrite(this.guardHost, g).run().then(
+      () => done.resolve(),
+      (err) => {
+        this.fail(err);
+        done.resolve();
+      },
+    );
+  }
+
+  /** The guard is done with these runs: their outcomes are recorded now. */
+  private recordGuardedRuns(runs: StatementRun[]): void {
+    for (const run of runs) {
+      run.isMeasured = false;
+      if (!run.isFinished && run.status !== "suspended") run.finish(run.status === "skipped" ? "skipped" : "unknown");
+      this.openRuns.delete(run);
+      this.deps.recorder.finishStatement(run.finishRow());
+      this.deps.hooks.onStatementFinished?.(run.ctx);
+    }
   }
 
   /**
@@ -562,7 +760,7 @@ export class Relay {
     const problem = this.nameProblem(m.portal, "portal");
     if (problem) return this.refuseMessage(problem, `/* Bind of portal "${m.portal}" */ ${found.value.sql}`);
     const statement = found.value;
-    const portal: Portal = { name: m.portal, statement, params: recordParams(m.values, m.paramFormats, statement.paramTypes), resultFormats: m.resultFormats, columns: null, run: null };
+    const portal: Portal = { name: m.portal, statement, params: recordParams(m.values, m.paramFormats, statement.paramTypes), resultFormats: m.resultFormats, columns: null, run: null, bindFrame: frame };
     const change = this.namespace.propose({ space: "portal", kind: "define", name: m.portal, value: portal });
     if (this.serverWillSkip) this.skipped.portals.set(m.portal, portal);
     this.forward(frame, { kind: "bind", change });
@@ -606,10 +804,21 @@ export class Relay {
       const refusals = this.withReadOnlyRefusals([judged.refusal], [judged.classification]);
       const endsTransaction = this.namespace.propose({ space: "portal", kind: "drop", name: null });
       this.namespace.endBlock();
-      return this.admit([run], refusals, (blockedIndex) => {
-        if (blockedIndex === null) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
-        this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
+      const guarded = this.mayGuard([run]) ? deferred() : null;
+      const admitted = this.admit([run], refusals, (blockedIndex) => {
+        const rule = blockedIndex === null && guarded ? this.guardRule([run]) : null;
+        if (!rule) guarded?.resolve();
+        if (blockedIndex === null && !rule) return this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction });
+        const refuse = (r: StatementRun) => {
+          this.forward(functionCallOfNothing(), { kind: "function", run: r, result: null, refusal: r.blockedWith, endsTransaction: null });
+          this.flushUpstream();
+        };
+        if (blockedIndex !== null) return this.forward(functionCallOfNothing(), { kind: "function", run, result: null, refusal: run.blockedWith, endsTransaction });
+        // A call is answered like a Query (its result, then ReadyForQuery): guarded the same way.
+        const forward = (attempt: number) => this.forward(frame, { kind: "function", run, result: judged.column, refusal: null, endsTransaction: attempt === 0 ? endsTransaction : null });
+        this.runGuarded({ protocol: "simple", runs: [run], rule: rule!, ctx: run.ctx, forward, refuse }, guarded!);
       });
+      return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
     });
   }
 
@@ -652,10 +861,42 @@ export class Relay {
     portal.run = run;
     const change = s.change ? this.namespace.propose(s.change) : null;
     const copyIn = statement.classification.command === "CopyStmt" ? (this.copyIn = new CopyInWindow()) : null;
-    return this.admit([run], this.withReadOnlyRefusals([s.refusal], [s.judged]), (blockedIndex) => {
-      if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
-      this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+    const guarded = this.mayGuard([run]) || this.copyToCheck([run]) !== null ? deferred() : null;
+    const admitted = this.admit([run], this.withReadOnlyRefusals([s.refusal], [s.judged]), (blockedIndex) => {
+      const copy = blockedIndex === null && guarded ? this.copyToCheck([run]) : null;
+      if (copy?.rule) {
+        const forward = () => this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+        const g: GuardedStatement = { protocol: "extended", runs: [run], rule: copy.rule, ctx: run.ctx, forward, refuse: (r) => (this.forwardRefusal(r, { change, copyIn }), this.flushUpstream()) };
+        new GuardedWrite(this.guardHost, g).runCopy(copy.relations).then(guarded!.resolve, (err) => (this.fail(err), guarded!.resolve()));
+        return;
+      }
+      if (blockedIndex !== null || !guarded) {
+        guarded?.resolve();
+        if (blockedIndex !== null) return this.forwardRefusal(run, { change, copyIn });
+        return this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+      }
+      this.afterReadSafety([run], guarded, () => this.guardExecute(frame, run, portal, change, copyIn, guarded));
     });
+    return guarded ? Promise.all([admitted, guarded.promise]).then(() => undefined) : admitted;
+  }
+
+  private guardExecute(frame: Buffer, run: StatementRun, portal: Portal, change: PendingChange | null, copyIn: CopyInWindow | null, guarded: Deferred): void {
+    {
+      const rule = this.guardRule([run]);
+      if (!rule) {
+        guarded.resolve();
+        return this.forward(frame, { kind: "execute", run, portal, change, copyIn });
+      }
+      const forward = (attempt: number) => {
+        if (attempt > 0 && portal.bindFrame) {
+          // Run and rolled back (or ended with the guard's transaction): the portal is bound again as the client bound it.
+          this.outbox.send(serialize.close({ type: "P", name: portal.name }), { kind: "guard", take: (c) => c === BackendCode.CloseComplete || c === BackendCode.ErrorResponse });
+          this.outbox.send(portal.bindFrame, { kind: "guard", take: (c) => c === BackendCode.BindComplete || c === BackendCode.ErrorResponse });
+        }
+        this.forward(frame, { kind: "execute", run, portal, change: attempt === 0 ? change : null, copyIn });
+      };
+      this.runGuarded({ protocol: "extended", runs: [run], rule, ctx: run.ctx, forward, refuse: (r) => (this.forwardRefusal(r), this.flushUpstream()) }, guarded);
+    }
   }
 
   /**
@@ -964,6 +1205,28 @@ function setPaused(socket: Duplex, reasons: Set<string>, reason: string, on: boo
   if (isStopped) return;
   if (reasons.size > 0) socket.pause();
   else socket.resume();
+}
+
+/** BEGIN or START TRANSACTION: opens a transaction block. */
+function isBeginStatement(run: StatementRun): boolean {
+  return run.ctx.classification.kind === "transaction" && /^\s*(begin|start\s+transaction)\b/i.test(run.ctx.sql);
+}
+
+/** COPY … FROM: the statement writes its table from data the client sends. */
+function isCopyFrom(run: StatementRun): boolean {
+  const c = run.ctx.classification;
+  return c.command === "CopyStmt" && c.relations.some((r) => r.access === "write");
+}
+
+const UNGUARDABLE_STRING =
+  "Warden's blast-radius guard measures the writes of a query string inside one savepoint, so the string may not also hold COMMIT, ROLLBACK, SAVEPOINT or COPY … FROM (a leading BEGIN is fine); send those as statements of their own. Nothing was run.";
+
+type Deferred = { promise: Promise<void>; resolve(): void };
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Continues with `f` now when `v` is a plain value, or when the promise settles. */

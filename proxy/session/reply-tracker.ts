@@ -75,7 +75,15 @@ export type Expectation =
    */
   | { kind: "function"; run: StatementRun; result: RecordedColumn | null; refusal: { sqlState: string; message: string; quoted?: string[] } | null; endsTransaction: PendingChange | null }
   /** A message the gateway answers itself (not forwarded): its reply goes out when its turn comes. */
-  | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] };
+  | { kind: "synthetic"; build: (transactionStatus: string) => Buffer[] }
+  /**
+   * The blast-radius guard's own messages (blast-radius/guard-bracket.ts): every answer, up to
+   * `take` saying it is done, is the guard's, not the client's. A Sync of the guard's ends at its
+   * ReadyForQuery, which is not relayed either.
+   */
+  | { kind: "guard"; take(code: number, frame: Buffer): boolean; isSync?: boolean }
+  /** Told when everything expected before it has been answered (or skipped); never waits for an answer of its own. */
+  | { kind: "marker"; reached(): void };
 
 export type TrackerEvents = {
   /** The statement has its final answer (or a portal was suspended): record it. */
@@ -129,9 +137,10 @@ export class ReplyTracker {
 
   /** Registers what a forwarded message will produce. A synthetic reply with nothing ahead of it goes out at once. */
   expect(e: Expectation, out: Out): void {
+    if (e.kind === "marker" && this.isIdle) return e.reached();
     if (e.kind === "sync" && e.copyIn && e.copyIn.serverStarted > e.segment!) return e.endsTransaction?.settle(false); // read in copy-in mode: ignored
     // The server skips what the client sends after an error, up to its Sync (which ends the skipping).
-    if (this.willSkip && e.kind !== "sync" && e.kind !== "synthetic") return this.skipOne(e, this.step.kind === "skipping" ? this.step.failed : this.step.kind === "withholding" ? (this.step.skipping?.failed ?? null) : null);
+    if (this.willSkip && e.kind !== "sync" && e.kind !== "synthetic" && e.kind !== "guard" && e.kind !== "marker") return this.skipOne(e, this.step.kind === "skipping" ? this.step.failed : this.step.kind === "withholding" ? (this.step.skipping?.failed ?? null) : null);
     this.queue.push(e);
     this.emitSynthetics(out);
   }
@@ -142,6 +151,8 @@ export class ReplyTracker {
    * the caller holds it, and what follows, and hands it in again once the promise settles.
    */
   handle(code: number, frame: Buffer, out: Out): void | Promise<void> {
+    const head = this.peek();
+    if (head?.kind === "guard" && code !== BackendCode.NotificationResponse && code !== BackendCode.ParameterStatus) return this.onGuardAnswer(head, code, frame);
     const emit = this.step.kind === "withholding" ? NOOP : out;
     switch (code) {
       case BackendCode.NoticeResponse:
@@ -272,6 +283,17 @@ export class ReplyTracker {
     return decodeBackendFrame<DatabaseError>(frame).code === UNDEFINED_FUNCTION ? e.refusal : null;
   }
 
+  /** An answer to the guard's own messages: never the client's. An error makes the server skip to Sync; a ReadyForQuery ends that. */
+  private onGuardAnswer(e: Extract<Expectation, { kind: "guard" }>, code: number, frame: Buffer): void {
+    if (code === BackendCode.ReadyForQuery) {
+      this.transactionStatus = String.fromCharCode(frame[5]);
+      this.step = { kind: "following" };
+    }
+    if (!e.take(code, frame)) return;
+    this.pop();
+    if (code === BackendCode.ErrorResponse) this.skipToSync(null);
+  }
+
   private peek(): Expectation | undefined {
     return this.queue[this.head];
   }
@@ -281,6 +303,11 @@ export class ReplyTracker {
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
+    }
+    // A marker is reached as soon as what came before it is answered.
+    for (let m = this.peek(); m?.kind === "marker"; m = this.peek()) {
+      this.head++;
+      m.reached();
     }
   }
 
@@ -448,7 +475,7 @@ export class ReplyTracker {
   }
 
   private skipToSync(failed: FailedRequest | null = null) {
-    for (let e = this.peek(); e && e.kind !== "sync"; e = this.peek()) {
+    for (let e = this.peek(); e && e.kind !== "sync" && !(e.kind === "guard" && e.isSync); e = this.peek()) {
       this.skipOne(e, failed);
       this.pop();
     }

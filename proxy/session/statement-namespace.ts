@@ -42,6 +42,8 @@ export type Portal = {
   columns: RecordedColumn[] | null;
   /** Set once executed: a later Execute of a suspended portal continues the same statement. */
   run: StatementRun | null;
+  /** The client's Bind, as sent: the blast-radius guard binds the portal again to re-run an approved write. */
+  bindFrame?: Buffer;
 };
 
 export type Lookup<T> = { kind: "found"; value: T } | { kind: "missing" } | { kind: "uncertain"; settled: Promise<void> };

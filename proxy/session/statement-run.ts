@@ -55,6 +55,13 @@ export class StatementRun {
   rowCount: number | null = null;
   error: { code: string; message: string } | null = null;
   isFinished = false;
+  /**
+   * The blast-radius guard is measuring this statement: its outcome is recorded when the guard has
+   * decided (blast-radius/guarded-write.ts), not at its CommandComplete.
+   */
+  isMeasured = false;
+  /** A reviewer approved it (held and approved, or under a grant): the blast-radius guard does not hold it again. */
+  isReviewed = false;
 
   /** What the recording keeps of the result: the gateway's limits, until the policy that lets the statement run says otherwise. */
   private maxRows: number;
@@ -107,6 +114,7 @@ export class StatementRun {
         this.rowCap = r.clientRows;
       }
     }
+    if (wasHeld || (decision.action === "forward" && decision.isPreApproved)) this.isReviewed = true;
     if (decision.action === "block") {
       // Never forwarded: the begin record carries its final state.
       this.status = "blocked";
@@ -199,6 +207,22 @@ export class StatementRun {
     this.captureRow([data]);
   }
 
+  /** The guard rolled the statement back: it runs again (approved) or is refused; what it returned is not kept. */
+  restart(): void {
+    this.status = "running";
+    this.isFinished = false;
+    this.rows = [];
+    this.rowBytes = 0;
+    this.isTruncated = false;
+    this.resultRows = 0;
+    this.commandTag = null;
+    this.rowCount = null;
+    this.error = null;
+    this.hasColumns = false;
+    this.columns = null;
+    this.isWithheld = false;
+  }
+
   /** COPY TO STDOUT: the recording keeps each CopyData message as a row of one column named "copy". */
   setCopyColumns(copy: CopyOutResult): void {
     this.copy = copy;
@@ -268,6 +292,13 @@ export class StatementRun {
       rowsTruncated: this.isTruncated,
       resultRowCount: this.resultRows,
       maskedColumns: this.recordedMaskedColumns(),
+      // The decision as it stands now: the blast-radius guard may have held the statement after its begin record.
+      decision: this.decision,
+      decisionReason: this.decisionReason,
+      approvalRequestId: this.review?.approvalRequestId ?? null,
+      decidedBy: this.review?.decidedBy ?? null,
+      decidedAt: this.review?.decidedAt ?? null,
+      decisionComment: this.review?.comment ?? null,
     };
   }
 

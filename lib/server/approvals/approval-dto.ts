@@ -1,6 +1,6 @@
 import "server-only";
 import type { ApprovalDecision, ApprovalGrant, ApprovalRequest } from "@/drizzle/schema";
-import type { ApprovalGrantDto, ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
+import type { ApprovalGrantDto, ApprovalRequestDto, BlastRadiusDto } from "@/lib/shared/contracts/approvals";
 
 export function toApprovalRequestDto(r: ApprovalRequest, votes: ApprovalDecision[], now = new Date()): ApprovalRequestDto {
   const classification = (r.classification ?? {}) as Partial<ApprovalRequestDto["classification"]>;
@@ -25,6 +25,7 @@ export function toApprovalRequestDto(r: ApprovalRequest, votes: ApprovalDecision
     ruleId: r.ruleId,
     ruleName: r.ruleName,
     reasons: r.reasons,
+    blastRadius: toBlastRadiusDto(r.blastRadius),
     reviewerGroups: r.reviewerGroups,
     minApprovals: r.minApprovals,
     approvalCount: votes.filter((v) => v.decision === "approve").length,
@@ -41,6 +42,19 @@ export function toApprovalRequestDto(r: ApprovalRequest, votes: ApprovalDecision
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((v) => ({ reviewer: v.reviewer, decision: v.decision, comment: v.comment, grantMinutes: v.grantMinutes, grantScope: v.grantScope, createdAt: v.createdAt.toISOString() })),
   };
+}
+
+/** The gateway's stored counts, read defensively: a malformed entry is left out rather than shown wrong. */
+function toBlastRadiusDto(value: unknown): BlastRadiusDto | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Partial<BlastRadiusDto>;
+  const num = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : 0);
+  const tables = Array.isArray(v.tables)
+    ? v.tables.filter((t) => t && typeof t.relation === "string").map((t) => ({ relation: t.relation, inserted: num(t.inserted), updated: num(t.updated), deleted: num(t.deleted), tableRows: num(t.tableRows), share: num(t.share) }))
+    : [];
+  const exclusiveLocks = Array.isArray(v.exclusiveLocks) ? v.exclusiveLocks.filter((l): l is string => typeof l === "string") : [];
+  const limit = v.limit && typeof v.limit === "object" ? v.limit : null;
+  return { tables, exclusiveLocks, limit };
 }
 
 /**

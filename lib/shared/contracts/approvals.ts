@@ -51,6 +51,8 @@ export type ApprovalRequestDto = {
   ruleName: string;
   /** Why it was held, in words (the rule's matched criteria). */
   reasons: string[];
+  /** A write held by the blast-radius guard: what it changed when it was tried and rolled back. */
+  blastRadius: BlastRadiusDto | null;
   reviewerGroups: string[];
   minApprovals: number;
   approvalCount: number;
@@ -64,6 +66,16 @@ export type ApprovalRequestDto = {
   decidedBy: string | null;
   decisionComment: string | null;
   votes: ApprovalVoteDto[];
+};
+
+/** Rows one write changed in one table, and the rows the table had before it; share = (updated + deleted) / tableRows. */
+export type BlastRadiusTableDto = { relation: string; inserted: number; updated: number; deleted: number; tableRows: number; share: number };
+
+export type BlastRadiusDto = {
+  tables: BlastRadiusTableDto[];
+  /** Tables truncated, dropped or altered inside the statement (an exclusive lock it took). */
+  exclusiveLocks: string[];
+  limit: { ruleId: string; ruleName: string; maxRowShare: number | null; minRows: number; maxRows: number | null } | null;
 };
 
 export type ApprovalPageDto = { items: ApprovalRequestDto[]; nextCursor: string | null };
