@@ -574,7 +574,8 @@ export class Relay {
   /** Whether the guard may have to measure these statements (before they are decided: undefined rules count). */
   private mayGuard(runs: StatementRun[]): boolean {
     const ruleFor = this.deps.hooks.blastRadiusRule;
-    if (!ruleFor) return false;
+    // A read-only session's upstream refuses every write itself (default_transaction_read_only): nothing to measure.
+    if (!ruleFor || this.deps.session.isReadOnly) return false;
     return runs.some((r) => this.isGuardable(r) && ruleFor(r.ctx) !== null);
   }
 
@@ -596,7 +597,7 @@ export class Relay {
   /** A lone COPY FROM STDIN a blast-radius rule applies to, and the tables it writes (checked for triggers before it runs). */
   private copyToCheck(runs: StatementRun[]): { rule: BlastRadiusRule; relations: { schema: string | null; name: string }[] } | null {
     const ruleFor = this.deps.hooks.blastRadiusRule;
-    if (!ruleFor || runs.length !== 1) return null;
+    if (!ruleFor || this.deps.session.isReadOnly || runs.length !== 1) return null;
     const [run] = runs;
     const c = run.ctx.classification;
     if (c.command !== "CopyStmt" || run.ctx.parseError || run.isReviewed || run.decision !== "forward") return null;
