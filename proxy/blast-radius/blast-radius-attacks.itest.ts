@@ -93,13 +93,24 @@ describe("blast-radius guard: attack corpus", () => {
     await k.end();
   });
 
-  it("refuses a query string that would end the guard's transaction; nothing in it runs", async () => {
-    await expect(c.query("delete from t where id > 0; commit")).rejects.toMatchObject({ code: "0A000", message: expect.stringMatching(/blast-radius guard/) });
-    await expect(c.query("begin; delete from t where id > 0; commit")).rejects.toMatchObject({ code: "0A000" });
+  it("holds a query string that also ends a transaction before any of it runs (unmeasured); rejected, nothing ran; approved, it runs as sent", async () => {
+    const wipe = "delete from t where id > 0; commit";
+    const request = await rejectHeld(wipe, null);
+    expect(request.reasons[0]).toMatch(/commits, rolls back, sets a savepoint/);
+    // BEGIN …; COMMIT in one string, a common script shape: held, and once approved it runs and commits.
+    const script = "begin; update t set v = v + 1 where id <= 3; commit";
+    const held = c.query(script);
+    const pending = await pendingRequest(fx.db, script);
     expect([await count(), await sum()]).toEqual([100, 5050]);
+    await decideApproval(fx.db, { requestId: pending.id, reviewer: REVIEWER, decision: "approve" });
+    const results = (await held) as unknown as pg.QueryResult[];
+    expect(results.map((r) => r.command)).toEqual(["BEGIN", "UPDATE", "COMMIT"]);
+    expect(await sum()).toBe(5050 + 3);
+    expect((await c.query("select pg_catalog.txid_current_if_assigned() is null as idle")).rows[0].idle).toBe(true);
+    await target.query("update t set v = id");
     // Strings of reads, or of writes without transaction control, are untouched by this rule.
-    const results = (await c.query("select 1 as one; update t set v = v where id = 1")) as unknown as pg.QueryResult[];
-    expect(results.map((r) => r.rowCount)).toEqual([1, 1]);
+    const results2 = (await c.query("select 1 as one; update t set v = v where id = 1")) as unknown as pg.QueryResult[];
+    expect(results2.map((r) => r.rowCount)).toEqual([1, 1]);
   });
 
   it("a procedure that commits by itself cannot be measured: held before it runs, run as is once approved", async () => {

@@ -190,6 +190,26 @@ export class GuardedWrite {
     g.forward(0);
   }
 
+  /**
+   * A Query string that also commits, rolls back, sets a savepoint or copies from the client
+   * (`BEGIN; UPDATE …; COMMIT`): one savepoint cannot bracket it, so Warden cannot measure it. Rather
+   * than refuse what the client sent, it is held for a reviewer before it runs, unmeasured, and runs
+   * as sent once approved.
+   */
+  async holdUnbracketable(): Promise<void> {
+    const { host, g } = this;
+    const reasons = ["the query string also commits, rolls back, sets a savepoint or copies from the client, so Warden cannot measure it inside one savepoint; a reviewer decides before it runs (send such statements on their own to have them measured)"];
+    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
+    const final = await this.hold(record, reasons);
+    if (host.isStopped()) return;
+    if (final.action === "block") return this.refuseAll(final, true);
+    for (const r of g.runs) {
+      r.decide(final, true, `${g.rule.name}: ${reasons[0]}`);
+      r.isMeasured = false;
+    }
+    g.forward(0);
+  }
+
   /** Resolves once everything the client sent before is answered (a Flush makes the server answer a pipeline now). */
   private whenAnswered(): Promise<void> {
     return new Promise((reached) => {

@@ -503,13 +503,11 @@ export class Relay {
     this.namespace.endBlock();
     const copyIn = hasCopy ? (this.copyIn = new CopyInWindow()) : null;
     const mayGuard = this.mayGuard(runs) || this.copyToCheck(runs) !== null;
-    if (mayGuard && runs.length > 1 && refusals[0] === null) {
-      // The guard brackets the whole string in one savepoint: a COMMIT or ROLLBACK in it would end the guard's transaction, a COPY would wait for data.
-      // A leading BEGIN is fine: the guard's transaction becomes the client's (opensBlock below).
-      const lead = runs.findIndex((r) => !isBeginStatement(r));
-      const unguardable = runs.slice(Math.max(lead, 0)).find((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
-      if (unguardable) refusals[0] = { sqlState: SqlState.FeatureNotSupported, message: UNGUARDABLE_STRING };
-    }
+    // The guard brackets the whole string in one savepoint: a COMMIT or ROLLBACK in it would end the
+    // guard's transaction, a COPY would wait for data. Such a string is held before it runs instead.
+    // A leading BEGIN is fine: the guard's transaction becomes the client's (opensBlock below).
+    const lead = runs.findIndex((r) => !isBeginStatement(r));
+    const isUnbracketable = mayGuard && runs.length > 1 && runs.slice(Math.max(lead, 0)).some((r) => r.ctx.classification.kind === "transaction" || isCopyFrom(r));
     const guarded = mayGuard ? deferred() : null;
     const admitted = this.admit(runs, refusals, (blockedIndex) => {
       if (blockedIndex === null) {
@@ -534,6 +532,11 @@ export class Relay {
             return guarded.resolve();
           }
           const ctx = runs.length === 1 ? runs[0].ctx : { ...runs[0].ctx, sql, classification: runs.find((r) => this.isGuardable(r))!.ctx.classification };
+          if (isUnbracketable) {
+            const g: GuardedStatement = { protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run) };
+            new GuardedWrite(this.guardHost, g).holdUnbracketable().then(guarded.resolve, (err) => (this.fail(err), guarded.resolve()));
+            return;
+          }
           this.runGuarded({ protocol: "simple", runs, rule, ctx, forward, refuse: (run) => this.refuseQuery(run), opensBlock: isBeginStatement(runs[0]) }, guarded);
         });
       }
@@ -1218,9 +1221,6 @@ function isCopyFrom(run: StatementRun): boolean {
   const c = run.ctx.classification;
   return c.command === "CopyStmt" && c.relations.some((r) => r.access === "write");
 }
-
-const UNGUARDABLE_STRING =
-  "Warden's blast-radius guard measures the writes of a query string inside one savepoint, so the string may not also hold COMMIT, ROLLBACK, SAVEPOINT or COPY … FROM (a leading BEGIN is fine); send those as statements of their own. Nothing was run.";
 
 type Deferred = { promise: Promise<void>; resolve(): void };
 
