@@ -70,6 +70,20 @@ const approval = (match: PolicyDocument["approvals"][number]["match"], extra: Pa
   ...extra,
 });
 
+const blastRadius = (extra: Partial<PolicyDocument["blastRadius"][number]> = {}) => ({
+  id: `b-${randomUUID().slice(0, 8)}`,
+  name: "test blast radius",
+  isEnabled: true,
+  match: { actorKinds: ["human" as const] },
+  maxRowShare: null,
+  minRows: 0,
+  maxRows: null,
+  reviewerGroups: ["reviewer"],
+  minApprovals: 1,
+  timeoutSeconds: 900,
+  ...extra,
+});
+
 const BLOCKED = { code: "42501", message: "blocked by the test guardrail" };
 /**
  * What the match-criterion cases run: a read of customers. Each of those guardrails also names the
@@ -331,6 +345,61 @@ const CASES: FieldCase[] = [
     check: async (t) => {
       expect(await t.value(await t.contractor(), "select email as v from customers where id = 1")).toBe("ann@example.com");
       expect(await t.value(await t.human(), "select email as v from customers where id = 1")).toBe("[redacted]");
+    },
+  },
+
+  // ---- blast-radius limits ------------------------------------------------------------------------
+  {
+    field: "blastRadius[].isEnabled, maxRowShare, reviewerGroups",
+    policy: (p) => void (p.blastRadius = [blastRadius({ isEnabled: false, maxRows: 0 }), blastRadius({ name: "half a table", maxRowShare: 0.5, reviewerGroups: ["dba"] })]),
+    check: async (t) => {
+      await t.fx.admin.query("insert into items select generate_series(1, 10)");
+      const c = await t.human();
+      // 4 of 10 rows is under half: it runs (the disabled rule's 0-row limit would have held it).
+      await c.query("delete from items where n <= 4");
+      expect(await t.items()).toBe(6);
+      // 4 of the 6 left is past half: rolled back and held for the rule's reviewers.
+      const { request, outcome } = await t.held("delete from items where n > 6", "fields-blast-share");
+      expect(request).toMatchObject({ ruleName: "half a table", reviewerGroups: ["dba"] });
+      expect(await t.items()).toBe(6);
+      await expect(decideApproval(t.fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" })).rejects.toThrow(/Only members of dba/);
+      await decideApproval(t.fx.db, { requestId: request.id, reviewer: DBA, decision: "reject" });
+      await expect(outcome).rejects.toMatchObject({ code: "42501" });
+      expect(await t.items()).toBe(6);
+    },
+  },
+  {
+    field: "blastRadius[].minRows",
+    policy: (p) => void (p.blastRadius = [blastRadius({ maxRowShare: 0.1, minRows: 3 })]),
+    check: async (t) => {
+      await t.fx.admin.query("insert into items select generate_series(1, 10)");
+      const c = await t.human();
+      // 2 of 10 rows (20%, past a 10% share) is not past the 3 rows before the share counts: it runs.
+      await c.query("delete from items where n <= 2");
+      expect(await t.items()).toBe(8);
+      const { request, outcome } = await t.held("delete from items where n <= 6", "fields-blast-min-rows");
+      expect(request.blastRadius).toMatchObject({ tables: [expect.objectContaining({ deleted: 4 })] });
+      await decideApproval(t.fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
+      await expect(outcome).rejects.toMatchObject({ code: "42501" });
+      expect(await t.items()).toBe(8);
+    },
+  },
+  {
+    field: "blastRadius[].maxRows, match, timeoutSeconds",
+    policy: (p) => void (p.blastRadius = [blastRadius({ maxRows: 3, timeoutSeconds: 10 })]),
+    check: async (t) => {
+      await t.fx.admin.query("insert into items select generate_series(1, 10)");
+      // The rule matches people: an agent's 5-row delete is not measured.
+      await (await t.agent()).query("delete from items where n <= 5");
+      expect(await t.items()).toBe(5);
+      const c = await t.human();
+      await c.query("delete from items where n <= 8");
+      expect(await t.items()).toBe(2);
+      await t.fx.admin.query("insert into items select generate_series(11, 20)");
+      const { request, notices } = await t.held("update items set n = n + 100", "fields-blast-max-rows");
+      expect(request.blastRadius).toMatchObject({ tables: [expect.objectContaining({ updated: 12 })] });
+      await eventually(async () => notices.find((n) => /10 seconds/.test(n)));
+      await decideApproval(t.fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
     },
   },
 
