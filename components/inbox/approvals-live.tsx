@@ -11,9 +11,10 @@ const LiveStatusContext = createContext<ApprovalsLiveStatus>("off");
 
 /**
  * One Server-Sent Events connection per browser tab for everything approvals show (inbox, detail,
- * nav badge): each event invalidates the approval queries, so whatever is on screen refetches. After
- * a dropped connection the browser reconnects by itself, and everything is refetched once, since
- * events may have been missed meanwhile.
+ * nav badge): each event invalidates the approval queries, so whatever is on screen refetches. Each
+ * time the stream opens (the first time too: a statement held between the page's first fetch and the
+ * stream's opening sent its event to nobody; and after the browser reconnects a dropped one),
+ * everything is refetched once, since events may have been missed meanwhile.
  */
 export function ApprovalsLiveProvider({ isEnabled, children }: { isEnabled: boolean; children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -23,14 +24,11 @@ export function ApprovalsLiveProvider({ isEnabled, children }: { isEnabled: bool
     if (!isEnabled) return;
     const source = new EventSource(APPROVAL_STREAM_PATH);
     const refresh = () => void queryClient.invalidateQueries({ queryKey: approvalKeys.all });
-    let hasDropped = false;
     source.onopen = () => {
       setStatus("live");
-      if (hasDropped) refresh();
-      hasDropped = false;
+      refresh();
     };
     source.onerror = () => {
-      hasDropped = true;
       // CLOSED: the server refused the stream (signed out, role taken away); the safety poll carries on.
       setStatus(source.readyState === EventSource.CLOSED ? "off" : "reconnecting");
     };
