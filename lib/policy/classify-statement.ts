@@ -3,7 +3,8 @@ import { collectFlags } from "./classify-flags";
 import { collectRelations, type RelationRef } from "./collect-relations";
 import { writesLargeObjects } from "./large-object-functions";
 import { LruCache } from "./lru-cache";
-import { analyzeReadSafety, type ReadSafety } from "./read-safety";
+import { plainInsertTarget } from "./plain-insert";
+import { analyzeReadSafety, type QualifiedName, type ReadSafety } from "./read-safety";
 import type { StatementFlag } from "./statement-flags";
 import { kindOfNode, type StatementKind } from "./statement-kind";
 import { literalPositionsOf, shapeOfSql, type StatementShape } from "./statement-shape";
@@ -39,6 +40,8 @@ export type ClassifiedStatement = {
    * the target's catalog decides the rest. Absent: not a read that may start before its record.
    */
   readSafety?: ReadSafety;
+  /** An INSERT that can only add rows to this table, as far as its parse tree tells (plain-insert.ts). */
+  plainInsertTarget?: QualifiedName;
   /** PREPARE name AS ...: what a later EXECUTE name runs, and is judged as (prepared-statements.ts). */
   prepares?: { name: string; statement: ClassifiedStatement };
   /** EXECUTE name: the prepared statement it runs. */
@@ -194,6 +197,7 @@ function fromShape(sql: string, shape: StatementShape, entry: ShapeEntry & { byT
     // Built field by field (not spread): one object shape for every hit, which V8 builds fastest.
     // A new field of ClassifiedStatement belongs here too (the tests compare hits with uncached results).
     const s: ClassifiedStatement = { sql: text, kind: t.kind, command: t.command, relations: t.relations, fingerprint: t.fingerprint, flags: t.flags, readSafety: t.readSafety };
+    if (t.plainInsertTarget !== undefined) s.plainInsertTarget = t.plainInsertTarget;
     if (t.executes !== undefined) s.executes = t.executes;
     if (t.deallocates !== undefined) s.deallocates = t.deallocates;
     statements.push(s);
@@ -339,6 +343,8 @@ function classifyNode(node: Record<string, unknown>, text: string): { statement:
     flags,
     readSafety,
   };
+  const insertTarget = command === "InsertStmt" ? plainInsertTarget(node) : null;
+  if (insertTarget) classified.plainInsertTarget = insertTarget;
   if (command === "PrepareStmt" && typeof body.name === "string" && body.query) {
     classified.prepares = { name: body.name, statement: classifyNode(body.query as Record<string, unknown>, preparedText(text)).statement };
   }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { approvalRequests } from "@/drizzle/schema";
+import { approvalRequests, statements } from "@/drizzle/schema";
 import type { BlastRadiusRecord } from "@/lib/policy/blast-radius";
 import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import { addPeople, pendingRequest, REVIEWER } from "../approvals/testing/approval-fixtures";
@@ -53,6 +53,44 @@ describe("blast-radius guard: attack corpus", () => {
     await c?.end().catch(() => {});
     await target?.end();
     await fx?.close();
+  });
+
+  it("does not measure an INSERT of plain values into a table that runs no code on insert; one whose table, default or values can run code is measured and held", async () => {
+    const own = (what: string) => `alter ${what} owner to ${fx.targetRole}`;
+    await target.query(`create table plain_log (id int, note text); ${own("table plain_log")}`);
+    await target.query(`create function wipe_t() returns trigger language plpgsql as $$ begin delete from public.t; return null; end $$; ${own("function wipe_t()")}`);
+    await target.query(`create table trig_log (id int); create trigger wipe after insert on trig_log for each statement execute function wipe_t(); ${own("table trig_log")}`);
+    await target.query(`create function wipe_default() returns int language plpgsql as $$ begin delete from public.t; return 1; end $$; ${own("function wipe_default()")}`);
+    await target.query(`create table def_log (id int, x int default wipe_default()); ${own("table def_log")}`);
+    await target.query(`create function wipe_value() returns int language plpgsql as $$ begin delete from public.t; return 1; end $$; ${own("function wipe_value()")}`);
+    // Once the gateway has the target's catalog, a plain INSERT is forwarded as is: its record carries no measurement.
+    let n = 0;
+    const plain = await eventually(async () => {
+      const sql = `insert into plain_log values (${++n}, 'a')`;
+      await c.query(sql);
+      const rows = await eventually(async () => {
+        const r = await fx.db.select().from(statements).where(eq(statements.sql, sql));
+        return r[0]?.status === "ok" ? r : undefined;
+      });
+      return rows[0].decisionReason?.includes("blast radius") ? undefined : rows[0];
+    });
+    expect(plain).toMatchObject({ decision: "forward", commandTag: "INSERT 0 1" });
+    // The same shape whose table has a trigger, whose column default calls a function, or whose values call one: measured, held.
+    await rejectHeld("insert into trig_log values (1)", { relation: "public.t", deleted: 100 });
+    await rejectHeld("insert into def_log (id) values (1)", { relation: "public.t", deleted: 100 });
+    await rejectHeld("insert into plain_log values (wipe_value(), 'b')", { relation: "public.t", deleted: 100 });
+    // A temporary table of the same name with a trigger, made in the client's open transaction, shadows the plain one.
+    const k = await fx.connect();
+    k.on("error", () => {});
+    try {
+      await k.query("begin");
+      await k.query("create temp table plain_log (id int, note text)");
+      await k.query("create trigger wipe after insert on plain_log for each statement execute function public.wipe_t()");
+      await rejectHeld("insert into plain_log values (100, 'c')", { relation: "public.t", deleted: 100 }, k);
+      await k.query("rollback");
+    } finally {
+      await k.end().catch(() => {});
+    }
   });
 
   it("holds upserts, writes through views, EXPLAIN ANALYZE, procedures and SQL EXECUTE", async () => {

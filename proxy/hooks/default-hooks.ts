@@ -51,6 +51,7 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
     holdBlastRadius: policy.holdBlastRadius,
     ...masking,
     isSafeRead: readSafety.isSafeRead,
+    isPlainInsert: readSafety.isPlainInsert,
     whenReadSafetyKnown(ctx) {
       if (ctx.parseError !== null || readSafetyCheck.whyNotSafeRead(ctx.session, ctx.classification) !== CATALOG_NOT_LOADED) return null;
       // Bounded: a load that hangs leaves the read measured (the safe side), not the session stuck.

@@ -141,6 +141,8 @@ export type GatewayHooks = {
    * its results until the record is durable. False or absent: it waits for its record, as a write.
    */
   isSafeRead?(ctx: StatementContext): boolean;
+  /** An INSERT that only adds rows to a table that runs no code on insert (the blast-radius guard counts no inserts: not measured). */
+  isPlainInsert?(ctx: StatementContext): boolean;
   /**
    * Return undefined for results that need no rewriting: their rows are forwarded untouched. A
    * promise holds the server's later messages back (in order, reading paused) until it settles.

@@ -3,7 +3,7 @@ import { BUILTIN_FUNCTIONS_MAY_WRITE, BUILTIN_FUNCTIONS_NEVER_WRITING } from "@/
 import type { GatewayHooks, SessionInfo, StatementContext } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import type { CatalogQueries } from "../masking/catalog-client";
-import { judgeReadSafety, READ_SAFETY_CATALOG_SQL, snapshotFromRows, type ReadSafetySnapshot } from "./read-safety-snapshot";
+import { isPlainInsertTarget, judgeReadSafety, READ_SAFETY_CATALOG_SQL, snapshotFromRows, type ReadSafetySnapshot } from "./read-safety-snapshot";
 
 /**
  * Decides, synchronously on the hot path, whether a statement is a read that nothing can turn into
@@ -27,6 +27,8 @@ import { judgeReadSafety, READ_SAFETY_CATALOG_SQL, snapshotFromRows, type ReadSa
  */
 export type ReadSafetyCheck = {
   isSafeRead(session: SessionRef, statement: ClassifiedStatement): boolean;
+  /** An INSERT that only adds rows to a table that runs no code on insert (lib/policy/plain-insert.ts), by the current snapshot. */
+  isPlainInsert(session: SessionRef, statement: ClassifiedStatement): boolean;
   /** The same decision with its reason: null when safe (logs, metrics, tests). */
   whyNotSafeRead(session: SessionRef, statement: ClassifiedStatement): string | null;
   /** After each statement's outcome: drops what it may have made stale. */
@@ -168,8 +170,21 @@ export function createReadSafetyCheck(deps: ReadSafetyCheckDeps): ReadSafetyChec
     return verdict?.reason ?? null;
   };
 
+  const isPlainInsert = (session: SessionRef, statement: ClassifiedStatement): boolean => {
+    const target = statement.plainInsertTarget;
+    if (!target || isClosed || dirtySessions.has(session)) return false;
+    const t = targetFor(session.connection.id);
+    const snapshot = t.snapshot && now() - t.readAt <= maxAgeMs ? t.snapshot : null;
+    if (!snapshot) {
+      refreshIfDue(session.connection.id, t, false);
+      return false;
+    }
+    return isPlainInsertTarget(target, snapshot);
+  };
+
   return {
     isSafeRead: (session, statement) => whyNotSafeRead(session, statement) === null,
+    isPlainInsert,
     whyNotSafeRead,
 
     onStatementFinished(session, statement, parseError) {
@@ -237,9 +252,10 @@ function endsTransaction(sql: string): boolean {
 }
 
 /** The check as gateway hooks: `isSafeRead` and `onStatementFinished` take the relay's statement context. */
-export function readSafetyHooks(check: ReadSafetyCheck): Required<Pick<GatewayHooks, "isSafeRead" | "onStatementFinished" | "close">> {
+export function readSafetyHooks(check: ReadSafetyCheck): Required<Pick<GatewayHooks, "isSafeRead" | "isPlainInsert" | "onStatementFinished" | "close">> {
   return {
     isSafeRead: (ctx: StatementContext) => ctx.parseError === null && check.isSafeRead(ctx.session, ctx.classification),
+    isPlainInsert: (ctx: StatementContext) => ctx.parseError === null && check.isPlainInsert(ctx.session, ctx.classification),
     onStatementFinished: (ctx: StatementContext) => check.onStatementFinished(ctx.session, ctx.classification, ctx.parseError),
     close: () => check.close(),
   };

@@ -38,6 +38,14 @@ export type ReadSafetySnapshot = {
   unsafeRelationNames: Set<string>;
   /** A cast, operator, type I/O, index support or conversion function outside pg_catalog is volatile: no read is safe. */
   hasVolatileImplicitFunction: boolean;
+  /**
+   * Tables an INSERT of plain values only adds rows to (lib/policy/plain-insert.ts): plain tables with
+   * no trigger (foreign keys' included), rule or row-level security, no column of a domain or
+   * composite type, and no column default or constraint that calls a function outside pg_catalog.
+   * By `schema.name`; and the names every relation of which is such a table.
+   */
+  plainInsertTargets: Set<string>;
+  plainInsertNames: Set<string>;
 };
 
 type Volatility = "v" | "s";
@@ -91,6 +99,20 @@ select 'type', n.nspname::text, t.typname::text,
 union all
 select 'relation', schema, name, case when is_safe then 'safe' else 'unsafe' end from rel
 union all
+select 'insert-target', n.nspname::text, c.relname::text, null
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where c.relkind = 'r' and not c.relhastriggers and not c.relhasrules and not c.relrowsecurity
+    and (c.relam = 0 or c.relam < 16384) and n.nspname not in ${SYSTEM_SCHEMAS}
+    and not exists (
+      select 1 from pg_catalog.pg_depend d join pg_catalog.pg_proc f on f.oid = d.refobjid
+      where d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass and f.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace
+        and ((d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass and d.objid in (select ad.oid from pg_catalog.pg_attrdef ad where ad.adrelid = c.oid))
+          or (d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass and d.objid in (select co.oid from pg_catalog.pg_constraint co where co.conrelid = c.oid))))
+    and not exists (
+      select 1 from pg_catalog.pg_attribute a join pg_catalog.pg_type t on t.oid = a.atttypid
+      left join pg_catalog.pg_type e on e.oid = t.typelem and t.typelem <> 0
+      where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and (t.typtype in ('d', 'c') or coalesce(e.typtype in ('d', 'c'), false)))
+union all
 select 'implicit-volatile', null, null, 'true' where exists (
   select 1 from pg_catalog.pg_proc f
   where f.provolatile = 'v' and f.pronamespace <> 'pg_catalog'::pg_catalog.regnamespace and (
@@ -121,7 +143,10 @@ export function snapshotFromRows(rows: (string | null)[][]): ReadSafetySnapshot 
     unsafeRelations: new Set(),
     unsafeRelationNames: new Set(),
     hasVolatileImplicitFunction: false,
+    plainInsertTargets: new Set(),
+    plainInsertNames: new Set(),
   };
+  const relations: [string, string][] = [];
   for (const [kind, schema, name, value] of rows) {
     switch (kind) {
       case "function": {
@@ -143,7 +168,11 @@ export function snapshotFromRows(rows: (string | null)[][]): ReadSafetySnapshot 
         if (safety === "unsafe" || !s.userTypes.has(name!)) s.userTypes.set(name!, safety);
         break;
       }
+      case "insert-target":
+        s.plainInsertTargets.add(qualified(schema!, name!));
+        break;
       case "relation":
+        relations.push([schema!, name!]);
         if (value === "safe") {
           s.safeRelations.add(qualified(schema!, name!));
           s.safeRelationNames.add(name!);
@@ -157,7 +186,16 @@ export function snapshotFromRows(rows: (string | null)[][]): ReadSafetySnapshot 
         break;
     }
   }
+  // An unqualified name may be any relation of that name (search_path, a temporary table): all must be plain.
+  const notPlain = new Set(relations.filter(([schema, name]) => !s.plainInsertTargets.has(qualified(schema, name))).map(([, name]) => name));
+  for (const [, name] of relations) if (!notPlain.has(name)) s.plainInsertNames.add(name);
   return s;
+}
+
+/** Whether an INSERT of plain values into `target` only adds rows to it, on this target. */
+export function isPlainInsertTarget(target: QualifiedName, s: ReadSafetySnapshot): boolean {
+  if (s.hasVolatileImplicitFunction) return false;
+  return target.schema === null ? s.plainInsertNames.has(target.name) : s.plainInsertTargets.has(qualified(target.schema, target.name));
 }
 
 /**

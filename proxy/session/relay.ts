@@ -569,6 +569,9 @@ export class Relay {
   private isGuardable(run: StatementRun): boolean {
     const { classification: c, parseError } = run.ctx;
     if (parseError || isCopyFrom(run) || c.command === "TruncateStmt" || c.command === "NotifyStmt") return false;
+    // An INSERT of plain values into a table that runs no code on insert adds rows and nothing else:
+    // inserts count toward no limit, so it is not measured (a pipeline of them pays nothing).
+    if (c.kind === "write" && c.plainInsertTarget && this.deps.hooks.isPlainInsert?.(run.ctx)) return false;
     if (c.kind === "write" || c.kind === "procedural") return true;
     if (c.kind === "read") return !(this.deps.hooks.isSafeRead?.(run.ctx) ?? false);
     return false;
