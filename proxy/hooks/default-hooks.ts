@@ -53,7 +53,9 @@ export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
     isSafeRead: readSafety.isSafeRead,
     isPlainInsert: readSafety.isPlainInsert,
     whenReadSafetyKnown(ctx) {
-      if (ctx.parseError !== null || readSafetyCheck.whyNotSafeRead(ctx.session, ctx.classification) !== CATALOG_NOT_LOADED) return null;
+      if (ctx.parseError !== null) return null;
+      if (!ctx.classification.plainInsertTarget && readSafetyCheck.whyNotSafeRead(ctx.session, ctx.classification) !== CATALOG_NOT_LOADED) return null;
+      if (ctx.classification.plainInsertTarget && readSafetyCheck.isCatalogLoaded(ctx.session.connection.id)) return null;
       // Bounded: a load that hangs leaves the read measured (the safe side), not the session stuck.
       const loaded = readSafetyCheck.ready(ctx.session.connection.id).catch(() => {});
       return Promise.race([loaded, new Promise<void>((r) => setTimeout(r, 5_000).unref())]);

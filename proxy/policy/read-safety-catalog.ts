@@ -29,6 +29,8 @@ export type ReadSafetyCheck = {
   isSafeRead(session: SessionRef, statement: ClassifiedStatement): boolean;
   /** An INSERT that only adds rows to a table that runs no code on insert (lib/policy/plain-insert.ts), by the current snapshot. */
   isPlainInsert(session: SessionRef, statement: ClassifiedStatement): boolean;
+  /** Whether a fresh enough snapshot of this connection's catalog is at hand. */
+  isCatalogLoaded(connectionId: string): boolean;
   /** The same decision with its reason: null when safe (logs, metrics, tests). */
   whyNotSafeRead(session: SessionRef, statement: ClassifiedStatement): string | null;
   /** After each statement's outcome: drops what it may have made stale. */
@@ -185,6 +187,10 @@ export function createReadSafetyCheck(deps: ReadSafetyCheckDeps): ReadSafetyChec
   return {
     isSafeRead: (session, statement) => whyNotSafeRead(session, statement) === null,
     isPlainInsert,
+    isCatalogLoaded: (connectionId) => {
+      const t = targets.get(connectionId);
+      return Boolean(t?.snapshot && now() - t.readAt <= maxAgeMs);
+    },
     whyNotSafeRead,
 
     onStatementFinished(session, statement, parseError) {

@@ -622,7 +622,8 @@ export class Relay {
    */
   private afterReadSafety(runs: StatementRun[], guarded: Deferred, then: () => void): void {
     const wait = this.deps.hooks.whenReadSafetyKnown;
-    const pending = wait ? runs.filter((r) => r.ctx.classification.kind === "read").map((r) => wait(r.ctx)).filter((p) => p !== null) : [];
+    // A read, or an INSERT of plain values, waits for the target's catalog rather than being measured because the session is new.
+    const pending = wait ? runs.filter((r) => r.ctx.classification.kind === "read" || r.ctx.classification.plainInsertTarget).map((r) => wait(r.ctx)).filter((p) => p !== null) : [];
     if (pending.length === 0) return then();
     Promise.all(pending).then(
       () => {
