@@ -1,4 +1,5 @@
 import type { ApprovalRule, BlastRadiusRule, Guardrail } from "@/lib/policy/policy-document";
+import { defaultBlastRadiusLimits } from "@/lib/policy/default-policy";
 
 /**
  * Rules as "Add" creates them: valid from the start (so the form does not open in red), with an id
@@ -31,13 +32,7 @@ export function newBlastRadiusRule(): BlastRadiusRule {
     id: newRuleId("blast-radius"),
     name: "New blast-radius limit",
     isEnabled: true,
-    match: { actorKinds: ["human"] },
-    maxRowShare: 0.2,
-    minRows: 10,
-    maxRows: 10_000,
-    reviewerGroups: ["reviewer"],
-    minApprovals: 1,
-    timeoutSeconds: 15 * 60,
+    ...defaultBlastRadiusLimits(),
   };
 }
 

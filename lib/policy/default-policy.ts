@@ -1,4 +1,4 @@
-import { DETECTORS, policyDocumentSchema, type Detector, type PolicyDocument } from "./policy-document";
+import { DETECTORS, policyDocumentSchema, type BlastRadiusRule, type Detector, type PolicyDocument } from "./policy-document";
 
 /** Which semantic type each content detector masks as. */
 export const DETECTOR_SEMANTIC_TYPES: Readonly<Record<Detector, string>> = {
@@ -76,20 +76,15 @@ export function defaultPolicy(): PolicyDocument {
       },
     ],
     blastRadius: [
-      {
-        id: "hold-large-writes",
-        name: "Writes that change much of a table need a reviewer",
-        match: { actorKinds: ["human"] },
-        maxRowShare: 0.2,
-        minRows: 10,
-        maxRows: 10_000,
-        reviewerGroups: ["reviewer"],
-        minApprovals: 1,
-        timeoutSeconds: 15 * 60,
-      },
+      { id: "hold-large-writes", name: "Writes that change much of a table need a reviewer", isEnabled: true, ...defaultBlastRadiusLimits() },
     ],
     masking: { semanticTypes: [], columnRules: [], namePatterns: [], detectors: detectors(DEFAULT_DETECTORS_ON), exemptions: [] },
   });
+}
+
+/** A blast-radius rule's limits as Warden proposes them: a human's write past 20% of a table (after 10 rows) or 10,000 rows. */
+export function defaultBlastRadiusLimits(): Omit<BlastRadiusRule, "id" | "name" | "isEnabled"> {
+  return { match: { actorKinds: ["human"] }, maxRowShare: 0.2, minRows: 10, maxRows: 10_000, reviewerGroups: ["reviewer"], minApprovals: 1, timeoutSeconds: 15 * 60 };
 }
 
 /** The demo connection: the default, plus its customers' personal data masked by column and every detector on. */

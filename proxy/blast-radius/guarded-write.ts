@@ -150,7 +150,7 @@ export class GuardedWrite {
       if (host.isStopped()) return;
       if (undone.error) return host.fail(new Error(`the blast-radius guard could not roll back: ${undone.error.message}`));
       for (const r of g.runs) r.restart();
-      const record: BlastRadiusRecord = { ...report, limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
+      const record: BlastRadiusRecord = { ...report, limit: this.limit(), reasons };
       const final = await this.hold(record, reasons);
       if (host.isStopped()) return;
       if (final.action === "block") return this.refuseAll(final, true);
@@ -181,13 +181,7 @@ export class GuardedWrite {
       return host.recordRuns(g.runs);
     }
     if (Number(checked.results[0]?.[0]?.[0] ?? 1) === 0) return g.forward(0);
-    const reasons = ["a COPY into a table with triggers or rules: Warden cannot measure what they change while the client sends its data, so a reviewer decides before it runs"];
-    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
-    const final = await this.hold(record, reasons);
-    if (host.isStopped()) return;
-    if (final.action === "block") return this.refuseAll(final, true);
-    for (const r of g.runs) r.decide(final, true, `${g.rule.name}: ${reasons[0]}`);
-    g.forward(0);
+    return this.holdBeforeRun("a COPY into a table with triggers or rules: Warden cannot measure what they change while the client sends its data, so a reviewer decides before it runs", 0);
   }
 
   /**
@@ -196,18 +190,34 @@ export class GuardedWrite {
    * than refuse what the client sent, it is held for a reviewer before it runs, unmeasured, and runs
    * as sent once approved.
    */
-  async holdUnbracketable(): Promise<void> {
+  holdUnbracketable(): Promise<void> {
+    return this.holdBeforeRun(
+      "the query string also commits, rolls back, sets a savepoint or copies from the client, so Warden cannot measure it inside one savepoint; a reviewer decides before it runs (send such statements on their own to have them measured)",
+      0,
+    );
+  }
+
+  /**
+   * Holds what the guard cannot measure for a reviewer before it runs (`why`, as the request and
+   * the record say it); approved, it is sent as the client sent it (`attempt`), unmeasured.
+   */
+  private async holdBeforeRun(why: string, attempt: number): Promise<void> {
     const { host, g } = this;
-    const reasons = ["the query string also commits, rolls back, sets a savepoint or copies from the client, so Warden cannot measure it inside one savepoint; a reviewer decides before it runs (send such statements on their own to have them measured)"];
-    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
-    const final = await this.hold(record, reasons);
+    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: this.limit(), reasons: [why] };
+    const final = await this.hold(record, [why]);
     if (host.isStopped()) return;
     if (final.action === "block") return this.refuseAll(final, true);
     for (const r of g.runs) {
-      r.decide(final, true, `${g.rule.name}: ${reasons[0]}`);
+      r.decide(final, true, `${g.rule.name}: ${why}`);
       r.isMeasured = false;
     }
-    g.forward(0);
+    g.forward(attempt);
+  }
+
+  /** The rule's limits, as a held request shows them. */
+  private limit(): BlastRadiusRecord["limit"] {
+    const { rule } = this.g;
+    return { ruleId: rule.id, ruleName: rule.name, maxRowShare: rule.maxRowShare, minRows: rule.minRows, maxRows: rule.maxRows };
   }
 
   /** Resolves once everything the client sent before is answered (a Flush makes the server answer a pipeline now). */
@@ -346,16 +356,7 @@ export class GuardedWrite {
     if (host.isStopped()) return;
     if (end.error) return host.fail(new Error(`the blast-radius guard could not roll back: ${end.error.message}`));
     for (const r of g.runs) r.restart();
-    const reasons = ["it commits or rolls back by itself, so Warden cannot measure the rows it changes; a reviewer decides before it runs"];
-    const record: BlastRadiusRecord = { tables: [], exclusiveLocks: [], limit: { ruleId: g.rule.id, ruleName: g.rule.name, maxRowShare: g.rule.maxRowShare, minRows: g.rule.minRows, maxRows: g.rule.maxRows }, reasons };
-    const final = await this.hold(record, reasons);
-    if (host.isStopped()) return;
-    if (final.action === "block") return this.refuseAll(final, true);
-    for (const r of g.runs) {
-      r.decide(final, true, `${g.rule.name}: ${reasons[0]}`);
-      r.isMeasured = false;
-    }
-    g.forward(1);
+    return this.holdBeforeRun("it commits or rolls back by itself, so Warden cannot measure the rows it changes; a reviewer decides before it runs", 1);
   }
 
   /** Holds for a reviewer; the outcome, or a refusal when the hold cannot be made (fail closed). */
