@@ -7,3 +7,4 @@ export * from "./sessions";
 export * from "./statements";
 export * from "./policies";
 export * from "./approvals";
+export * from "./event-sinks";

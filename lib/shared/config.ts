@@ -56,6 +56,33 @@ const positiveInt = (name: string, fallback: number, max: number) =>
       return n;
     });
 
+/** A port that may be 0, which turns the listener off. */
+const portOrOff = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: "custom", message: `${name} must be a port number from 1 to 65535, or 0 to turn it off (got "${v}").` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const flag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return false;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: "custom", message: `${name} must be true or false (got "${v}").` });
+      return z.NEVER;
+    });
+
 /** GATEWAY_MAX_CONNECTIONS: the most client connections a gateway host serves at once, all workers together. */
 export const DEFAULT_GATEWAY_MAX_CONNECTIONS = 1000;
 const MAX_GATEWAY_MAX_CONNECTIONS = 1_000_000;
@@ -189,6 +216,21 @@ export const configSchema = z
     GATEWAY_MAX_PREPARED_STATEMENTS: positiveInt("GATEWAY_MAX_PREPARED_STATEMENTS", 10_000, 1_000_000),
     WARDEN_APPROVAL_WEBHOOK_URL: optionalUrl("WARDEN_APPROVAL_WEBHOOK_URL", ["http:", "https:"]),
     WARDEN_DATA_DIR: z.string().default(".warden"),
+    /** The gateway's Prometheus endpoint (/metrics, /healthz, /readyz); 0 turns it off. */
+    GATEWAY_METRICS_PORT: portOrOff("GATEWAY_METRICS_PORT", 9432),
+    GATEWAY_METRICS_HOST: z.string().default("127.0.0.1"),
+    /** Bearer secret for the console's /api/metrics (admins signed in may read it without). */
+    WARDEN_METRICS_TOKEN: optionalText,
+    /** Days of statements and audit events kept; older time partitions are dropped. */
+    WARDEN_RETENTION_DAYS: positiveInt("WARDEN_RETENTION_DAYS", 90, 36500),
+    /** Event sinks declared by the environment (lib/outbox/environment-sinks.ts validates them as a whole). */
+    WARDEN_SINK_WEBHOOK_URL: optionalUrl("WARDEN_SINK_WEBHOOK_URL", ["https:", "http:"]),
+    WARDEN_SINK_WEBHOOK_SECRET: optionalText,
+    WARDEN_SINK_FILE: optionalText,
+    WARDEN_SINK_FILE_MAX_BYTES: positiveInt("WARDEN_SINK_FILE_MAX_BYTES", 100 * 1024 * 1024, 1024 * 1024 * 1024 * 1024),
+    WARDEN_SINK_FILE_MAX_FILES: positiveInt("WARDEN_SINK_FILE_MAX_FILES", 5, 1000),
+    WARDEN_SINK_STDOUT: flag("WARDEN_SINK_STDOUT"),
+    WARDEN_SINK_EVENT_TYPES: optionalText,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
       error: (issue) => `LOG_LEVEL must be one of debug, info, warn, error (got "${String(issue.input)}").`,
     }).default("info"),
