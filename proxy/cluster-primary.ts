@@ -8,6 +8,7 @@ import { serveClusterSignIns } from "./auth/cluster-sign-in-guard";
 import { SignInDesk } from "./auth/sign-in-desk";
 import { createGatewayDb } from "./store-db";
 import type { Logger } from "./log";
+import { serveGatewayMetrics, type GatewayMetricsHandle } from "./metrics/serve-gateway-metrics";
 import type { GatewayListening, GatewayOptions } from "./main";
 import { loadGatewayTls } from "./tls/load-gateway-tls";
 
@@ -38,9 +39,11 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
     },
   });
   let isStopping = false;
+  let metrics: GatewayMetricsHandle | undefined;
   const exit = () => {
     void signIns
       .close()
+      .then(() => metrics?.close())
       .then(() => auditDb.$client.end())
       .catch(() => {})
       .finally(() => process.exit(0));
@@ -94,5 +97,6 @@ export async function runClusterPrimary(config: RuntimeConfig, opts: GatewayOpti
   started = undefined;
   failedToStart = undefined;
   log.info("gateway workers listening", { port: ready.port, workers: ready.workerPids });
+  metrics = await serveGatewayMetrics(config, log, "cluster");
   process.send?.(ready);
 }

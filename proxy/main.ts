@@ -5,6 +5,7 @@ import { createClusterSlots } from "./admission/cluster-slots";
 import { createClusterSignInGuard } from "./auth/cluster-sign-in-guard";
 import { runClusterPrimary } from "./cluster-primary";
 import { createLogger, type Logger } from "./log";
+import { serveGatewayMetrics, shareMetricsWithPrimary } from "./metrics/serve-gateway-metrics";
 import { startGateway } from "./start-gateway";
 
 /** What the gateway tells the process that started it (over IPC, when it has a parent that listens) once every worker listens. */
@@ -37,12 +38,14 @@ async function runWorker(config: RuntimeConfig, opts: GatewayOptions, log: Logge
   // Sign-in attempts too are counted per address for the whole host, by the primary.
   const signInGuard = cluster.isWorker ? (fallbackDesk: Parameters<typeof createClusterSignInGuard>[1]) => createClusterSignInGuard(process, fallbackDesk) : undefined;
   const gateway = await startGateway(config, { log, selfSignedTls: opts.selfSignedTls, connectionSlots, signInGuard });
+  const metrics = cluster.isWorker ? shareMetricsWithPrimary() : await serveGatewayMetrics(config, log, "local");
   let isStopping = false;
   const stop = async (why: string) => {
     if (isStopping) return;
     isStopping = true;
     log.info("stopping", { why, sessions: gateway.sessionCount() });
     await gateway.close();
+    await metrics.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -20,6 +20,7 @@ import { createDefaultHooks } from "./hooks/default-hooks";
 import type { GatewayHooks } from "./hooks/gateway-hooks";
 import { PolicyCache } from "./policy/policy-cache";
 import { createLogger, type Logger } from "./log";
+import { watchGateway } from "./metrics/gateway-metrics";
 import { ClientError } from "./protocol/client-error";
 import { SqlState } from "./protocol/sql-state";
 import { Recorder, type RecordingMode } from "./recording/recorder";
@@ -173,6 +174,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     });
   });
   const { port } = server.address() as net.AddressInfo;
+  const unwatchMetrics = watchGateway({ connections: () => openConnections, recordingBacklog: () => recorder.backlog });
 
   let sweeping = false;
   const sweep = setInterval(() => {
@@ -197,6 +199,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweep);
+        unwatchMetrics();
         stopCancelListening();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));

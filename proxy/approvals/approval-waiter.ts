@@ -3,6 +3,7 @@ import { approvalRequests, type ApprovalRequest } from "@/drizzle/schema";
 import type { Db } from "@/lib/db/create-db";
 import { STORE_CHANNELS, type StoreListener } from "@/lib/db/store-listener";
 import type { Logger } from "../log";
+import { watchApprovalWaits } from "../metrics/gateway-metrics";
 import { closeApprovalRequest } from "./close-approval-request";
 
 /** How a held statement's wait ended: its request was closed in the store, or its client gave up first. */
@@ -44,6 +45,7 @@ export class ApprovalWaiter {
   private readonly waits = new Map<string, Wait>();
   private readonly unsubscribe: (() => void)[];
   private readonly poll: NodeJS.Timeout;
+  private readonly unwatch = watchApprovalWaits(this);
 
   constructor(
     private readonly db: Db,
@@ -82,6 +84,7 @@ export class ApprovalWaiter {
 
   close(): void {
     clearInterval(this.poll);
+    this.unwatch();
     for (const u of this.unsubscribe) u();
     for (const w of this.waits.values()) if (w.timer) clearTimeout(w.timer);
   }

@@ -1,3 +1,4 @@
+import { countSignIn } from "../metrics/gateway-metrics";
 import { clientAddressKey } from "./client-address-key";
 import type { SignInFailure } from "./failure-digest";
 import type { FailureReason } from "./sign-in-failure";
@@ -44,6 +45,7 @@ export function createSignInGuard(port: DeskPort, close: () => Promise<void>): S
             finish(outcome) {
               if (isFinished) return;
               isFinished = true;
+              countSignIn(outcome, isAdmitted);
               // A refused attempt was counted by the ledger when it was refused; only the digest hears of it.
               if (isAdmitted) ticket.settle(outcome.kind);
               if (outcome.kind === "failed") {

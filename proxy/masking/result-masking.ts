@@ -12,6 +12,7 @@ import {
   type ValueClass,
 } from "@/lib/policy/masking";
 import type { RowFilter } from "../hooks/gateway-hooks";
+import { createMaskTally } from "../metrics/mask-tally";
 import { canWriteText, readValueText, writeValueText } from "./value-types";
 
 /** A connection's masking section, prepared once per policy version. */
@@ -112,6 +113,8 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
   const active = plans.map((p, i) => (p.kind === "pass" ? -1 : i)).filter((i) => i >= 0);
   if (active.length === 0) return undefined;
   const summary = new MaskedColumnsSummary(names, plans, m, exemption?.group ?? null);
+  // Values an exempt session receives unmasked are not counted as masked.
+  const tally = exemption ? null : createMaskTally(plans, m);
   let row = 0;
   const fired = new Set<Detector>();
   const maskRow = (values: (Buffer | null)[]): (Buffer | null)[] => {
@@ -123,6 +126,7 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
       const masked = maskCell(v, plans[i]!, m, fired);
       if (fired.size > 0) summary.noteFindings(i, row, fired);
       if (masked === UNCHANGED) continue;
+      tally?.note(i, fired);
       if (out === values) out = values.slice();
       out[i] = masked;
     }

@@ -2,6 +2,7 @@ import pg from "pg";
 import type { NewAuditEvent } from "@/lib/audit/append-event";
 import type { Db } from "@/lib/db/create-db";
 import type { Logger } from "../log";
+import { timeGroupCommits } from "../metrics/gateway-metrics";
 import { AuditChainer } from "./audit-chainer";
 import { GroupCommitter, isConnectionError } from "./group-commit";
 import { sessionOf, type RecordItem, type SessionEndRow, type SessionStartRow, type StatementBeginRow, type StatementFinishRow } from "./records";
@@ -116,7 +117,7 @@ export class Recorder {
     // One connection per lane, and one for the chainer.
     this.pool = createRecordingPool(db, laneCount + 1);
     this.chainer = new AuditChainer(this.pool, { log: opts.log, delayMs: opts.chainDelayMs, retryDelayMs: opts.retryDelayMs });
-    const writeBatch = createRecordWriter(this.pool);
+    const writeBatch = timeGroupCommits(createRecordWriter(this.pool));
     const write = async (items: RecordItem[]) => {
       await writeBatch(items);
       if (items.some(hasAuditEvent)) this.chainer.poke();
@@ -217,7 +218,7 @@ export class Recorder {
   }
 
   /** Records queued or in flight, over all lanes. */
-  private get backlog(): number {
+  get backlog(): number {
     let n = 0;
     for (const l of this.lanes) n += l.backlog;
     return n;

@@ -5,6 +5,7 @@ import type { CopyOutResult, FinalDecision, ReviewOutcome, RowFilter, StatementC
 import { recordedStatementOf } from "../recording/recorded-statement";
 import { cleanText, type StatementBeginRow, type StatementFinishRow } from "../recording/records";
 import { parseCopyStatement } from "../masking/copy-statement";
+import { countStatement, observeAddedLatency, observeServerTime } from "../metrics/gateway-metrics";
 
 export type ResultLimits = { maxRows: number; maxBytes: number };
 
@@ -78,6 +79,7 @@ export class StatementRun {
 
   markForwarded(): void {
     this.forwardedPerf = performance.now();
+    observeAddedLatency(this.forwardedPerf - this.receivedPerf, this.decision);
   }
 
   get isForwarded(): boolean {
@@ -246,6 +248,7 @@ export class StatementRun {
     const isBlocked = this.status === "blocked";
     const isSkipped = this.status === "skipped";
     const recorded = recordedStatementOf(ctx);
+    countStatement(ctx.classification.kind, this.decision, ctx.session.actorKind, this.status);
     return {
       id: this.id,
       sessionId,
@@ -276,12 +279,14 @@ export class StatementRun {
 
   finishRow(): StatementFinishRow {
     const { scrub, isRedacted } = recordedStatementOf(this.ctx);
+    const durationMs = this.forwardedPerf === null ? null : performance.now() - this.forwardedPerf;
+    observeServerTime(durationMs, this.status);
     return {
       id: this.id,
       sessionId: this.ctx.session.id,
       status: this.status as StatementFinishRow["status"],
       finishedAt: new Date(),
-      durationMs: this.forwardedPerf === null ? null : performance.now() - this.forwardedPerf,
+      durationMs,
       commandTag: this.commandTag,
       rowCount: this.rowCount,
       errorCode: this.error?.code ?? null,
