@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The audit trail: every console change, sign-in, session, statement and approval, appended with a
@@ -6,11 +6,16 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-or
  * can tell whether anything was altered or removed. Rows are only ever inserted: by console writers
  * under the chain lock (lib/audit/append-event.ts), and by the chainer, which moves the gateway's
  * events here from `unchained_audit_events` (lib/audit/chain-waiting-events.ts).
+ *
+ * Partitioned by RANGE (occurred_at), one partition a UTC day (`audit_events_p20261207`) plus
+ * `audit_events_default` (migration 0008). Retention drops old days whole and leaves a signed
+ * checkpoint (audit_checkpoints) so the rest of the chain still verifies; the key includes
+ * `occurred_at` because a partitioned table's unique keys must include its partition key.
  */
 export const auditEvents = pgTable(
   "audit_events",
   {
-    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
     actor: text("actor").notNull(),
     action: text("action").notNull(),
@@ -24,6 +29,7 @@ export const auditEvents = pgTable(
     hash: text("hash").notNull(),
   },
   (t) => [
+    primaryKey({ name: "audit_events_pkey", columns: [t.seq, t.occurredAt] }),
     index("audit_events_occurred_at_idx").on(t.occurredAt),
     index("audit_events_actor_idx").on(t.actor),
     index("audit_events_action_idx").on(t.action),

@@ -8,3 +8,4 @@ export * from "./statements";
 export * from "./policies";
 export * from "./approvals";
 export * from "./event-sinks";
+export * from "./audit-checkpoints";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { sessions } from "./sessions";
 
 export const STATEMENT_PROTOCOLS = ["simple", "extended"] as const;
@@ -40,11 +40,17 @@ export type MaskedColumn = {
  * Every statement a session ran, in order. In strict recording the row is committed before the
  * statement is forwarded; the outcome (tag, rows, error, first rows of the result) is filled in when
  * the server answers. Result rows are capped in number and bytes (`rowsTruncated`, `resultRowCount`).
+ *
+ * Partitioned by RANGE (received_at), one partition a UTC day (`statements_p20261207`) plus
+ * `statements_default` as a safety net (migration 0008; lib/retention/ creates and drops them). Drizzle
+ * does not model partitioning: the key includes `received_at` because PostgreSQL requires every
+ * unique key of a partitioned table to include the partition key; `(session_id, seq)` is unique by
+ * construction (the recorder numbers a session's statements) but no longer enforced by an index.
  */
 export const statements = pgTable(
   "statements",
   {
-    id: uuid("id").primaryKey(),
+    id: uuid("id").notNull(),
     sessionId: uuid("session_id")
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
@@ -86,7 +92,8 @@ export const statements = pgTable(
     resultRowCount: bigint("result_row_count", { mode: "number" }).notNull().default(0),
   },
   (t) => [
-    uniqueIndex("statements_session_id_seq_idx").on(t.sessionId, t.seq),
+    primaryKey({ name: "statements_pkey", columns: [t.id, t.receivedAt] }),
+    index("statements_session_id_seq_idx").on(t.sessionId, t.seq),
     index("statements_received_at_idx").on(t.receivedAt),
     index("statements_fingerprint_idx").on(t.fingerprint),
   ],
