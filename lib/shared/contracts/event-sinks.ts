@@ -103,3 +103,18 @@ export type EventSinkDto = {
 
 /** The answer to "Send a test event". */
 export type SinkTestResult = { isDelivered: boolean; durationMs: number; status?: number; error?: string };
+
+/**
+ * "Send a test event": a saved sink's settings as they stand in the form (`id` set: an empty secret
+ * uses the stored one) or an unsaved draft (the secret comes from the form). The name is only for
+ * the audit record, so a draft can be tested before it has one.
+ */
+const testTarget = { id: z.string().uuid().optional(), name: z.string().trim().max(63).optional() };
+export const testEventSinkInput = z.discriminatedUnion("kind", [
+  z.object({ ...testTarget, ...webhookFields, secret: secret.optional() }),
+  z.object({ ...testTarget, ...fileFields }),
+  z.object({ ...testTarget, ...stdoutFields }),
+]);
+export type TestEventSinkInput = z.input<typeof testEventSinkInput>;
+
+export const setEventSinkEnabledInput = z.object({ isEnabled: z.boolean() });
