@@ -18,6 +18,8 @@ describe("verifyAuditChain", () => {
   it("passes an untouched trail, across pages", async () => {
     const report = await verifyAuditChain(db, { pageSize: 5 });
     expect(report).toMatchObject({ isIntact: true, checked: 12, lastSeq: 12, problems: [] });
+    // Nothing dropped by retention: the check starts at the first event ever.
+    expect(report.range).toMatchObject({ firstSeq: 1, lastSeq: 12, firstOccurredAt: expect.any(String), anchor: { kind: "genesis" } });
   });
 
   it("finds an edited event, and a deleted one", async () => {
