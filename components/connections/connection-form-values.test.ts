@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionDto } from "@/lib/shared/contracts/connections";
+import { parseGroupList } from "@/lib/shared/contracts/group-names";
 import {
   formValuesFromConnection,
   NEW_CONNECTION_VALUES,
-  parseGroupList,
   validateCreateConnection,
   validateTestDraft,
   validateUpdateConnection,
@@ -13,18 +13,27 @@ const filled = { ...NEW_CONNECTION_VALUES, name: "orders", host: "db.internal", 
 const id = "7d2f3c1e-2b7a-4f0e-9c55-0a1b2c3d4e5f";
 
 describe("parseGroupList", () => {
-  it("splits on commas and whitespace and drops empties", () => {
-    expect(parseGroupList(" admins, dba  eng,,\nops ")).toEqual(["admins", "dba", "eng", "ops"]);
+  it("splits on commas only, trims, and drops empties", () => {
+    expect(parseGroupList(" admins, dba  eng,,\nops ")).toEqual(["admins", "dba  eng", "ops"]);
     expect(parseGroupList("  ")).toEqual([]);
   });
 });
 
 describe("validateCreateConnection", () => {
   it("returns the normalized input the API expects", () => {
-    const result = validateCreateConnection({ ...filled, port: " 6543 ", allowedGroups: "dba, dba eng", password: "s3cret" });
+    const result = validateCreateConnection({ ...filled, port: " 6543 ", allowedGroups: "dba, dba,eng", password: "s3cret" });
     expect(result.isValid).toBe(true);
     if (!result.isValid) return;
     expect(result.input).toMatchObject({ name: "orders", port: 6543, allowedGroups: ["dba", "eng"], password: "s3cret", sslmode: "require", allowMd5WithoutTls: false });
+  });
+  it("refuses a malformed groups field instead of splitting it into odd groups", () => {
+    for (const text of ["developer;; ad min", "ad min", "dev;ops", "-dash"]) {
+      const result = validateCreateConnection({ ...filled, allowedGroups: text });
+      expect(result.isValid, text).toBe(false);
+      expect(result.errors.allowedGroups, text).toMatch(/is not a group name/);
+    }
+    const ok = validateCreateConnection({ ...filled, allowedGroups: "developer, platform-admins, team:data/eng, a@b.c" });
+    expect(ok.isValid).toBe(true);
   });
   it("reports the contract's message for each bad field", () => {
     const result = validateCreateConnection({ ...NEW_CONNECTION_VALUES, name: "Orders DB", port: "" });

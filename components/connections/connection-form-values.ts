@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { parseGroupList } from "@/lib/shared/contracts/group-names";
 import {
   createConnectionInput,
   testConnectionInput,
@@ -71,10 +72,6 @@ export function formValuesFromConnection(connection: ConnectionDto): ConnectionF
   };
 }
 
-/** "admins, dba  eng" -> ["admins", "dba", "eng"]: commas and whitespace both separate groups. */
-export function parseGroupList(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
-}
 
 export type Validation<T> = { isValid: true; input: T; errors: FieldErrors } | { isValid: false; errors: FieldErrors };
 

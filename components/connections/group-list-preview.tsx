@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
-import { parseGroupList } from "./connection-form-values";
+import { GROUP_NAME_PATTERN, parseGroupList } from "@/lib/shared/contracts/group-names";
 
-/** Shows how the typed text will be saved, so "dba eng" visibly becomes two groups. */
+/** Shows how the typed text will be saved, one badge a group; a name that does not fit (a space, a semicolon) is marked. */
 export function GroupListPreview({ text }: { text: string }) {
   const groups = [...new Set(parseGroupList(text))];
   if (groups.length === 0) return <p className="text-xs text-amber-700">No groups yet: nobody can connect through the gateway.</p>;
@@ -9,7 +9,7 @@ export function GroupListPreview({ text }: { text: string }) {
     <ul aria-label="Groups to be saved" className="flex flex-wrap gap-1">
       {groups.map((group) => (
         <li key={group}>
-          <Badge tone="brand" isMono>
+          <Badge tone={GROUP_NAME_PATTERN.test(group) ? "brand" : "danger"} isMono>
             {group}
           </Badge>
         </li>

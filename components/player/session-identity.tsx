@@ -1,5 +1,6 @@
 "use client";
 
+import { describeEndReason } from "@/lib/shared/end-reasons";
 import type { ReactNode } from "react";
 import { ActorBadge } from "@/components/sessions/actor-badge";
 import { RequesterIdentity } from "@/components/sessions/requester-identity";
@@ -57,7 +58,7 @@ export function SessionIdentity({ session: s }: { session: SessionDto }) {
             <Badge tone="brand">open</Badge>
           )}
         </Item>
-        <Item label="End reason">{s.endReason ?? "—"}</Item>
+        <Item label="End reason">{s.endReason ? <span title={s.endReason}>{describeEndReason(s.endReason)}</span> : "—"}</Item>
         <Item label="Statements">
           <span className="tabular-nums">
             {count(s.statementCount)}

@@ -1,5 +1,6 @@
 "use client";
 
+import { describeEndReason } from "@/lib/shared/end-reasons";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
@@ -43,7 +44,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     className: "whitespace-nowrap",
     cell: (s) => (s.endedAt ? <span className="tabular-nums">{formatElapsed(s.startedAt, s.endedAt)}</span> : <Badge tone="brand">open</Badge>),
   },
-  { key: "end", header: "End reason", cell: (s) => (s.endReason ? <span className="text-xs text-slate-600">{s.endReason}</span> : <Muted>—</Muted>) },
+  { key: "end", header: "End reason", cell: (s) => (s.endReason ? <span className="text-xs text-slate-600" title={s.endReason}>{describeEndReason(s.endReason)}</span> : <Muted>—</Muted>) },
 ];
 
 function Muted({ children }: { children: ReactNode }) {

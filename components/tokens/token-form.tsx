@@ -9,6 +9,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { ApiRequestError } from "@/lib/client/api";
 import { useCreateToken } from "@/lib/client/tokens";
+import { parseGroupList } from "@/lib/shared/contracts/group-names";
 import type { ActorKind } from "@/lib/shared/contracts/sessions";
 import { TOKEN_EXPIRIES, TOKEN_EXPIRY_KEYS, type CreatedTokenDto, type CreateTokenRequest, type TokenExpiry, type UsableConnectionDto } from "@/lib/shared/contracts/tokens";
 
@@ -41,7 +42,7 @@ export function TokenForm({ connections, connectionName, onConnectionChange, mod
       agentName: actorKind === "human" ? undefined : agentName.trim() || undefined,
       ...(mode === "anyone" && {
         userName: userName.trim() || undefined,
-        groups: groups.trim() ? groups.split(/[\s,]+/).filter(Boolean) : undefined,
+        groups: groups.trim() ? parseGroupList(groups) : undefined,
       }),
     };
     create.mutate(input, {

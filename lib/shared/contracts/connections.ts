@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { UpstreamAuthMethod } from "../upstream-credential";
+import { groupNameList } from "./group-names";
 
 export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -7,10 +8,6 @@ export type SslMode = (typeof SSL_MODES)[number];
 /** What clients pass as the database name to the gateway, so it is kept simple and unambiguous. */
 export const CONNECTION_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 
-const groupList = z
-  .array(z.string().trim().min(1).max(100).regex(/^[^,\s]+$/, "Group names cannot contain spaces or commas."))
-  .max(50)
-  .transform((gs) => [...new Set(gs)]);
 
 export const connectionFields = {
   name: z
@@ -29,7 +26,7 @@ export const connectionFields = {
   sslmode: z.enum(SSL_MODES, { error: "Choose an SSL mode." }).default("require"),
   /** The admin's explicit opt-in to answer an MD5 challenge without TLS (replayable by anyone on the path). */
   allowMd5WithoutTls: z.boolean().default(false),
-  allowedGroups: groupList,
+  allowedGroups: groupNameList,
   description: z.string().trim().max(500, "Keep the description under 500 characters.").default(""),
 };
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { groupNameList } from "./group-names";
 import { ACTOR_KINDS, type ActorKind } from "./sessions";
 
 /** What lists show of a Warden token: never the token or its hash. */
@@ -41,10 +42,7 @@ export const createTokenRequest = z
     actorKind: z.enum(ACTOR_KINDS).default("human"),
     agentName: z.string().trim().max(100, "Keep the agent name under 100 characters.").optional(),
     userName: z.string().trim().max(320).optional(),
-    groups: z
-      .array(z.string().trim().min(1).max(100).regex(/^[^,\s]+$/, "Group names cannot contain spaces or commas."))
-      .max(50)
-      .optional(),
+    groups: groupNameList.optional(),
   })
   .superRefine((r, ctx) => {
     // Sessions show the agent's name next to the person; an agent token without one would be anonymous.
