@@ -12,11 +12,11 @@ export function describeRetention(r: RetentionResult): string[] {
   for (const p of r.auditEvents.dropped) lines.push(`  ${would ? "would drop" : "dropped"} ${p.name}: ${plural(p.rows, "audit event")}`);
   if (r.auditEvents.seqRuns.length > 0) {
     const runs = r.auditEvents.seqRuns.map((g) => (g.fromSeq === g.toSeq ? `#${g.fromSeq}` : `#${g.fromSeq}-#${g.toSeq}`)).join(", ");
-    lines.push(`  audit events ${runs} ${would ? "would be" : "are"} covered by ${r.auditEvents.checkpointId === null ? "a new signed checkpoint" : `signed checkpoint #${r.auditEvents.checkpointId}`}`);
+    lines.push(`  audit events ${runs} ${would ? "would be" : "are"} covered by ${r.isDryRun || r.auditEvents.checkpointId === null ? "a new signed checkpoint" : `signed checkpoint #${r.auditEvents.checkpointId}`}`);
   }
   if (r.sessionsDeleted > 0) lines.push(`  ${would ? "would delete" : "deleted"} ${plural(r.sessionsDeleted, "ended session")} with no statements left`);
   for (const h of r.heldBack) lines.push(`  held back ${h.partition}: ${h.reason}`);
-  if (r.auditSeq !== null) lines.push(`  recorded as audit event #${r.auditSeq} (retention.drop)`);
+  if (r.auditSeq !== null) lines.push(`  ${r.isDryRun ? "would be recorded" : "recorded"} as audit event #${r.auditSeq} (retention.drop)`);
   if (lines.length === 1) lines.push("  nothing to do.");
   return lines;
 }
