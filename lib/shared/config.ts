@@ -218,9 +218,21 @@ export const configSchema = z
     WARDEN_DATA_DIR: z.string().default(".warden"),
     /** The gateway's Prometheus endpoint (/metrics, /healthz, /readyz); 0 turns it off. */
     GATEWAY_METRICS_PORT: portOrOff("GATEWAY_METRICS_PORT", 9432),
-    GATEWAY_METRICS_HOST: z.string().default("127.0.0.1"),
+    GATEWAY_METRICS_HOST: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return "127.0.0.1";
+        if (/\s/.test(v)) {
+          ctx.addIssue({ code: "custom", message: `GATEWAY_METRICS_HOST must be a host name or address to listen on, such as 127.0.0.1 or 0.0.0.0 (got "${v}").` });
+          return z.NEVER;
+        }
+        return v;
+      }),
     /** Bearer secret for the console's /api/metrics (admins signed in may read it without). */
-    WARDEN_METRICS_TOKEN: optionalText,
+    WARDEN_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+      error: "WARDEN_METRICS_TOKEN must be at least 16 characters (generate one with `openssl rand -hex 32`), or unset to allow only signed-in admins.",
+    }),
     /** Days of statements and audit events kept; older time partitions are dropped. */
     WARDEN_RETENTION_DAYS: positiveInt("WARDEN_RETENTION_DAYS", 90, 36500).refine((n) => n >= 1, "WARDEN_RETENTION_DAYS must be at least 1 (0 would drop today's records; to keep everything for good, set 36500)."),
     /** Event sinks declared by the environment (lib/outbox/environment-sinks.ts validates them as a whole). */
