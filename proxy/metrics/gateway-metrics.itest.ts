@@ -4,7 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessions } from "@/drizzle/schema";
+import { eq } from "drizzle-orm";
+import { approvalRequests, sessions } from "@/drizzle/schema";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 import { ensureGatewayBuild } from "@/scripts/launcher/build-gateway";
 import { gatewayEnvironment } from "@/scripts/launcher/gateway-environment";
@@ -110,6 +112,35 @@ describe("gateway metrics: a real gateway, scraped over HTTP", () => {
     // Every statement and the session were committed by group commits.
     expect(grew(before, after, `${G}recording_commit_seconds_count`)).toBeGreaterThan(0);
     expect(sampleValue(after, `${G}approvals_waiting`)).toBe(0);
+  });
+
+  it("counts a statement held for a reviewer while it waits, then as a hold by an agent once approved", async () => {
+    const before = await scrape(port);
+    const agentToken = await fx.mintToken({ actorKind: "agent", agentName: "metrics-agent" });
+    const c = await fx.connect({ password: agentToken, application_name: "metrics-held" });
+    try {
+      // The demo policy holds an agent's writes for a reviewer.
+      const held = c.query("update customers set notes = 'held' where id = 1").catch((err: Error) => err);
+      const waiting = await eventually(async () => {
+        const e = await scrape(port);
+        return sampleValue(e, `${G}approvals_waiting`) === 1 ? e : undefined;
+      });
+      expect(grew(before, waiting, `${G}added_latency_seconds_count`)).toBe(0);
+      // The wait begins just before its request is committed.
+      const request = await eventually(async () => (await fx.db.select({ id: approvalRequests.id }).from(approvalRequests).where(eq(approvalRequests.status, "pending")))[0]);
+      await decideApproval(fx.db, { requestId: request.id, reviewer: { email: "reviewer@example.com", groups: ["reviewer"] }, decision: "approve", comment: "ok" });
+      expect(await held).toMatchObject({ rowCount: 1 });
+    } finally {
+      await c.end();
+    }
+    const after = await eventually(async () => {
+      const e = await scrape(port);
+      return sampleValue(e, `${G}approvals_waiting`) === 0 && grew(before, e, `${G}server_time_seconds_count`) === 1 ? e : undefined;
+    });
+    expect(grew(before, after, `${G}statements_total`, { kind: "write", decision: "hold", actor_kind: "agent" })).toBe(1);
+    expect(grew(before, after, `${G}statements_total`)).toBe(1);
+    // The reviewer's wait is not the gateway's latency.
+    expect(grew(before, after, `${G}added_latency_seconds_count`)).toBe(0);
   });
 
   it("answers /healthz and /readyz, 404 elsewhere, 405 to other methods", async () => {
