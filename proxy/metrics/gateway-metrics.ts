@@ -76,9 +76,12 @@ export function observeAddedLatency(ms: number, decision: string): void {
   if (decision !== "hold") addedLatency.observe(ms / 1000);
 }
 
-/** The server's time for a finished statement (a suspended portal is observed once it completes). */
+/**
+ * The server's time for a statement it answered (ok or error). A suspended portal is observed once it
+ * completes; a statement whose session ended before the answer (unknown) has no server time.
+ */
 export function observeServerTime(ms: number | null, status: string): void {
-  if (ms !== null && status !== "suspended") serverTime.observe(ms / 1000);
+  if (ms !== null && (status === "ok" || status === "error")) serverTime.observe(ms / 1000);
 }
 
 /** How a sign-in attempt ended (sign-in-guard.ts); a refused attempt counts under its reason. */
