@@ -14,5 +14,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/policy-preview", label: "Policy preview", roles: ["admin", "reviewer"] },
   { href: "/connections", label: "Connections", roles: ["admin"] },
   { href: "/tokens", label: "Tokens", roles: ["admin"] },
+  { href: "/sinks", label: "Event sinks", roles: ["admin"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
 ];
