@@ -25,7 +25,7 @@ export function SinkStateBadge({ sink }: { sink: EventSinkDto }) {
         </span>
       );
     case "dead":
-      return <Badge tone="danger">{`dead after ${sink.failedAttempts} attempts`}</Badge>;
+      return <Badge tone="danger">{`dead after ${sink.failedAttempts} ${sink.failedAttempts === 1 ? "attempt" : "attempts"}`}</Badge>;
   }
 }
 
