@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EVENT_TYPE_PATTERN, webhookUrlProblem } from "./contracts/event-sinks";
 
 /**
  * Every setting Warden reads from the environment, validated once per process.
@@ -262,7 +263,31 @@ export const configSchema = z
         message: "WARDEN_SECRET_KEY is required when DATABASE_URL is set (generate one with `openssl rand -hex 32`); it encrypts stored database credentials.",
       });
     }
+    for (const message of environmentSinkProblems(c)) ctx.addIssue({ code: "custom", message });
   });
+
+/** WARDEN_SINK_*: each problem a sentence naming its variable (lib/outbox/environment-sinks.ts turns them into sinks). */
+function environmentSinkProblems(c: { WARDEN_SINK_WEBHOOK_URL?: string; WARDEN_SINK_WEBHOOK_SECRET?: string; WARDEN_SINK_FILE?: string; WARDEN_SINK_EVENT_TYPES?: string }): string[] {
+  const problems: string[] = [];
+  if (c.WARDEN_SINK_WEBHOOK_URL) {
+    const problem = webhookUrlProblem(c.WARDEN_SINK_WEBHOOK_URL);
+    if (problem) problems.push(`WARDEN_SINK_WEBHOOK_URL: ${problem}`);
+    if (!c.WARDEN_SINK_WEBHOOK_SECRET) problems.push("WARDEN_SINK_WEBHOOK_SECRET is required with WARDEN_SINK_WEBHOOK_URL: the secret that signs each delivery (generate one with `openssl rand -hex 32`).");
+  } else if (c.WARDEN_SINK_WEBHOOK_SECRET) {
+    problems.push("WARDEN_SINK_WEBHOOK_SECRET is set without WARDEN_SINK_WEBHOOK_URL: set the receiver's URL too, or unset the secret.");
+  }
+  if (c.WARDEN_SINK_WEBHOOK_SECRET && c.WARDEN_SINK_WEBHOOK_SECRET.length < 16) problems.push("WARDEN_SINK_WEBHOOK_SECRET must be at least 16 characters (generate one with `openssl rand -hex 32`).");
+  if (c.WARDEN_SINK_FILE && !c.WARDEN_SINK_FILE.startsWith("/")) problems.push(`WARDEN_SINK_FILE must be an absolute path, such as /var/log/warden/events.jsonl (got "${c.WARDEN_SINK_FILE}").`);
+  for (const t of splitEventTypes(c.WARDEN_SINK_EVENT_TYPES)) {
+    if (!EVENT_TYPE_PATTERN.test(t)) problems.push(`WARDEN_SINK_EVENT_TYPES: "${t}" is not an event type; use actions such as gateway.statement, prefixes such as approval.*, or *, separated by commas.`);
+  }
+  return problems;
+}
+
+/** WARDEN_SINK_EVENT_TYPES as a list: comma-separated, spaces and empty items ignored. */
+export function splitEventTypes(value: string | undefined): string[] {
+  return [...new Set((value ?? "").split(",").map((t) => t.trim()).filter(Boolean))];
+}
 
 export type WardenConfig = z.output<typeof configSchema>;
 
