@@ -81,10 +81,13 @@ describe("gateway metrics: a real gateway, scraped over HTTP", () => {
       await expect(c.query("select pg_read_file('/etc/hostname')")).rejects.toThrow(/not allowed through Warden/);
       const masked = await c.query("select email, card_number from customers order by id");
       expect(masked.rows[0].email).not.toBe("ann@example.com");
+      // A computed column: the us_ssn detector finds the number, under its semantic type national_id.
+      const detected = await c.query("select 'ssn 123-45-6789' as note");
+      expect(detected.rows[0].note).not.toContain("123-45-6789");
 
       const during = await eventually(async () => {
         const e = await scrape(port);
-        return grew(before, e, `${G}server_time_seconds_count`) >= 4 ? e : undefined;
+        return grew(before, e, `${G}server_time_seconds_count`) >= 5 ? e : undefined;
       });
       expect(sampleValue(during, `${G}connections_open`)).toBe(1);
     } finally {
@@ -97,17 +100,18 @@ describe("gateway metrics: a real gateway, scraped over HTTP", () => {
     });
     expect(grew(before, after, `${G}sign_ins_total`, { result: "ok" })).toBe(1);
     expect(failedSignIns(after) - failedSignIns(before)).toBe(1);
-    // Three selects and the masked read were forwarded; the dangerous function was blocked.
-    expect(grew(before, after, `${G}statements_total`, { kind: "read", decision: "forward", actor_kind: "human" })).toBe(4);
+    // Three selects and the two masked reads were forwarded; the dangerous function was blocked.
+    expect(grew(before, after, `${G}statements_total`, { kind: "read", decision: "forward", actor_kind: "human" })).toBe(5);
     expect(grew(before, after, `${G}statements_total`, { decision: "block", actor_kind: "human" })).toBe(1);
-    expect(grew(before, after, `${G}statements_total`)).toBe(5);
-    expect(grew(before, after, `${G}added_latency_seconds_count`)).toBe(4);
-    expect(grew(before, after, `${G}added_latency_seconds_bucket`, { le: "+Inf" })).toBe(4);
-    expect(grew(before, after, `${G}server_time_seconds_count`)).toBe(4);
+    expect(grew(before, after, `${G}statements_total`)).toBe(6);
+    expect(grew(before, after, `${G}added_latency_seconds_count`)).toBe(5);
+    expect(grew(before, after, `${G}added_latency_seconds_bucket`, { le: "+Inf" })).toBe(5);
+    expect(grew(before, after, `${G}server_time_seconds_count`)).toBe(5);
     expect(grew(before, after, `${G}added_latency_seconds_sum`)).toBeGreaterThan(0);
     // Two customers: two emails and two card numbers masked by column rule.
     expect(grew(before, after, `${G}masked_values_total`, { semantic_type: "email" })).toBe(2);
     expect(grew(before, after, `${G}masked_values_total`, { semantic_type: "card_number" })).toBe(2);
+    expect(grew(before, after, `${G}masked_values_total`, { semantic_type: "national_id" })).toBe(1);
     expect(grew(before, after, `${G}masked_values_total`, { semantic_type: "phone" })).toBe(0);
     // Every statement and the session were committed by group commits.
     expect(grew(before, after, `${G}recording_commit_seconds_count`)).toBeGreaterThan(0);
