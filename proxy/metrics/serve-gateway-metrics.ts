@@ -43,7 +43,7 @@ export async function serveGatewayMetrics(config: MetricsConfig, log: Logger, so
       },
     };
   } catch (err) {
-    log.error("metrics port not opened; the gateway runs without /metrics", { host: config.GATEWAY_METRICS_HOST, port: config.GATEWAY_METRICS_PORT, error: (err as Error).message });
+    log.warn("metrics port not opened; the gateway runs without /metrics", { host: config.GATEWAY_METRICS_HOST, port: config.GATEWAY_METRICS_PORT, error: (err as Error).message });
     await db.$client.end().catch(() => {});
     return NOTHING;
   }
