@@ -3,6 +3,7 @@
 import { createDb, type Db } from "@/lib/db/create-db";
 import { syncEnvironmentSinks } from "@/lib/outbox/environment-sinks";
 import { OutboxRunner } from "@/lib/outbox/outbox-runner";
+import { startRetentionJob } from "@/lib/retention/start-retention-job";
 import { parseConfig, requireRuntimeConfig } from "@/lib/shared/config";
 
 type ConsoleJobs = { db: Db; outbox: OutboxRunner; stop(): Promise<void> };
@@ -21,8 +22,10 @@ export function startConsoleJobs(): Promise<ConsoleJobs> {
     await syncEnvironmentSinks(db, config, config.WARDEN_SECRET_KEY);
     const outbox = new OutboxRunner(db, { secretKey: config.WARDEN_SECRET_KEY });
     outbox.start();
+    const retention = startRetentionJob({ db, secretKey: config.WARDEN_SECRET_KEY, retentionDays: config.WARDEN_RETENTION_DAYS });
     const stop = async () => {
       await outbox.stop();
+      retention.stop();
       await db.$client.end().catch(() => {});
     };
     process.once("SIGTERM", () => void stop());
