@@ -54,7 +54,8 @@ export function mapEventToOcsf(event: AuditEventDto): OcsfFields {
       const decision = str(details.decision);
       if (decision) {
         out.disposition = decision;
-        out.disposition_id = decision === "allow" ? 1 : decision === "block" ? 2 : 99;
+        // forward: Allowed; block: Blocked; hold (waited for a reviewer): Other, its outcome in `status`.
+        out.disposition_id = decision === "forward" ? 1 : decision === "block" ? 2 : 99;
       }
     }
   }
@@ -74,7 +75,8 @@ function classify(event: AuditEventDto, details: Record<string, unknown>): { kin
   if (a === "gateway.statement") {
     const decision = str(details.decision);
     const status = str(details.status);
-    const isFailure = decision === "block" || decision === "refuse" || status === "error" || status === "blocked";
+    // `status` is the statement's status when its event was recorded (often "running"): only a known failure counts.
+    const isFailure = decision === "block" || status === "error" || status === "blocked";
     return { kind: "datastore", activity: { id: 4, name: "Query" }, isFailure };
   }
   if (a === "gateway.session.start") return { kind: "datastore", activity: { id: 3, name: "Connect" }, isFailure: false };

@@ -83,6 +83,8 @@ describe("outbox delivery to a real webhook receiver, with a real gateway", () =
     await c.query("create table widgets (n int)");
     await c.query("insert into widgets values (1), (2)");
     await c.query("select * from widgets");
+    // A statement that does not parse is blocked (fail closed): its event carries that decision.
+    await expect(c.query("selec 1")).rejects.toMatchObject({ code: "42601" });
     await c.end();
     await appendEvents(fx.db, testEvents(2, "policy.update"));
     // Wait for the session's end to be chained, then for everything chained to arrive.
@@ -99,7 +101,12 @@ describe("outbox delivery to a real webhook receiver, with a real gateway", () =
     expect(actions).toEqual(expect.arrayContaining(["connection.update", "gateway.session.start", "gateway.statement", "gateway.session.end", "policy.update"]));
     const statements = rx.events.filter((e) => e.event.action === "gateway.statement");
     expect(statements.map((e) => (e.event.details as { sql: string }).sql)).toEqual(expect.arrayContaining(["create table widgets (n int)", "insert into widgets values (1), (2)", "select * from widgets"]));
-    expect(statements.every((e) => typeof (e.event.details as { decision?: unknown }).decision === "string" && e.ocsf.class_uid === 6005)).toBe(true);
+    expect(statements.map((e) => [(e.event.details as { sql: string }).sql, (e.event.details as { decision: string }).decision, e.ocsf.class_uid, e.ocsf.disposition_id])).toEqual(
+      expect.arrayContaining([
+        ["select * from widgets", "forward", 6005, 1],
+        ["selec 1", "block", 6005, 2],
+      ]),
+    );
     expect(await readSink(fx.db, sink.id)).toMatchObject({ deliveredSeq: stored.length, state: "active", failedAttempts: 0, lastError: null });
   }, 60_000);
 
