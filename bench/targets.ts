@@ -72,6 +72,9 @@ export async function startTargets(
           GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
           GATEWAY_RECORDING_MODE: mode,
           GATEWAY_WORKERS: 1,
+          // Metrics on, as in production (their counting is on the hot path), each gateway on a port of its own.
+          GATEWAY_METRICS_PORT: await findFreePort(),
+          GATEWAY_METRICS_HOST: "127.0.0.1",
           WARDEN_DATA_DIR: env.tmpDir,
           LOG_LEVEL: "warn",
         }),

@@ -9,8 +9,8 @@ describe("docker-compose.yml", () => {
   const compose = parse(fs.readFileSync("docker-compose.yml", "utf8"), { merge: true });
   const configKeys = Object.keys(configSchema.shape);
 
-  it("runs the store, the console and a gateway from the repository's Dockerfile", () => {
-    expect(Object.keys(compose.services)).toEqual(["store", "console", "gateway"]);
+  it("runs the store, the console and a gateway from the repository's Dockerfile, with Prometheus and Grafana beside them", () => {
+    expect(Object.keys(compose.services)).toEqual(["store", "console", "gateway", "prometheus", "grafana"]);
     expect(compose.services.console.build).toBe(".");
     expect(compose.services.gateway.build).toBe(".");
     expect(fs.existsSync("Dockerfile")).toBe(true);

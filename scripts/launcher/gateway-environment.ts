@@ -3,7 +3,7 @@ import type { GatewayConfig } from "@/proxy/start-gateway";
 import { childNodeOptions } from "./child-node-options";
 
 /** What a gateway process is configured with: the worker's settings, and how many workers to run. */
-export type GatewaySettings = GatewayConfig & Partial<Pick<WardenConfig, "GATEWAY_WORKERS">>;
+export type GatewaySettings = GatewayConfig & Partial<Pick<WardenConfig, "GATEWAY_WORKERS" | "GATEWAY_METRICS_PORT" | "GATEWAY_METRICS_HOST">>;
 
 /** Every setting the gateway reads, so a value the launcher or the bench did not set is not inherited from this process either. */
 const GATEWAY_VARIABLES = [
@@ -20,6 +20,8 @@ const GATEWAY_VARIABLES = [
   "GATEWAY_MAX_MESSAGE_BYTES",
   "GATEWAY_MAX_PREPARED_STATEMENTS",
   "GATEWAY_MAX_CONNECTIONS",
+  "GATEWAY_METRICS_PORT",
+  "GATEWAY_METRICS_HOST",
   "WARDEN_APPROVAL_WEBHOOK_URL",
   "WARDEN_DATA_DIR",
   "LOG_LEVEL",
