@@ -135,6 +135,7 @@ test.describe("overview activity dashboard", () => {
     await expect(options.nth(4)).toContainText(`${marker}_dev`);
 
     // The developer: only their own statements, no organisation counters, not the admin's blocked statement.
+    await dev.goto("/");
     await expect
       .poll(async () => {
         await dev.reload();
