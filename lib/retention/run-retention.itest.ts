@@ -193,3 +193,21 @@ describe("retention and event sinks", () => {
     }
   });
 });
+
+describe("retention that drops the newest events too", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = createDb(await createTestStore());
+    await appendAt(db, [now, now, daysAgo(200), daysAgo(200)]);
+  });
+  afterAll(() => db.$client.end());
+
+  it("chains its retention.drop event after the dropped head, bridged by the checkpoint", async () => {
+    const result = await runRetention(db, { secretKey, retentionDays: 90, now });
+    expect(result.auditEvents.seqRuns.map((r) => [r.fromSeq, r.toSeq])).toEqual([[3, 4]]);
+    expect(result.auditSeq).toBe(5);
+    const report = await verifyAuditChain(db, { secretKey });
+    expect(report.problems).toEqual([]);
+    expect(report.range).toMatchObject({ firstSeq: 1, lastSeq: 5, anchor: { kind: "checkpoint" } });
+  });
+});

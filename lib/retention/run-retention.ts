@@ -1,7 +1,7 @@
 import { desc, sql } from "drizzle-orm";
 import pg from "pg";
-import { auditCheckpoints, type CheckpointGap } from "@/drizzle/schema";
-import { appendAuditEvent, AUDIT_CHAIN_LOCK } from "@/lib/audit/append-event";
+import { auditCheckpoints, auditEvents, type CheckpointGap } from "@/drizzle/schema";
+import { AUDIT_CHAIN_LOCK, chainAuditEvents, EMPTY_CHAIN } from "@/lib/audit/append-event";
 import type { Db, DbOrTx } from "@/lib/db/create-db";
 import { isCheckpointSignatureValid, signCheckpoint } from "./checkpoint-signature";
 import { firstKeptSeq, mergeGaps } from "./merge-gaps";
@@ -108,6 +108,9 @@ async function runInTransaction(tx: DbOrTx, opts: RetentionOptions): Promise<Ret
     else result.auditEvents.checkpointId = checkpoint;
   }
 
+  // The chain's head before the drop: the drop may take the newest events too, and the retention.drop
+  // event must follow the real last event (the checkpoint bridges to it), not the last one left.
+  const [head] = await tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   for (const p of [...result.statements.dropped, ...result.auditEvents.dropped]) await tx.execute(sql.raw(`drop table ${pg.escapeIdentifier(p.name)}`));
 
   const deleted = await tx.execute(sql`
@@ -118,7 +121,7 @@ async function runInTransaction(tx: DbOrTx, opts: RetentionOptions): Promise<Ret
   const didSomething = result.statements.dropped.length + result.auditEvents.dropped.length + result.sessionsDeleted > 0;
   // A hold alone is not an event (it would repeat every hour until the sink catches up): the job logs it.
   if (didSomething) {
-    const event = await appendAuditEvent(tx, {
+    const dropEvent = {
       actor: RETENTION_ACTOR,
       action: "retention.drop",
       targetType: "store",
@@ -131,7 +134,12 @@ async function runInTransaction(tx: DbOrTx, opts: RetentionOptions): Promise<Ret
         sessionsDeleted: result.sessionsDeleted,
         heldBack: result.heldBack,
       },
-    });
+    };
+    // Chained by hand after `head` (the chain lock is held since the start of the transaction).
+    const [event] = await tx
+      .insert(auditEvents)
+      .values(chainAuditEvents([dropEvent], head ?? EMPTY_CHAIN))
+      .returning({ seq: auditEvents.seq });
     result.auditSeq = event.seq;
   }
   return result;
