@@ -7,7 +7,7 @@ export function EventTypesPreview({ text }: { text: string }) {
   const types = parseEventTypes(text);
   if (types.length === 0) return <p className="text-xs text-slate-500">No filter: every event goes to this sink.</p>;
   return (
-    <ul aria-label="Event types to be sent" className="flex flex-wrap gap-1">
+    <ul aria-label="Filters to be saved" className="flex flex-wrap gap-1">
       {types.map((t) => (
         <li key={t}>
           <Badge tone={EVENT_TYPE_PATTERN.test(t) ? "brand" : "danger"} isMono>
