@@ -222,7 +222,7 @@ describe("outbox delivery: failures, dead letter, filter, file sink", () => {
   it("(d) the deliverer process killed mid-delivery: the next one resumes, nothing lost, duplicates only of the batch in flight, never two deliverers at once", async () => {
     const rx = await receiver();
     const from = await newestSeq();
-    await appendEvents(db, testEvents(2000));
+    await appendEvents(db, testEvents(3000));
     // Slow enough that a kill lands while a batch is in flight.
     let kill: (() => void) | undefined;
     rx.answer = () => ({ status: 200, delayMs: 300 });
@@ -242,20 +242,22 @@ describe("outbox delivery: failures, dead letter, filter, file sink", () => {
     expect(inFlightAtKill).toEqual(seqRange(from + 501, from + 1000));
     await new Promise((r) => setTimeout(r, 400));
     expect((await readSink(db, sink.id)).deliveredSeq).toBe(from + 500);
-    // Two deliverers now: another process and this one; they must take turns.
+    // Another process takes over; once it is delivering, a second deliverer (this process) starts
+    // too: they must take turns, never two requests in flight at once.
     rx.onRequest = undefined;
-    rx.answer = () => ({ status: 200, delayMs: 50 });
+    const requestsAtKill = rx.requests;
     const second = spawnDeliverer(url, secretKey);
-    runner = new OutboxRunner(db, { secretKey, pollMs: 100 });
-    runner.start();
+    runner = new OutboxRunner(db, { secretKey, pollMs: 50 });
     try {
-      await eventually(async () => rx.events.length === 2000 || undefined, 60_000);
-      await eventually(async () => (await readSink(db, sink.id)).deliveredSeq === from + 2000 || undefined);
+      await eventually(async () => rx.requests > requestsAtKill || undefined, 60_000);
+      runner.start();
+      await eventually(async () => rx.events.length === 3000 || undefined, 60_000);
+      await eventually(async () => (await readSink(db, sink.id)).deliveredSeq === from + 3000 || undefined);
     } finally {
       process.kill(-second.pid!, "SIGTERM");
     }
     expect(rx.problems).toEqual([]);
-    expect(rx.seqs()).toEqual(seqRange(from + 1, from + 2000));
+    expect(rx.seqs()).toEqual(seqRange(from + 1, from + 3000));
     expect(rx.duplicates).toEqual(inFlightAtKill);
     expect(rx.maxInFlight).toBe(1);
   }, 120_000);
