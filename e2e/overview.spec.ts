@@ -133,6 +133,9 @@ test.describe("overview activity dashboard", () => {
     const options = page.getByRole("listbox", { name: "Statements" }).getByRole("option");
     await expect(options).toHaveCount(5);
     await expect(options.nth(4)).toContainText(`${marker}_dev`);
+    // The player opens at that statement, not the first.
+    await expect(page.getByText(/^Statement 5 of 5$/)).toBeVisible();
+    await expect(options.nth(4)).toHaveAttribute("aria-selected", "true");
 
     // The developer: only their own statements, no organisation counters, not the admin's blocked statement.
     await dev.goto("/");

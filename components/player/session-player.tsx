@@ -24,7 +24,7 @@ import { usePlayback } from "./use-playback";
  * Replays one recorded session: its identity, a timeline of its statements with playback, the
  * statement list, and the selected step in full. An open session keeps growing while it is watched.
  */
-export function SessionPlayer({ initialSession }: { initialSession: SessionDto }) {
+export function SessionPlayer({ initialSession, initialSeq }: { initialSession: SessionDto; initialSeq?: number }) {
   const feed = useStatementFeed(initialSession);
   const { session, statements } = feed;
   const timeline = useMemo(() => buildTimeline(statements), [statements]);
@@ -40,6 +40,14 @@ export function SessionPlayer({ initialSession }: { initialSession: SessionDto }
     },
     [seekToIndex],
   );
+  // Opened at a statement (?seq=N): select it once the page holding it has loaded, then never again.
+  const [hasJumped, setHasJumped] = useState(initialSeq === undefined);
+  const requestedIndex = hasJumped ? -1 : statements.findIndex((s) => s.seq === initialSeq);
+  useEffect(() => {
+    if (requestedIndex < 0) return;
+    setHasJumped(true);
+    select(requestedIndex);
+  }, [requestedIndex, select]);
   const step = (delta: -1 | 1) => select(Math.max(0, Math.min(statements.length - 1, selectedIndex + delta)));
   const seqAt = useCallback((index: number) => statements[index]?.seq ?? index + 1, [statements]);
 

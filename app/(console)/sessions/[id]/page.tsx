@@ -9,14 +9,17 @@ import { ROLES } from "@/lib/shared/config";
 
 export const metadata: Metadata = { title: "Session" };
 
-type SessionPageProps = { params: Promise<{ id: string }> };
+type SessionPageProps = { params: Promise<{ id: string }>; searchParams: Promise<{ seq?: string | string[] }> };
 
-export default async function SessionPage({ params }: SessionPageProps) {
+export default async function SessionPage({ params, searchParams }: SessionPageProps) {
   const { id } = await params;
+  // ?seq=N (links from search, the Overview, the audit log): open the player at that statement.
+  const { seq } = await searchParams;
+  const initialSeq = typeof seq === "string" && /^[1-9][0-9]{0,9}$/.test(seq) ? Number(seq) : undefined;
   const user = await requirePageRole(ROLES, `/sessions/${id}`);
   // Loaded here so an unknown id is a real 404 and someone else's session a real 403, before any client code runs.
   const session = await findSession(getDb(), id);
   if (!session) notFound();
   if (!isSessionVisibleTo(user, session)) forbidden();
-  return <SessionPlayer initialSession={session} />;
+  return <SessionPlayer initialSession={session} initialSeq={initialSeq} />;
 }
