@@ -11,8 +11,13 @@ export const RECENT_BLOCKED_LIMIT = 10;
 /**
  * The newest statements the gateway refused (status 'blocked': by policy, or held and then rejected
  * or timed out) in the window: a backward walk of the received_at index, stopping at the tenth.
+ * Only statements of sessions the viewer may open: their SQL is the session's content, so reviewers,
+ * who see the organisation's counts but open only their own sessions (session-visibility.ts), see
+ * only their own here too.
  */
-export async function listRecentBlocked(db: DbOrTx, viewer: ActivityViewer, filter: ActivityFilter, window: ActivityWindow): Promise<RecentBlockedStatement[]> {
+export async function listRecentBlocked(db: DbOrTx, viewer: ActivityViewer, activity: ActivityFilter, window: ActivityWindow): Promise<RecentBlockedStatement[]> {
+  const seesAll = canSeeAllSessions(viewer.roles);
+  const filter: ActivityFilter = seesAll ? activity : { scope: "own", userName: viewer.email };
   const result = await db.execute(sql`
     select st.id, st.session_id, st.seq, st.received_at, left(st.sql, ${OVERVIEW_SQL_PREVIEW_CHARS}) as sql_preview, st.decision_reason, st.decision,
            s.user_name, s.agent_name, s.connection_name
@@ -20,7 +25,6 @@ export async function listRecentBlocked(db: DbOrTx, viewer: ActivityViewer, filt
     where st.received_at >= ${window.from.toISOString()}::timestamptz and st.received_at < ${window.to.toISOString()}::timestamptz
       and st.status = 'blocked'${userCondition(filter, sql`s.user_name`)}
     order by st.received_at desc limit ${RECENT_BLOCKED_LIMIT}`);
-  const seesAll = canSeeAllSessions(viewer.roles);
   return result.rows.map((r) => ({
     statementId: String(r.id),
     sessionId: String(r.session_id),
@@ -32,7 +36,6 @@ export async function listRecentBlocked(db: DbOrTx, viewer: ActivityViewer, filt
     sqlPreview: String(r.sql_preview),
     reason: r.decision_reason === null ? null : String(r.decision_reason),
     wasHeld: r.decision === "hold",
-    // Reviewers see the organisation's activity but open only their own sessions (session-visibility.ts).
-    canOpen: seesAll || r.user_name === viewer.email,
+    canOpen: true,
   }));
 }
