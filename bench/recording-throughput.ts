@@ -126,7 +126,7 @@ async function measure(url: string, mode: RecordingMode, sessionCount: number, r
         seq++;
         // The statement runs (a turn of the event loop), then its outcome is recorded.
         await new Promise((r) => setImmediate(r));
-        recorder.finishStatement({ id, sessionId, status: "ok", finishedAt: new Date(), durationMs: 0.1, commandTag: "SELECT 1", rowCount: 1, errorCode: null, errorMessage: null, columns: [{ name: "abalance", typeOid: 23, tableOid: 16384, columnNumber: 2, format: "text" }], rows: [["0"]], rowsTruncated: false, resultRowCount: 1, maskedColumns: null });
+        recorder.finishStatement({ id, sessionId, receivedAt, status: "ok", finishedAt: new Date(), durationMs: 0.1, commandTag: "SELECT 1", rowCount: 1, errorCode: null, errorMessage: null, columns: [{ name: "abalance", typeOid: 23, tableOid: 16384, columnNumber: 2, format: "text" }], rows: [["0"]], rowsTruncated: false, resultRowCount: 1, maskedColumns: null });
       }
       recorder.endSession({ id: sessionId, endedAt: new Date(), endReason: "client_terminated" }, { ...audit, action: "gateway.session.end", details: { reason: "client_terminated" } });
     }),

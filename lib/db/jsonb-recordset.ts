@@ -52,10 +52,16 @@ export function insertFromRecordset<T extends PgTable>(table: T, param: string):
  * the column as it is, so one statement can carry rows that each change a different subset; `keep`:
  * the same for these columns only.
  */
-export function updateFromRecordset<T extends PgTable>(table: T, param: string, opts: { match: ColumnKey<T>; set: readonly ColumnKey<T>[]; keepWhenNull?: boolean; keep?: readonly ColumnKey<T>[] }): string {
-  const [[, matchColumn]] = columnsOf(table, [opts.match]);
+export function updateFromRecordset<T extends PgTable>(
+  table: T,
+  param: string,
+  opts: { match: ColumnKey<T> | readonly ColumnKey<T>[]; set: readonly ColumnKey<T>[]; keepWhenNull?: boolean; keep?: readonly ColumnKey<T>[] },
+): string {
+  // Several match keys: a partitioned table matched on its whole key (id and the partition column) lets PostgreSQL go to the one partition.
+  const matchKeys: readonly ColumnKey<T>[] = Array.isArray(opts.match) ? opts.match : [opts.match as ColumnKey<T>];
+  const matches = columnsOf(table, matchKeys).map(([key, c]) => `t.${quote(c.name)} = v.${quote(key)}`);
   const sets = columnsOf(table, opts.set).map(([key, c]) => `${quote(c.name)} = ${opts.keepWhenNull || opts.keep?.includes(key as ColumnKey<T>) ? `coalesce(v.${quote(key)}, t.${quote(c.name)})` : `v.${quote(key)}`}`);
-  return `update ${quote(getTableName(table))} as t set ${sets.join(", ")} from ${recordsetSource(table, param, { keys: [opts.match, ...opts.set] })} where t.${quote(matchColumn.name)} = v.${quote(opts.match)}`;
+  return `update ${quote(getTableName(table))} as t set ${sets.join(", ")} from ${recordsetSource(table, param, { keys: [...matchKeys, ...opts.set] })} where ${matches.join(" and ")}`;
 }
 
 /** The column's default as SQL text, or null when it has none. */

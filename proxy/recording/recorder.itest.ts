@@ -30,6 +30,7 @@ const beginRow = (sessionId: string, seq: number, status?: "blocked"): Statement
 const finishRow = (b: StatementBeginRow, status: StatementFinishRow["status"] = "ok"): StatementFinishRow => ({
   id: b.id,
   sessionId: b.sessionId,
+  receivedAt: b.receivedAt,
   status,
   finishedAt: new Date(),
   durationMs: 0.1,

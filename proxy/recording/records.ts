@@ -32,6 +32,8 @@ export const DECISION_KEYS = ["decision", "decisionReason", "approvalRequestId",
 export type StatementFinishRow = Pick<StatementColumns, Exclude<(typeof OUTCOME_KEYS)[number], "status" | "finishedAt">> & Partial<Pick<StatementColumns, (typeof DECISION_KEYS)[number]>> & {
   id: string;
   sessionId: string;
+  /** The begun row's receivedAt: with the id, the row's key in the day-partitioned table. */
+  receivedAt: Date;
   status: "ok" | "error" | "skipped" | "suspended" | "unknown";
   finishedAt: Date;
 };

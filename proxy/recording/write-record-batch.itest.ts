@@ -17,13 +17,17 @@ function sessionStart(id: string): RecordItem {
     audit: audit("gateway.session.start", id),
   };
 }
+/** When each begun statement was received: its finish carries it, as the gateway's does (the row's key with the id). */
+const receivedAts = new Map<string, Date>();
 function begin(sessionId: string, seq: number, id = randomUUID(), status?: "blocked"): RecordItem {
-  return { type: "statement.begin", row: { id, sessionId, seq, protocol: "simple", sql: `select ${seq}`, kind: "read", command: "SELECT", receivedAt: new Date(), status } };
+  const receivedAt = new Date();
+  receivedAts.set(id, receivedAt);
+  return { type: "statement.begin", row: { id, sessionId, seq, protocol: "simple", sql: `select ${seq}`, kind: "read", command: "SELECT", receivedAt, status } };
 }
 function finish(sessionId: string, id: string, status: StatementFinishRow["status"] = "ok"): RecordItem {
   return {
     type: "statement.finish",
-    row: { id, sessionId, status, finishedAt: new Date(), durationMs: 1, commandTag: "SELECT 1", rowCount: 1, errorCode: null, errorMessage: null, columns: [], rows: [["1"]], rowsTruncated: false, resultRowCount: 1, maskedColumns: null },
+    row: { id, sessionId, receivedAt: receivedAts.get(id) ?? new Date(), status, finishedAt: new Date(), durationMs: 1, commandTag: "SELECT 1", rowCount: 1, errorCode: null, errorMessage: null, columns: [], rows: [["1"]], rowsTruncated: false, resultRowCount: 1, maskedColumns: null },
   };
 }
 

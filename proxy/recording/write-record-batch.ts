@@ -97,13 +97,13 @@ export function foldBatch(items: RecordItem[]): FoldedBatch {
 }
 
 /** Bump the version when the text changes: a store connection keeps the old plan under the old name. */
-const BATCH_STATEMENT_NAME = "warden_record_batch_v3";
+const BATCH_STATEMENT_NAME = "warden_record_batch_v4";
 
 /** $1 sessions, $2 statements, $3 outcomes of earlier statements, $4 session counters and ends, $5 unchained audit events. */
 const BATCH_SQL = `with
 new_sessions as (${insertFromRecordset(sessions, "$1")}),
 new_statements as (${insertFromRecordset(statements, "$2")}),
-outcomes as (${updateFromRecordset(statements, "$3", { match: "id", set: [...OUTCOME_KEYS, ...DECISION_KEYS], keep: DECISION_KEYS })}),
+outcomes as (${updateFromRecordset(statements, "$3", { match: ["id", "receivedAt"], set: [...OUTCOME_KEYS, ...DECISION_KEYS], keep: DECISION_KEYS })}),
 session_updates as (${updateFromRecordset(sessions, "$4", { match: "id", set: ["statementCount", "errorCount", "endedAt", "endReason"], keepWhenNull: true })}),
 events as (${insertFromRecordset(unchainedAuditEvents, "$5")})
 select 1`;

@@ -284,6 +284,7 @@ export class StatementRun {
     return {
       id: this.id,
       sessionId: this.ctx.session.id,
+      receivedAt: this.receivedAt,
       status: this.status as StatementFinishRow["status"],
       finishedAt: new Date(),
       durationMs,
