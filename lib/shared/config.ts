@@ -236,7 +236,7 @@ export const configSchema = z
     }),
     /** Days of statements and audit events kept; older time partitions are dropped. */
     WARDEN_RETENTION_DAYS: positiveInt("WARDEN_RETENTION_DAYS", 90, 36500).refine((n) => n >= 1, "WARDEN_RETENTION_DAYS must be at least 1 (0 would drop today's records; to keep everything for good, set 36500)."),
-    /** Event sinks declared by the environment (lib/outbox/environment-sinks.ts validates them as a whole). */
+    /** Event sinks declared by the environment (checked together in environmentSinkProblems below; lib/outbox/environment-sinks.ts makes them sinks). */
     WARDEN_SINK_WEBHOOK_URL: optionalUrl("WARDEN_SINK_WEBHOOK_URL", ["https:", "http:"]),
     WARDEN_SINK_WEBHOOK_SECRET: optionalText,
     WARDEN_SINK_FILE: optionalText,
