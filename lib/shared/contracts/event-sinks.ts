@@ -6,6 +6,7 @@ export const EVENT_SINK_STATES = ["active", "retrying", "dead"] as const;
 export type EventSinkState = (typeof EVENT_SINK_STATES)[number];
 
 export const EVENT_SINK_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+export const RESERVED_SINK_NAME_PREFIX = "env-";
 /** An audit action (`gateway.statement`), a prefix of them (`approval.*`), or `*` for all. */
 export const EVENT_TYPE_PATTERN = /^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$/;
 
@@ -32,7 +33,12 @@ export const eventTypeList = z
   .transform((ts) => [...new Set(ts)]);
 
 const sinkFields = {
-  name: z.string().trim().regex(EVENT_SINK_NAME_PATTERN, "Use 1–63 lowercase letters, digits, '-' or '_', starting with a letter."),
+  name: z
+    .string()
+    .trim()
+    .regex(EVENT_SINK_NAME_PATTERN, "Use 1–63 lowercase letters, digits, '-' or '_', starting with a letter.")
+    // env-webhook, env-file and env-stdout are the sinks WARDEN_SINK_* declare (lib/outbox/environment-sinks.ts).
+    .refine((n) => !n.startsWith(RESERVED_SINK_NAME_PREFIX), `Names starting with "${RESERVED_SINK_NAME_PREFIX}" are kept for the sinks set by WARDEN_SINK_* variables.`),
   isEnabled: z.boolean().default(true),
   eventTypes: eventTypeList.default([]),
   maxAttempts: z.coerce.number().int("Enter a whole number.").min(1, "At least 1 attempt.").max(1000, "At most 1,000 attempts.").default(10),
