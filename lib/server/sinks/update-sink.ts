@@ -26,10 +26,11 @@ export function changedSettings(before: EventSink, after: EventSink): string[] {
  * A change that only switches the sink on or off is recorded as event_sink.enable / .disable.
  */
 export async function updateSink(db: Db, secretKey: Buffer, actor: string, id: string, input: UpdateEventSinkInput): Promise<EventSinkDto> {
-  const data = updateEventSinkInput.parse(input);
   try {
     return await db.transaction(async (tx) => {
       const before = requireConsoleSink(await lockSinkRow(tx, id));
+      // After the source check: an environment sink (named env-…) is refused as read-only, not for its name.
+      const data = updateEventSinkInput.parse(input);
       if (before.kind !== data.kind) throw new ServiceError("A sink's kind cannot change; create another sink instead.", 400, { kind: "A sink's kind cannot change." });
       const secretCiphertext = data.kind === "webhook" && data.secret ? encryptSinkSecret(secretKey, data.secret, id) : before.secretCiphertext;
       const [after] = await tx
