@@ -1,16 +1,19 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { and, asc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, eventSinks } from "@/drizzle/schema";
 import { appendAuditEvents } from "@/lib/audit/append-event";
 import { createDb, type Db } from "@/lib/db/create-db";
-import { decryptSinkSecret } from "@/lib/outbox/sink-secret";
+import { decryptSinkSecret, encryptSinkSecret } from "@/lib/outbox/sink-secret";
 import { createTestStore } from "@/tests/test-database";
 import { createSink } from "./create-sink";
 import { deleteSink } from "./delete-sink";
 import { getSink, listSinks } from "./list-sinks";
 import { retryEventSink } from "./retry-sink";
 import { setSinkEnabled } from "./set-sink-enabled";
+import { testSink } from "./test-sink";
 import { updateSink } from "./update-sink";
 
 const ADMIN = "admin@example.com";
@@ -165,5 +168,27 @@ describe("event sink services (real PostgreSQL)", () => {
       .returning();
     expect(await retryEventSink(db, ADMIN, env.id)).toMatchObject({ state: "active", source: "environment" });
     expect((await db.select().from(auditEvents).where(and(eq(auditEvents.targetId, env.id), like(auditEvents.action, "event_sink.%")))).map((e) => e.action)).toEqual(["event_sink.retry"]);
+  });
+
+  it("tests an environment sink exactly as declared: its stored secret signs only for its own URL", async () => {
+    const paths: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      paths.push(req.url ?? "");
+      req.resume().on("end", () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const id = randomUUID();
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/declared`;
+      await db.insert(eventSinks).values({ id, name: `env-${randomBytes(3).toString("hex")}`, kind: "webhook", source: "environment", url, secretCiphertext: encryptSinkSecret(key, SECRET, id), createdBy: "environment" });
+      const result = await testSink(db, key, ADMIN, { id, kind: "webhook", url: "http://127.0.0.1:9/elsewhere" });
+      expect(result).toMatchObject({ isDelivered: true, status: 200 });
+      expect(paths).toEqual(["/declared"]);
+      const [event] = await eventsFor(id);
+      expect(event).toMatchObject({ action: "event_sink.test", actor: ADMIN, details: expect.objectContaining({ isDraft: false, destination: url, secretUsed: "stored", isDelivered: true }) });
+      expectNoSecret(event, null);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
