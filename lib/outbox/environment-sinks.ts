@@ -91,7 +91,7 @@ async function updateEnvironmentSink(tx: DbOrTx, row: EventSink, want: DeclaredS
     .set({ ...settings, isEnabled: true, secretCiphertext: secret ? encryptSinkSecret(secretKey, secret, row.id) : null, updatedAt: sql`now()` })
     .where(eq(eventSinks.id, row.id))
     .returning();
-  await audit(tx, "event_sink.update", after, describe(row, row.secretCiphertext !== null), { ...describe(after, Boolean(secret)), isSecretChanged: !isSecretSame }, "WARDEN_SINK_* changed");
+  await audit(tx, "event_sink.update", after, describe(row, row.secretCiphertext !== null), { ...describe(after, Boolean(secret)), secretChanged: !isSecretSame }, "WARDEN_SINK_* changed");
   return true;
 }
 
