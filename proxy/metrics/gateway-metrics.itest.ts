@@ -224,12 +224,14 @@ describe("gateway metrics across node:cluster workers", () => {
       GATEWAY_TLS_KEY: undefined,
       GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback" as const,
       GATEWAY_WORKERS: 2,
+      GATEWAY_METRICS_PORT: metricsPort,
+      GATEWAY_METRICS_HOST: "127.0.0.1",
       WARDEN_DATA_DIR: dataDir,
       LOG_LEVEL: "warn" as const,
     };
     gateway = await startGatewayProcess({
       root,
-      env: gatewayEnvironment(settings, { ...process.env, GATEWAY_METRICS_PORT: String(metricsPort), GATEWAY_METRICS_HOST: "127.0.0.1" }),
+      env: gatewayEnvironment(settings),
       output: () => {},
     });
   });
@@ -275,10 +277,10 @@ describe("gateway metrics across node:cluster workers", () => {
 
   it("opens no metrics port with GATEWAY_METRICS_PORT=0 (0 is off, not any free port)", async () => {
     const lines: string[] = [];
-    const settings = { DATABASE_URL: fx.storeUrl, WARDEN_SECRET_KEY: fx.secretKey, GATEWAY_PORT: await findFreePort(), GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback" as const, WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "info" as const };
+    const settings = { DATABASE_URL: fx.storeUrl, WARDEN_SECRET_KEY: fx.secretKey, GATEWAY_PORT: await findFreePort(), GATEWAY_HOST: "127.0.0.1", GATEWAY_TLS_CERT: undefined, GATEWAY_TLS_KEY: undefined, GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback" as const, GATEWAY_METRICS_PORT: 0, GATEWAY_METRICS_HOST: "127.0.0.1", WARDEN_DATA_DIR: dataDir, LOG_LEVEL: "info" as const };
     offGateway = await startGatewayProcess({
       root,
-      env: gatewayEnvironment(settings, { ...process.env, GATEWAY_METRICS_PORT: "0", GATEWAY_METRICS_HOST: "127.0.0.1" }),
+      env: gatewayEnvironment(settings, { ...process.env, GATEWAY_METRICS_PORT: "9432" }),
       output: (line) => lines.push(line),
     });
     const c = new pg.Client({ ...fx.clientConfig(), port: offGateway.port });
