@@ -88,7 +88,8 @@ describe("reviewer identity", () => {
       expect(session).toMatchObject({ userName: SOMEONE_ELSE, tokenId: tokenInfo.id, tokenMintedBy: ADMIN_REVIEWER.email });
       const [requested] = await fx.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, request.id), eq(auditEvents.action, "approval.request")));
       expect(requested).toMatchObject({ actor: SOMEONE_ELSE, details: expect.objectContaining({ requesterMintedBy: ADMIN_REVIEWER.email, tokenId: tokenInfo.id }) });
-      const [started] = await fx.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, session.id), eq(auditEvents.action, "gateway.session.start")));
+      // The gateway's events reach the trail through the chainer, a moment after they are recorded.
+      const started = await eventually(async () => (await fx.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, session.id), eq(auditEvents.action, "gateway.session.start"))))[0]);
       expect(started).toMatchObject({ actor: SOMEONE_ELSE, details: expect.objectContaining({ tokenMintedBy: ADMIN_REVIEWER.email, tokenId: tokenInfo.id }) });
       const [approved] = await fx.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, request.id), eq(auditEvents.action, "approval.approve")));
       expect(approved).toMatchObject({ actor: REVIEWER.email, details: expect.objectContaining({ requester: SOMEONE_ELSE, requesterMintedBy: ADMIN_REVIEWER.email }) });
