@@ -9,7 +9,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useConnections } from "@/lib/client/connections";
 import type { ConnectionDto, SslMode } from "@/lib/shared/contracts/connections";
 import { credentialExposureWarning } from "@/lib/shared/upstream-credential";
@@ -99,7 +99,7 @@ const COLUMNS: DataTableColumn<ConnectionDto>[] = [
       </span>
     ),
   },
-  { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <TimeStamp iso={c.updatedAt} isRelative />, className: "text-right" },
+  { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <DateTime value={c.updatedAt} isRelative />, className: "text-right" },
 ];
 
 /** The connection catalog; a row opens the connection. */
