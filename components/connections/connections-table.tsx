@@ -11,8 +11,9 @@ import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DateTime } from "@/components/ui/date-time";
 import { useConnections } from "@/lib/client/connections";
-import type { ConnectionDto, SslMode } from "@/lib/shared/contracts/connections";
+import type { ConnectionDto, ConnectionWithActivityDto, SslMode } from "@/lib/shared/contracts/connections";
 import { credentialExposureWarning } from "@/lib/shared/upstream-credential";
+import { ConnectionHealthBadge, SessionCounts } from "./connection-health";
 
 /** Green only where the server's certificate is verified: anything less can hand the sign-in to an impostor. */
 const SSL_TONES: Record<SslMode, BadgeTone> = {
@@ -41,7 +42,7 @@ function SslCell({ c }: { c: ConnectionDto }) {
   );
 }
 
-const COLUMNS: DataTableColumn<ConnectionDto>[] = [
+const COLUMNS: DataTableColumn<ConnectionWithActivityDto>[] = [
   {
     key: "name",
     header: "Name",
@@ -98,6 +99,19 @@ const COLUMNS: DataTableColumn<ConnectionDto>[] = [
         {c.description}
       </span>
     ),
+  },
+  {
+    key: "health",
+    header: "Health",
+    // Failed first when sorted ascending, then untested, then healthy.
+    sortValue: (c) => (c.health ? (c.health.isOk ? 2 : 0) : 1),
+    cell: (c) => <ConnectionHealthBadge health={c.health} />,
+  },
+  {
+    key: "sessions",
+    header: "Sessions",
+    sortValue: (c) => c.sessionCounts.open * 1e9 + c.sessionCounts.last24h,
+    cell: (c) => <SessionCounts connectionId={c.id} counts={c.sessionCounts} />,
   },
   { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <DateTime value={c.updatedAt} isRelative />, className: "text-right" },
 ];
