@@ -105,11 +105,11 @@ describe("a new connection", () => {
 
 describe("saving settings without a passing test", () => {
   const passed = { ok: true, serverVersion: "PostgreSQL 18.1", latencyMs: 3, tls: false, authMethod: "scram-sha-256", tlsDetails: null } as const;
-  const failed = { ok: false, error: 'password authentication failed for user "u"', code: "28P01" } as const;
+  const failed = { ok: false, error: 'Password authentication failed for user "u".', code: "28P01" } as const;
 
   it("quotes the failed test and asks", () => {
     expect(describeUntestedSave({ result: failed, requestError: null, isTargetEdited: true })).toBe(
-      'The last test failed: password authentication failed for user "u" (28P01). Save anyway?',
+      'The last test failed: Password authentication failed for user "u" (28P01). Save anyway?',
     );
     // A failed test of the saved settings asks too, even when only the description changed.
     expect(describeUntestedSave({ result: failed, requestError: null, isTargetEdited: false })).toMatch(/^The last test failed: /);

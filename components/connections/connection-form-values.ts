@@ -157,8 +157,8 @@ type UntestedSave = {
  */
 export function describeUntestedSave({ result, requestError, isTargetEdited }: UntestedSave): string | null {
   if (result?.ok) return null;
-  if (result) return `The last test failed: ${result.error}${result.code ? ` (${result.code})` : ""}. Save anyway?`;
-  if (requestError) return `The last test could not run: ${requestError.message}. Save anyway?`;
+  if (result) return `The last test failed: ${result.error.replace(/\.$/, "")}${result.code ? ` (${result.code})` : ""}. Save anyway?`;
+  if (requestError) return `The last test could not run: ${requestError.message.replace(/\.$/, "")}. Save anyway?`;
   if (isTargetEdited) return "These settings have not been tested. Save anyway?";
   return null;
 }

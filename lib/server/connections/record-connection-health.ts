@@ -6,7 +6,7 @@ import type { TestConnectionResult } from "@/lib/shared/contracts/connections";
 
 /** One line for the list and the detail: "PostgreSQL 18.1 · TLSv1.3 · 12 ms", or the server's reason and SQLSTATE. */
 export function describeHealth(result: TestConnectionResult): string {
-  if (!result.ok) return result.code ? `${result.error} (${result.code})` : result.error;
+  if (!result.ok) return result.code ? `${result.error.replace(/\.$/, "")} (${result.code})` : result.error;
   return [result.serverVersion, result.tlsDetails ? result.tlsDetails.version : "no TLS", `${result.latencyMs} ms`].join(" · ");
 }
 
