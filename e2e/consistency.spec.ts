@@ -17,9 +17,12 @@ test.describe("the 404 page keeps the console shell", () => {
     await expect(page.getByRole("heading", { name: /^Welcome/ })).toBeVisible();
   });
 
-  test("signed out, an unknown URL still asks to sign in first", async ({ page }) => {
+  test("signed out, an unknown URL still asks to sign in first; an unknown API path is a JSON 404", async ({ page }) => {
     await page.goto("/no-such-page");
     await expect(page).toHaveURL(/\/sign-in/);
+    const api = await page.request.get("/api/no-such-endpoint");
+    expect(api.status()).toBe(404);
+    expect(await api.json()).toEqual({ error: expect.any(String) });
   });
 });
 
