@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, connections, sessions } from "@/drizzle/schema";
 import { createDb, type Db } from "@/lib/db/create-db";
+import type { ConnectionDto } from "@/lib/shared/contracts/connections";
 import { createTestDatabase, createTestStore } from "@/tests/test-database";
 import { createConnection } from "./create-connection";
 import { getConnectionWithActivity, listConnectionsWithActivity } from "./list-connections";
@@ -38,7 +39,7 @@ describe("connection health and session counts (real PostgreSQL)", () => {
     allowedGroups: ["developer"],
     description: "",
   });
-  const savedSettings = (c: { id: string; host: string; port: number; database: string; username: string; sslmode: "disable" }) => ({
+  const savedSettings = (c: ConnectionDto) => ({
     id: c.id,
     host: c.host,
     port: c.port,
