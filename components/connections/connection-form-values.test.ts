@@ -86,7 +86,7 @@ describe("formValuesFromConnection", () => {
     expect(formValuesFromConnection(dto)).toMatchObject({ password: "", port: "5432", allowedGroups: "dba, eng", clearPassword: false });
   });
   it("never carries the CA certificate into the form either (it is write-only)", () => {
-    const dto = { id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "verify-full", allowedGroups: [], description: "", hasPassword: true, allowMd5WithoutTls: true, hasCaCertificate: true, createdBy: "a", createdAt: "", updatedAt: "" } as ConnectionDto;
+    const dto = { id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "verify-full", allowedGroups: [], description: "", hasPassword: true, allowMd5WithoutTls: true, hasCaCertificate: true, health: null, createdBy: "a", createdAt: "", updatedAt: "" } as ConnectionDto;
     expect(formValuesFromConnection(dto)).toMatchObject({ caCertificate: "", clearCaCertificate: false, allowMd5WithoutTls: true });
   });
 });
