@@ -9,7 +9,6 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { DateTime } from "@/components/ui/date-time";
 import { useConnections } from "@/lib/client/connections";
 import type { ConnectionDto, ConnectionWithActivityDto, SslMode } from "@/lib/shared/contracts/connections";
 import { credentialExposureWarning } from "@/lib/shared/upstream-credential";
@@ -42,6 +41,7 @@ function SslCell({ c }: { c: ConnectionDto }) {
   );
 }
 
+// No "Updated" column: health and sessions say more at a glance, and the table fits at 1440 px without scrolling.
 const COLUMNS: DataTableColumn<ConnectionWithActivityDto>[] = [
   {
     key: "name",
@@ -113,7 +113,6 @@ const COLUMNS: DataTableColumn<ConnectionWithActivityDto>[] = [
     sortValue: (c) => c.sessionCounts.open * 1e9 + c.sessionCounts.last24h,
     cell: (c) => <SessionCounts connectionId={c.id} counts={c.sessionCounts} />,
   },
-  { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <DateTime value={c.updatedAt} isRelative />, className: "text-right" },
 ];
 
 /** The connection catalog; a row opens the connection. */
