@@ -33,17 +33,37 @@ test.describe("connection catalog (admin)", () => {
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect(page.getByText(/password authentication failed/i)).toBeVisible();
 
+    // Saving after a failed test asks first, quoting the failure; Cancel keeps the form.
+    await page.getByRole("button", { name: "Create connection" }).click();
+    const confirm = page.getByRole("dialog", { name: "Save without a passing test?" });
+    await expect(confirm).toBeVisible();
+    await expect(confirm).toContainText('The last test failed: Password authentication failed for user "warden_demo" (28P01). Save anyway?');
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page).toHaveURL(/\/connections\/new$/);
+
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect(page.getByText(/PostgreSQL 18/)).toBeVisible();
 
+    // A passing test of the current values: saved without a question.
     await page.getByRole("button", { name: "Create connection" }).click();
     await expect(page).toHaveURL(/\/connections\/[0-9a-f-]{36}/);
     await expect(page.getByRole("heading", { name: "shop-replica" })).toBeVisible();
+    await expect(page.getByText("Not tested since its settings were saved.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "0 open sessions, 0 in the last 24 hours" })).toBeVisible();
 
-    // The saved connection tests with its stored password.
+    // The saved connection tests with its stored password, and the result becomes its health.
     await page.getByRole("button", { name: "Test connection" }).click();
-    await expect(page.getByText(/PostgreSQL 18/)).toBeVisible();
+    await expect(page.getByText(/PostgreSQL 18/).first()).toBeVisible();
+    await expect(page.getByTestId("connection-health-message")).toHaveText(/^PostgreSQL 18\S* · no TLS · \d+ ms$/);
+
+    // An edit of the server settings without a new test asks too; the host is put back, so nothing changes.
+    await page.getByLabel("Port").fill("1");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("dialog", { name: "Save without a passing test?" })).toContainText("These settings have not been tested. Save anyway?");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    await page.getByLabel("Port").fill(demo.port);
 
     await page.getByRole("tab", { name: "Schema" }).or(page.getByRole("button", { name: "Schema" })).first().click();
     await expect(page.getByText("customers").first()).toBeVisible();
@@ -57,7 +77,11 @@ test.describe("connection catalog (admin)", () => {
 
     await page.goto("/connections");
     // The demo connection is verify-full (no warning); the new one goes without TLS.
-    await expect(page.getByRole("row").filter({ hasText: "shop-replica" }).getByText("credential without TLS")).toBeVisible();
+    const replicaRow = page.getByRole("row").filter({ hasText: "shop-replica" });
+    await expect(replicaRow.getByText("credential without TLS")).toBeVisible();
+    // Its health (the test of the saved settings) and its sessions (none yet) show in the list.
+    await expect(replicaRow.getByText("OK", { exact: true })).toBeVisible();
+    await expect(replicaRow.getByRole("link", { name: "0 open sessions, 0 in the last 24 hours" })).toBeVisible();
     await expect(page.getByRole("row").filter({ has: page.getByRole("link", { name: "demo", exact: true }) }).getByTestId("credential-warning")).toHaveCount(0);
     expect(bodies.length).toBeGreaterThan(3);
     for (const body of bodies) {

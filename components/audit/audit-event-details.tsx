@@ -1,3 +1,4 @@
+import { DateTime } from "@/components/ui/date-time";
 import type { AuditEventDto } from "@/lib/shared/contracts/audit";
 import { AuditDiff } from "./audit-diff";
 import { JsonBlock } from "./json-value";
@@ -16,7 +17,9 @@ export function AuditEventDetails({ event }: { event: AuditEventDto }) {
         </div>
         <div>
           <dt className="inline">At </dt>
-          <dd className="inline font-mono text-slate-700">{event.occurredAt}</dd>
+          <dd className="inline text-slate-700">
+            <DateTime value={event.occurredAt} />
+          </dd>
         </div>
         {event.targetId && (
           <div>

@@ -2,7 +2,7 @@
 
 import clsx from "clsx";
 import { Badge } from "@/components/ui/badge";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import type { AuditEventDto } from "@/lib/shared/contracts/audit";
 import { actionTone } from "./action-tone";
 import { AuditEventDetails } from "./audit-event-details";
@@ -37,7 +37,7 @@ export function AuditEventRow({ event, isExpanded, onToggle }: AuditEventRowProp
           </button>
         </td>
         <td className="px-4 py-3 text-slate-600">
-          <TimeStamp iso={event.occurredAt} />
+          <DateTime value={event.occurredAt} />
         </td>
         <td className="px-4 py-3 break-all text-slate-900">{event.actor}</td>
         <td className="px-4 py-3">

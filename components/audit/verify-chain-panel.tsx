@@ -2,7 +2,7 @@
 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useVerifyAuditTrail } from "@/lib/client/audit-verification";
 import type { AuditVerificationDto } from "@/lib/shared/contracts/audit-verification";
 
@@ -29,7 +29,7 @@ function VerificationResult({ result }: { result: AuditVerificationDto }) {
           "No events yet."
         ) : (
           <>
-            Verified events #{range.firstSeq} to #{range.lastSeq} (<TimeStamp iso={range.firstOccurredAt!} /> to <TimeStamp iso={range.lastOccurredAt!} />),{" "}
+            Verified events #{range.firstSeq} to #{range.lastSeq} (<DateTime value={range.firstOccurredAt!} /> to <DateTime value={range.lastOccurredAt!} />),{" "}
           </>
         )}
         {range.anchor.kind === "genesis" ? (
@@ -37,7 +37,7 @@ function VerificationResult({ result }: { result: AuditVerificationDto }) {
         ) : (
           <>
             from signed checkpoint #{range.anchor.checkpointId}
-            {range.anchor.isSignatureValid ? "" : " (its signature does NOT verify)"}: events before <TimeStamp iso={range.anchor.droppedBefore} /> were dropped by retention.
+            {range.anchor.isSignatureValid ? "" : " (its signature does NOT verify)"}: events before <DateTime value={range.anchor.droppedBefore} /> were dropped by retention.
           </>
         )}
       </p>

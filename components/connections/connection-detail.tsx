@@ -7,7 +7,8 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { TabList, TabPanel, type TabItem } from "@/components/ui/tabs";
 import { useConnection } from "@/lib/client/connections";
-import type { ConnectionDto } from "@/lib/shared/contracts/connections";
+import type { ConnectionWithActivityDto } from "@/lib/shared/contracts/connections";
+import { ConnectionHealthSummary, SessionCounts } from "./connection-health";
 import { ConnectionSettings } from "./connection-settings";
 import { DeleteConnectionSection } from "./delete-connection-section";
 import { SchemaBrowser } from "./schema-browser";
@@ -19,7 +20,7 @@ const TABS: TabItem<ConnectionTab>[] = [
   { key: "schema", label: "Schema" },
 ];
 
-type ConnectionDetailProps = { initialConnection: ConnectionDto; initialTab: ConnectionTab };
+type ConnectionDetailProps = { initialConnection: ConnectionWithActivityDto; initialTab: ConnectionTab };
 
 export function ConnectionDetail({ initialConnection, initialTab }: ConnectionDetailProps) {
   const { data: connection = initialConnection, error } = useConnection(initialConnection.id, initialConnection);
@@ -47,6 +48,22 @@ export function ConnectionDetail({ initialConnection, initialTab }: ConnectionDe
           {error.message}
         </Alert>
       )}
+      <Card className="mb-5 max-w-3xl" isPadded={false}>
+        <dl className="grid gap-4 p-5 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <div>
+            <dt className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Health</dt>
+            <dd>
+              <ConnectionHealthSummary health={connection.health} />
+            </dd>
+          </div>
+          <div>
+            <dt className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Sessions</dt>
+            <dd>
+              <SessionCounts connectionId={connection.id} counts={connection.sessionCounts} />
+            </dd>
+          </div>
+        </dl>
+      </Card>
       <TabList label="Connection" idPrefix="connection" tabs={TABS} selected={tab} onSelect={selectTab} />
       <TabPanel idPrefix="connection" tabKey="settings" isSelected={tab === "settings"}>
         <Card title="Settings" description={`Created by ${connection.createdBy}.`} className="max-w-3xl">

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ConnectionDto } from "@/lib/shared/contracts/connections";
 import { parseGroupList } from "@/lib/shared/contracts/group-names";
 import {
+  describeUntestedSave,
   formValuesFromConnection,
   NEW_CONNECTION_VALUES,
   validateCreateConnection,
@@ -79,13 +80,13 @@ describe("formValuesFromConnection", () => {
   it("never carries a password into the form", () => {
     const dto: ConnectionDto = {
       id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "require",
-      allowedGroups: ["dba", "eng"], description: "", hasPassword: true, allowMd5WithoutTls: false, hasCaCertificate: true, createdBy: "a@example.com",
+      allowedGroups: ["dba", "eng"], description: "", hasPassword: true, allowMd5WithoutTls: false, hasCaCertificate: true, health: null, createdBy: "a@example.com",
       createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z",
     };
     expect(formValuesFromConnection(dto)).toMatchObject({ password: "", port: "5432", allowedGroups: "dba, eng", clearPassword: false });
   });
   it("never carries the CA certificate into the form either (it is write-only)", () => {
-    const dto = { id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "verify-full", allowedGroups: [], description: "", hasPassword: true, allowMd5WithoutTls: true, hasCaCertificate: true, createdBy: "a", createdAt: "", updatedAt: "" } as ConnectionDto;
+    const dto = { id, name: "orders", host: "db", port: 5432, database: "orders", username: "u", sslmode: "verify-full", allowedGroups: [], description: "", hasPassword: true, allowMd5WithoutTls: true, hasCaCertificate: true, health: null, createdBy: "a", createdAt: "", updatedAt: "" } as ConnectionDto;
     expect(formValuesFromConnection(dto)).toMatchObject({ caCertificate: "", clearCaCertificate: false, allowMd5WithoutTls: true });
   });
 });
@@ -99,5 +100,28 @@ describe("a new connection", () => {
     expect(validateCreateConnection({ ...filled, caCertificate: pem }).isValid && validateCreateConnection({ ...filled, caCertificate: pem })).toMatchObject({ input: { caCertificate: pem } });
     expect(validateUpdateConnection(filled)).toMatchObject({ input: { caCertificate: undefined, clearCaCertificate: undefined } });
     expect(validateUpdateConnection({ ...filled, caCertificate: pem, clearCaCertificate: true })).toMatchObject({ input: { caCertificate: undefined, clearCaCertificate: true } });
+  });
+});
+
+describe("saving settings without a passing test", () => {
+  const passed = { ok: true, serverVersion: "PostgreSQL 18.1", latencyMs: 3, tls: false, authMethod: "scram-sha-256", tlsDetails: null } as const;
+  const failed = { ok: false, error: 'Password authentication failed for user "u".', code: "28P01" } as const;
+
+  it("quotes the failed test and asks", () => {
+    expect(describeUntestedSave({ result: failed, requestError: null, isTargetEdited: true })).toBe(
+      'The last test failed: Password authentication failed for user "u" (28P01). Save anyway?',
+    );
+    // A failed test of the saved settings asks too, even when only the description changed.
+    expect(describeUntestedSave({ result: failed, requestError: null, isTargetEdited: false })).toMatch(/^The last test failed: /);
+  });
+
+  it("asks when new settings were never tested, or the test could not run", () => {
+    expect(describeUntestedSave({ result: undefined, requestError: null, isTargetEdited: true })).toBe("These settings have not been tested. Save anyway?");
+    expect(describeUntestedSave({ result: undefined, requestError: new Error("Network down"), isTargetEdited: false })).toBe("The last test could not run: Network down. Save anyway?");
+  });
+
+  it("saves at once after a passing test, or when the server settings are unchanged", () => {
+    expect(describeUntestedSave({ result: passed, requestError: null, isTargetEdited: true })).toBeNull();
+    expect(describeUntestedSave({ result: undefined, requestError: null, isTargetEdited: false })).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import {
   type ConnectionDto,
   type CreateConnectionInput,
   type FieldErrors,
+  type TestConnectionResult,
   type SslMode,
   type TestConnectionInput,
   type UpdateConnectionInput,
@@ -138,4 +139,26 @@ export function validateTestDraft(values: ConnectionFormValues, connectionId?: s
     password,
     caCertificate,
   });
+}
+
+type UntestedSave = {
+  /** The last test of the values now in the form (a test is forgotten as soon as a setting it used is edited). */
+  result: TestConnectionResult | undefined;
+  /** The test request itself failed (the console could not run it). */
+  requestError: Error | null;
+  /** Whether the form's connection settings differ from the saved ones (always, for a new connection). */
+  isTargetEdited: boolean;
+};
+
+/**
+ * The question to ask before saving settings that did not pass a test, or null to save at once: a
+ * failed test is quoted; untested new settings are called untested; a passing test, or an edit that
+ * leaves the server settings alone, asks nothing.
+ */
+export function describeUntestedSave({ result, requestError, isTargetEdited }: UntestedSave): string | null {
+  if (result?.ok) return null;
+  if (result) return `The last test failed: ${result.error.replace(/\.$/, "")}${result.code ? ` (${result.code})` : ""}. Save anyway?`;
+  if (requestError) return `The last test could not run: ${requestError.message.replace(/\.$/, "")}. Save anyway?`;
+  if (isTargetEdited) return "These settings have not been tested. Save anyway?";
+  return null;
 }

@@ -9,10 +9,10 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
 import { useConnections } from "@/lib/client/connections";
-import type { ConnectionDto, SslMode } from "@/lib/shared/contracts/connections";
+import type { ConnectionDto, ConnectionWithActivityDto, SslMode } from "@/lib/shared/contracts/connections";
 import { credentialExposureWarning } from "@/lib/shared/upstream-credential";
+import { ConnectionHealthBadge, SessionCounts } from "./connection-health";
 
 /** Green only where the server's certificate is verified: anything less can hand the sign-in to an impostor. */
 const SSL_TONES: Record<SslMode, BadgeTone> = {
@@ -41,7 +41,8 @@ function SslCell({ c }: { c: ConnectionDto }) {
   );
 }
 
-const COLUMNS: DataTableColumn<ConnectionDto>[] = [
+// No "Updated" column: health and sessions say more at a glance, and the table fits at 1440 px without scrolling.
+const COLUMNS: DataTableColumn<ConnectionWithActivityDto>[] = [
   {
     key: "name",
     header: "Name",
@@ -99,7 +100,19 @@ const COLUMNS: DataTableColumn<ConnectionDto>[] = [
       </span>
     ),
   },
-  { key: "updated", header: "Updated", sortValue: (c) => Date.parse(c.updatedAt), cell: (c) => <TimeStamp iso={c.updatedAt} isRelative />, className: "text-right" },
+  {
+    key: "health",
+    header: "Health",
+    // Failed first when sorted ascending, then untested, then healthy.
+    sortValue: (c) => (c.health ? (c.health.isOk ? 2 : 0) : 1),
+    cell: (c) => <ConnectionHealthBadge health={c.health} />,
+  },
+  {
+    key: "sessions",
+    header: "Sessions",
+    sortValue: (c) => c.sessionCounts.open * 1e9 + c.sessionCounts.last24h,
+    cell: (c) => <SessionCounts connectionId={c.id} counts={c.sessionCounts} />,
+  },
 ];
 
 /** The connection catalog; a row opens the connection. */

@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { useApprovalRequest } from "@/lib/client/approvals";
 import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
@@ -40,7 +40,7 @@ export function ApprovalDetail({ initialRequest, reviewer }: { initialRequest: A
               {request.votes.map((v) => (
                 <li key={v.reviewer} className="text-sm text-slate-700">
                   <Badge tone={v.decision === "approve" ? "success" : "danger"}>{v.decision === "approve" ? "approved" : "rejected"}</Badge>{" "}
-                  <span className="font-medium text-slate-900">{v.reviewer}</span> {isClient && <TimeStamp iso={v.createdAt} isRelative />}
+                  <span className="font-medium text-slate-900">{v.reviewer}</span> {isClient && <DateTime value={v.createdAt} isRelative />}
                   {v.grantMinutes && (
                     <span className="text-slate-500">
                       {" "}

@@ -5,7 +5,7 @@ import { ParamsTable } from "@/components/player/params-table";
 import { SqlHighlight } from "@/components/player/sql-highlight";
 import { ActorBadge } from "@/components/sessions/actor-badge";
 import { RequesterIdentity } from "@/components/sessions/requester-identity";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { useNow } from "@/components/ui/use-now";
 import { describeRequester, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
@@ -42,7 +42,7 @@ export function ApprovalRequestCard({ request, reviewer, hasDetailLink = true }:
             </span>
           </div>
           <p className="text-xs text-slate-500">
-            {isClient && <TimeStamp iso={request.createdAt} isRelative />}
+            {isClient && <DateTime value={request.createdAt} isRelative />}
             {request.applicationName && <> · {request.applicationName}</>}
             {request.clientAddress && <> · from {request.clientAddress}</>}
             {" · "}

@@ -5,7 +5,7 @@ import { ActorBadge } from "@/components/sessions/actor-badge";
 import { RequesterIdentity } from "@/components/sessions/requester-identity";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import type { ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
 import { ApprovalStatusBadge } from "./approval-status-badge";
 
@@ -38,7 +38,7 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
   {
     key: "decidedAt",
     header: "When",
-    cell: (r) => <TimeStamp iso={r.decidedAt ?? r.expiresAt} isRelative />,
+    cell: (r) => <DateTime value={r.decidedAt ?? r.expiresAt} isRelative />,
     sortValue: (r) => Date.parse(r.decidedAt ?? r.expiresAt),
   },
   { key: "comment", header: "Comment", cell: (r) => r.decisionComment ?? <span className="text-slate-400">—</span>, className: "max-w-xs break-words" },

@@ -9,7 +9,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useGrants, useRevokeGrant } from "@/lib/client/approvals";
 import type { ApprovalGrantDto } from "@/lib/shared/contracts/approvals";
 
@@ -47,7 +47,7 @@ export function GrantsTable() {
         <div className="space-y-1">
           <Badge tone={STATUS_TONES[g.status]}>{g.status}</Badge>
           <div className="text-xs text-slate-500">
-            <TimeStamp iso={g.revokedAt ?? g.expiresAt} isRelative />
+            <DateTime value={g.revokedAt ?? g.expiresAt} isRelative />
           </div>
         </div>
       ),

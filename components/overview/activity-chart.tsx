@@ -3,12 +3,11 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import { ACTIVITY_OUTCOME_MEANINGS, ACTIVITY_OUTCOMES, type ActivitySeries } from "@/lib/shared/contracts/overview";
+import { formatDateTime, formatTimeOfDay } from "@/lib/shared/format-date-time";
 import { describeSeries, formatBucketUtc } from "./describe-series";
 import { OUTCOME_COLOR, OUTCOME_LABEL } from "./outcome-style";
 
 type ActivityChartProps = { title: string; period: string; series: ActivitySeries; testId: string };
-
-const formatLocalTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /**
  * Statements per bucket, stacked by outcome. The caption states the totals and a visually hidden
@@ -28,10 +27,14 @@ export function ActivityChart({ title, period, series, testId }: ActivityChartPr
         <div className="h-48 w-full" aria-hidden>
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={series.buckets} margin={{ top: 4, right: 4, bottom: 0, left: -16 }} barCategoryGap={1}>
-              <CartesianGrid vertical={false} stroke="#e2e8f0" />
-              <XAxis dataKey="start" tickFormatter={formatLocalTime} tick={{ fontSize: 11, fill: "#64748b" }} minTickGap={24} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} width={40} />
-              <Tooltip labelFormatter={(label) => formatLocalTime(String(label))} cursor={{ fill: "#f1f5f9" }} />
+              <CartesianGrid vertical={false} stroke="var(--color-slate-200)" />
+              <XAxis dataKey="start" tickFormatter={(iso: string) => formatTimeOfDay(iso)} tick={{ fontSize: 11, fill: "var(--color-slate-500)" }} minTickGap={24} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "var(--color-slate-500)" }} width={40} />
+              <Tooltip
+                labelFormatter={(label) => formatDateTime(String(label))}
+                cursor={{ fill: "var(--color-slate-100)" }}
+                contentStyle={{ backgroundColor: "var(--color-white)", borderColor: "var(--color-slate-200)", color: "var(--color-slate-900)" }}
+              />
               {ACTIVITY_OUTCOMES.map((o) => (
                 <Bar key={o} dataKey={o} name={OUTCOME_LABEL[o]} stackId="outcome" fill={OUTCOME_COLOR[o]} isAnimationActive={false} />
               ))}

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useIsClient } from "@/components/ui/use-is-client";
 import type { RecentBlockedStatement } from "@/lib/shared/contracts/overview";
 
@@ -36,7 +36,7 @@ export function RecentBlockedCard({ statements }: { statements: RecentBlockedSta
                     {b.sqlPreview}
                   </span>
                 )}
-                <span className="text-xs text-slate-500">{isClient ? <TimeStamp iso={b.receivedAt} isRelative /> : null}</span>
+                <span className="text-xs text-slate-500">{isClient ? <DateTime value={b.receivedAt} isRelative /> : null}</span>
               </div>
               <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
                 {b.wasHeld && <Badge tone="warning">held, then refused</Badge>}

@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatElapsed } from "@/components/ui/format-duration";
 import { Skeleton } from "@/components/ui/skeleton";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useIsClient } from "@/components/ui/use-is-client";
 import type { SessionDto } from "@/lib/shared/contracts/sessions";
 
@@ -16,7 +16,7 @@ import type { SessionDto } from "@/lib/shared/contracts/sessions";
 export function SessionIdentity({ session: s }: { session: SessionDto }) {
   // The session arrives with the page; times wait for the browser, which knows the viewer's time zone.
   const isClient = useIsClient();
-  const time = (iso: string) => (isClient ? <TimeStamp iso={iso} /> : <Skeleton className="w-36" />);
+  const time = (iso: string) => (isClient ? <DateTime value={iso} /> : <Skeleton className="w-36" />);
   const count = (n: number) => (isClient ? n.toLocaleString() : String(n));
   return (
     <Card title="Identity" description="As the gateway recorded it at sign-in.">

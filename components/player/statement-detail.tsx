@@ -6,7 +6,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDuration } from "@/components/ui/format-duration";
 import { Skeleton } from "@/components/ui/skeleton";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import { useStatement } from "@/lib/client/sessions";
 import type { StatementDecision, StatementDetailDto, StatementSummaryDto } from "@/lib/shared/contracts/sessions";
@@ -78,7 +78,7 @@ export const StatementDetail = memo(function StatementDetail({ sessionId, summar
           </Fact>
           <Fact label="Received">
             <span className="inline-flex flex-wrap items-baseline gap-x-1.5">
-              <TimeStamp iso={summary.receivedAt} />
+              <DateTime value={summary.receivedAt} />
               <span className="text-xs text-slate-500">+{formatDuration(Date.parse(summary.receivedAt) - Date.parse(sessionStartedAt))} into the session</span>
             </span>
           </Fact>
@@ -94,7 +94,7 @@ export const StatementDetail = memo(function StatementDetail({ sessionId, summar
                   <>
                     {" "}
                     <span className="text-xs text-slate-500">
-                      at <TimeStamp iso={d.decidedAt} />
+                      at <DateTime value={d.decidedAt} />
                     </span>
                   </>
                 )}

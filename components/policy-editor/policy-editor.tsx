@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { TabList, TabPanel, type TabItem } from "@/components/ui/tabs";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { ApiRequestError } from "@/lib/client/api";
 import { useCurrentPolicy, useSavePolicy } from "@/lib/client/policies";
@@ -99,7 +99,7 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
               {isClient && current.createdAt && (
                 <>
                   {" "}
-                  <TimeStamp iso={current.createdAt} isRelative />
+                  <DateTime value={current.createdAt} isRelative />
                 </>
               )}
               {current.comment && <> · “{current.comment}”</>}

@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { usePolicyVersion, usePolicyVersions } from "@/lib/client/policies";
 import { diffPolicyDocuments } from "@/lib/policy/diff-policy-documents";
 import type { PolicyVersionSummaryDto } from "@/lib/shared/contracts/policies";
@@ -72,7 +72,7 @@ function VersionButton({ version, isSelected, onSelect }: { version: PolicyVersi
       <span className="flex items-baseline justify-between gap-2">
         <span className={clsx("text-sm font-semibold", isSelected ? "text-brand-700" : "text-slate-900")}>Version {version.version}</span>{" "}
         <span className="text-xs text-slate-500">
-          <TimeStamp iso={version.createdAt} isRelative />
+          <DateTime value={version.createdAt} isRelative />
         </span>
       </span>
       {" "}

@@ -7,8 +7,9 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { formatElapsed } from "@/components/ui/format-duration";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import type { SessionDto } from "@/lib/shared/contracts/sessions";
+import { formatUtc } from "@/lib/shared/format-date-time";
 import { ActorBadge } from "./actor-badge";
 import { RequesterIdentity } from "./requester-identity";
 
@@ -19,10 +20,10 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     cell: (s) => (
       <Link
         href={`/sessions/${s.id}`}
-        aria-label={`Open the session of ${s.userName} started ${new Date(s.startedAt).toLocaleString()}`}
+        aria-label={`Open the session of ${s.userName} started ${formatUtc(s.startedAt)}`}
         className="rounded font-medium text-brand-700 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
       >
-        <TimeStamp iso={s.startedAt} />
+        <DateTime value={s.startedAt} />
       </Link>
     ),
   },

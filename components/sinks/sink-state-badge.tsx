@@ -1,7 +1,7 @@
 "use client";
 
 import { Badge } from "@/components/ui/badge";
-import { formatRelativeTime } from "@/components/ui/format-time";
+import { formatRelativeTime, formatUtc } from "@/lib/shared/format-date-time";
 import { useNow } from "@/components/ui/use-now";
 import type { EventSinkDto } from "@/lib/shared/contracts/event-sinks";
 
@@ -19,7 +19,7 @@ export function SinkStateBadge({ sink }: { sink: EventSinkDto }) {
           {sink.nextAttemptAt && (
             <span className="text-xs text-slate-500">
               next attempt{" "}
-              <time dateTime={sink.nextAttemptAt}>{Date.parse(sink.nextAttemptAt) <= now ? "now" : formatRelativeTime(sink.nextAttemptAt, new Date(now))}</time>
+              <time dateTime={sink.nextAttemptAt} title={formatUtc(sink.nextAttemptAt)}>{Date.parse(sink.nextAttemptAt) <= now ? "now" : formatRelativeTime(sink.nextAttemptAt, new Date(now))}</time>
             </span>
           )}
         </span>

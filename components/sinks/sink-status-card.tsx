@@ -3,7 +3,7 @@
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useSetSinkEnabled } from "@/lib/client/sinks";
 import type { EventSinkDto } from "@/lib/shared/contracts/event-sinks";
 import { RetrySinkButton } from "./retry-sink-button";
@@ -46,8 +46,8 @@ export function SinkStatusCard({ sink }: { sink: EventSinkDto }) {
         <Stat label="Lag">
           <span className="tabular-nums">{sink.lag === 0 ? "up to date" : `${sink.lag} events behind`}</span>
         </Stat>
-        <Stat label="Last delivered">{sink.lastDeliveredAt ? <TimeStamp iso={sink.lastDeliveredAt} isRelative /> : "never"}</Stat>
-        <Stat label="Last attempt">{sink.lastAttemptAt ? <TimeStamp iso={sink.lastAttemptAt} isRelative /> : "none yet"}</Stat>
+        <Stat label="Last delivered">{sink.lastDeliveredAt ? <DateTime value={sink.lastDeliveredAt} isRelative /> : "never"}</Stat>
+        <Stat label="Last attempt">{sink.lastAttemptAt ? <DateTime value={sink.lastAttemptAt} isRelative /> : "none yet"}</Stat>
       </dl>
       {sink.state === "dead" && (
         <Alert tone="danger" title="Delivery stopped" className="mt-5">

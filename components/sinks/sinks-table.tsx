@@ -9,7 +9,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useSinks } from "@/lib/client/sinks";
 import type { EventSinkDto } from "@/lib/shared/contracts/event-sinks";
 import { RetrySinkButton } from "./retry-sink-button";
@@ -98,7 +98,7 @@ const COLUMNS: DataTableColumn<EventSinkDto>[] = [
     key: "lastDelivered",
     header: "Last delivered",
     sortValue: (s) => (s.lastDeliveredAt ? Date.parse(s.lastDeliveredAt) : 0),
-    cell: (s) => (s.lastDeliveredAt ? <TimeStamp iso={s.lastDeliveredAt} isRelative /> : <span className="text-xs text-slate-400">never</span>),
+    cell: (s) => (s.lastDeliveredAt ? <DateTime value={s.lastDeliveredAt} isRelative /> : <span className="text-xs text-slate-400">never</span>),
   },
   { key: "actions", header: "", cell: (s) => (s.state === "active" ? null : <RetrySinkButton sink={s} />) },
 ];

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DateTime } from "@/components/ui/date-time";
 import type { CreatedTokenDto } from "@/lib/shared/contracts/tokens";
 
 /** Single quotes for a POSIX shell: the token is URL-safe, but the user name or agent name may not be. */
@@ -22,7 +23,12 @@ export function CreatedToken({ created, onDone }: { created: CreatedTokenDto; on
   return (
     <Card
       title={`Token for ${tokenInfo.connectionName}`}
-      description={`Signs in as ${tokenInfo.userName}${tokenInfo.agentName ? ` (${tokenInfo.actorKind} ${tokenInfo.agentName})` : ""}; expires ${new Date(tokenInfo.expiresAt).toLocaleString()}.`}
+      description={
+        <>
+          {`Signs in as ${tokenInfo.userName}${tokenInfo.agentName ? ` (${tokenInfo.actorKind} ${tokenInfo.agentName})` : ""}; expires `}
+          <DateTime value={tokenInfo.expiresAt} />.
+        </>
+      }
       actions={
         <Button variant="primary" onClick={onDone}>
           Done

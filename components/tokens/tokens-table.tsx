@@ -5,7 +5,7 @@ import { ActorBadge } from "@/components/sessions/actor-badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
-import { TimeStamp } from "@/components/ui/time-stamp";
+import { DateTime } from "@/components/ui/date-time";
 import { useRevokeToken } from "@/lib/client/tokens";
 import type { TokenDto } from "@/lib/shared/contracts/tokens";
 import { TokenStatusBadge } from "./token-status-badge";
@@ -29,13 +29,13 @@ export function TokensTable({ label, tokens, isLoading, showHolder = false, empt
     ...(showHolder ? [{ key: "user", header: "User", sortValue: (t: TokenDto) => t.userName, cell: (t: TokenDto) => <span className="break-all">{t.userName}</span> }] : []),
     { key: "connection", header: "Connection", sortValue: (t) => t.connectionName, cell: (t) => <span className="font-mono text-xs">{t.connectionName}</span> },
     { key: "actor", header: "Actor", sortValue: (t) => `${t.actorKind} ${t.agentName ?? ""}`, cell: (t) => <ActorBadge kind={t.actorKind} agentName={t.agentName} /> },
-    { key: "created", header: "Created", sortValue: (t) => Date.parse(t.createdAt), cell: (t) => <TimeStamp iso={t.createdAt} isRelative /> },
-    { key: "expires", header: "Expires", sortValue: (t) => Date.parse(t.expiresAt), cell: (t) => <TimeStamp iso={t.expiresAt} isRelative /> },
+    { key: "created", header: "Created", sortValue: (t) => Date.parse(t.createdAt), cell: (t) => <DateTime value={t.createdAt} isRelative /> },
+    { key: "expires", header: "Expires", sortValue: (t) => Date.parse(t.expiresAt), cell: (t) => <DateTime value={t.expiresAt} isRelative /> },
     {
       key: "used",
       header: "Last used",
       sortValue: (t) => (t.lastUsedAt ? Date.parse(t.lastUsedAt) : null),
-      cell: (t) => (t.lastUsedAt ? <TimeStamp iso={t.lastUsedAt} isRelative /> : <span className="text-slate-400">never</span>),
+      cell: (t) => (t.lastUsedAt ? <DateTime value={t.lastUsedAt} isRelative /> : <span className="text-slate-400">never</span>),
     },
     {
       key: "status",

@@ -1,14 +1,11 @@
-import { formatDateTime, formatRelativeTime } from "./format-time";
+"use client";
+
+import { DateTime } from "./date-time";
 
 /**
- * A machine-readable <time> whose full date and time is in the tooltip.
- * Render it only from client-fetched data: server and browser time zones differ, and the text would not hydrate.
+ * @deprecated Use `<DateTime value={iso} />` (components/ui/date-time.tsx). Kept only so branches written
+ * against the old name still build after merging; delete once nothing imports it.
  */
 export function TimeStamp({ iso, isRelative = false }: { iso: string; isRelative?: boolean }) {
-  const full = formatDateTime(iso);
-  return (
-    <time dateTime={iso} title={full} className="whitespace-nowrap tabular-nums">
-      {isRelative ? formatRelativeTime(iso) : full}
-    </time>
-  );
+  return <DateTime value={iso} isRelative={isRelative} />;
 }

@@ -22,6 +22,10 @@ export const connections = pgTable("connections", {
   allowMd5WithoutTls: boolean("allow_md5_without_tls").notNull().default(false),
   allowedGroups: text("allowed_groups").array().notNull().default(sql`'{}'::text[]`),
   description: text("description").notNull().default(""),
+  /** Health: the last "Test connection" of the saved connection (or a check by the console), its result and when. */
+  lastTestedAt: timestamp("last_tested_at", { withTimezone: true }),
+  lastTestOk: boolean("last_test_ok"),
+  lastTestMessage: text("last_test_message"),
   createdBy: text("created_by").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

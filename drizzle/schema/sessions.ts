@@ -37,6 +37,10 @@ export const sessions = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
     endReason: text("end_reason"),
+    /** An admin ended the session from the console: who, and the reason they gave (the gateway closes it with end reason ended_by_admin). */
+    endRequestedBy: text("end_requested_by"),
+    endRequestedAt: timestamp("end_requested_at", { withTimezone: true }),
+    endRequestReason: text("end_request_reason"),
     statementCount: integer("statement_count").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
   },

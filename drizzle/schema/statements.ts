@@ -96,6 +96,8 @@ export const statements = pgTable(
     index("statements_session_id_seq_idx").on(t.sessionId, t.seq),
     index("statements_received_at_idx").on(t.receivedAt),
     index("statements_fingerprint_idx").on(t.fingerprint),
+    /** Search what was run (`/sessions?q=pg_read_file`): substring search on the SQL text through trigrams (pg_trgm). */
+    index("statements_sql_trgm_idx").using("gin", sql`${t.sql} gin_trgm_ops`),
   ],
 );
 

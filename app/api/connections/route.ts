@@ -2,12 +2,12 @@ import { NextResponse } from "next/server";
 import { withRole } from "@/lib/server/auth/guards";
 import { getConfig } from "@/lib/server/config";
 import { createConnection } from "@/lib/server/connections/create-connection";
-import { listConnections } from "@/lib/server/connections/list-connections";
+import { listConnectionsWithActivity } from "@/lib/server/connections/list-connections";
 import { getDb } from "@/lib/server/db";
 import { handle, parseBody } from "@/lib/server/http";
 import { createConnectionInput } from "@/lib/shared/contracts/connections";
 
-export const GET = withRole(["admin"], () => handle(async () => NextResponse.json(await listConnections(getDb()))));
+export const GET = withRole(["admin"], () => handle(async () => NextResponse.json(await listConnectionsWithActivity(getDb()))));
 
 export const POST = withRole(["admin"], (req, { user }) =>
   handle(async () => {

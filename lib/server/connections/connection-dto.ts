@@ -17,14 +17,15 @@ export function toConnectionDto(c: Connection): ConnectionDto {
     hasPassword: Boolean(c.passwordCiphertext),
     allowMd5WithoutTls: c.allowMd5WithoutTls,
     hasCaCertificate: Boolean(c.caCertificateCiphertext),
+    health: c.lastTestedAt ? { testedAt: c.lastTestedAt.toISOString(), isOk: c.lastTestOk === true, message: c.lastTestMessage ?? "" } : null,
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
 }
 
-/** What the audit log keeps of a connection: every field but secrets. */
+/** What the audit log keeps of a connection: every setting but secrets (health is an observation, not a setting). */
 export function auditableConnection(c: Connection) {
-  const { passwordCiphertext, caCertificateCiphertext, createdAt, updatedAt, ...rest } = c;
+  const { passwordCiphertext, caCertificateCiphertext, createdAt, updatedAt, lastTestedAt, lastTestOk, lastTestMessage, ...rest } = c;
   return { ...rest, hasPassword: Boolean(passwordCiphertext), hasCaCertificate: Boolean(caCertificateCiphertext) };
 }

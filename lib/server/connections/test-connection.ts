@@ -4,24 +4,41 @@ import { testConnectionInput, type TestConnectionInput, type TestConnectionResul
 import { connectTarget, describeConnectError, targetParamsOf, type TargetParams } from "./connect-target";
 import { parseCaCertificate } from "./ca-certificate";
 import { findConnectionRow } from "./list-connections";
+import { recordConnectionHealth } from "./record-connection-health";
 import { ServiceError } from "./service-error";
 
 /**
  * Connects with the given (or stored) settings and reports the server version, how the password
- * went and what TLS gave, or the exact reason it failed.
+ * went and what TLS gave, or the exact reason it failed. When the settings tested are the saved
+ * ones (a saved connection, nothing retyped differently), the result becomes the connection's health.
  */
 export async function testConnection(db: Db, secretKey: Buffer, input: TestConnectionInput): Promise<TestConnectionResult> {
   const data = testConnectionInput.parse(input);
   let password = data.password || undefined;
   let caCertificate = data.caCertificate?.trim() ? parseCaCertificate(data.caCertificate) : undefined;
-  if (data.id && (!password || !caCertificate)) {
-    const row = await findConnectionRow(db, data.id);
-    if (!row) throw new ServiceError("This connection does not exist (any more).", 404);
-    const stored = targetParamsOf(secretKey, row);
-    password ??= stored.password;
-    caCertificate ??= stored.caCertificate;
-  }
-  return probeTarget({ ...data, password, caCertificate });
+  const row = data.id ? await findConnectionRow(db, data.id) : undefined;
+  if (data.id && !row) throw new ServiceError("This connection does not exist (any more).", 404);
+  const stored = row && targetParamsOf(secretKey, row);
+  password ??= stored?.password;
+  caCertificate ??= stored?.caCertificate;
+  const params: TargetParams = { ...data, password, caCertificate };
+  const result = await probeTarget(params);
+  if (row && stored && isSameTarget(params, stored)) await recordConnectionHealth(db, row, result);
+  return result;
+}
+
+/** Whether a test ran against exactly the saved settings, so its result says something about the saved connection. */
+function isSameTarget(tested: TargetParams, saved: TargetParams): boolean {
+  return (
+    tested.host === saved.host &&
+    tested.port === saved.port &&
+    tested.database === saved.database &&
+    tested.username === saved.username &&
+    tested.sslmode === saved.sslmode &&
+    Boolean(tested.allowMd5WithoutTls) === Boolean(saved.allowMd5WithoutTls) &&
+    tested.password === saved.password &&
+    tested.caCertificate === saved.caCertificate
+  );
 }
 
 export async function probeTarget(params: TargetParams): Promise<TestConnectionResult> {

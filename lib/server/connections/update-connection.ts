@@ -27,6 +27,16 @@ export async function updateConnection(db: Db, secretKey: Buffer, actor: string,
           ? null
           : before.caCertificateCiphertext;
       requireCaFor(data.sslmode, caCertificateCiphertext !== null);
+      // The health describes the settings that were tested: new ones are untested until the next test.
+      const isTargetChanged =
+        data.host !== before.host ||
+        data.port !== before.port ||
+        data.database !== before.database ||
+        data.username !== before.username ||
+        data.sslmode !== before.sslmode ||
+        data.allowMd5WithoutTls !== before.allowMd5WithoutTls ||
+        passwordCiphertext !== before.passwordCiphertext ||
+        caCertificateCiphertext !== before.caCertificateCiphertext;
       const [after] = await tx
         .update(connections)
         .set({
@@ -41,6 +51,7 @@ export async function updateConnection(db: Db, secretKey: Buffer, actor: string,
           allowedGroups: data.allowedGroups,
           description: data.description,
           passwordCiphertext,
+          ...(isTargetChanged && { lastTestedAt: null, lastTestOk: null, lastTestMessage: null }),
           updatedAt: new Date(),
         })
         .where(eq(connections.id, id))

@@ -83,10 +83,25 @@ export type ConnectionDto = {
   allowMd5WithoutTls: boolean;
   /** Whether a CA certificate is stored; the PEM itself never leaves the server. */
   hasCaCertificate: boolean;
+  /** The last "Test connection" of the saved settings; null until one runs (and again after the settings change). */
+  health: ConnectionHealthDto | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 };
+
+export type ConnectionHealthDto = {
+  testedAt: string;
+  isOk: boolean;
+  /** The server's version and how it went, or the exact reason it failed. */
+  message: string;
+};
+
+/** Sessions through the gateway to one connection: open now, and all that were open at some point in the last 24 hours. */
+export type ConnectionSessionCountsDto = { open: number; last24h: number };
+
+/** The connection list and detail: the connection with its session counts (read from the sessions table). */
+export type ConnectionWithActivityDto = ConnectionDto & { sessionCounts: ConnectionSessionCountsDto };
 
 export type TestConnectionResult =
   | {

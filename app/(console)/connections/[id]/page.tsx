@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ConnectionDetail } from "@/components/connections/connection-detail";
 import { requirePageRole } from "@/lib/server/auth/guards";
-import { getConnection } from "@/lib/server/connections/list-connections";
+import { getConnectionWithActivity } from "@/lib/server/connections/list-connections";
 import { getDb } from "@/lib/server/db";
 
 export const metadata: Metadata = { title: "Connection" };
@@ -16,7 +16,7 @@ export default async function ConnectionPage({ params, searchParams }: Connectio
   const { id } = await params;
   await requirePageRole(["admin"], `/connections/${id}`);
   // Loaded here so the heading has the name at first paint and an unknown id is a real 404.
-  const connection = await getConnection(getDb(), id);
+  const connection = await getConnectionWithActivity(getDb(), id);
   if (!connection) notFound();
   const { tab } = await searchParams;
   return <ConnectionDetail initialConnection={connection} initialTab={tab === "schema" ? "schema" : "settings"} />;

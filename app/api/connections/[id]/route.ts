@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { withRole } from "@/lib/server/auth/guards";
 import { getConfig } from "@/lib/server/config";
 import { deleteConnection } from "@/lib/server/connections/delete-connection";
-import { getConnection } from "@/lib/server/connections/list-connections";
+import { getConnectionWithActivity } from "@/lib/server/connections/list-connections";
 import { ServiceError } from "@/lib/server/connections/service-error";
 import { updateConnection } from "@/lib/server/connections/update-connection";
 import { getDb } from "@/lib/server/db";
@@ -13,7 +13,7 @@ type Params = { id: string };
 
 export const GET = withRole<Params>(["admin"], (_req, { params }) =>
   handle(async () => {
-    const connection = await getConnection(getDb(), params.id);
+    const connection = await getConnectionWithActivity(getDb(), params.id);
     if (!connection) throw new ServiceError("This connection does not exist (any more).", 404);
     return NextResponse.json(connection);
   }),
