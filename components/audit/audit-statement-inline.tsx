@@ -1,6 +1,6 @@
 import { DecisionBadge } from "@/components/sessions/decision-badge";
 import type { AuditStatementSummary } from "@/lib/shared/contracts/audit";
-import type { StatementDecision, StatementStatus } from "@/lib/shared/contracts/sessions";
+import type { StatementDecision } from "@/lib/shared/contracts/sessions";
 
 const DECISIONS: readonly string[] = ["forward", "block", "hold"];
 
@@ -12,7 +12,8 @@ export function AuditStatementInline({ statement }: { statement: AuditStatementS
       <code className="line-clamp-3 block max-w-2xl font-mono text-xs break-all whitespace-pre-wrap text-slate-700" title={statement.sql}>
         {statement.sql}
       </code>
-      {decision && <DecisionBadge decision={decision} status={(statement.status ?? undefined) as StatementStatus | undefined} />}
+      {/* Only the decision: the status in the event is the one at recording time (often "running"), not the outcome. */}
+      {decision && <DecisionBadge decision={decision} />}
     </div>
   );
 }
