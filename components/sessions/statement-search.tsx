@@ -1,11 +1,13 @@
 "use client";
 
+import { usePathname, useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FilteredPagedList } from "@/components/ui/filtered-paged-list";
 import { useStatementSearch } from "@/lib/client/statement-search";
 import type { SetFilter } from "@/lib/client/use-url-filters";
-import type { StatementSearchFilters, statementSearchFields } from "@/lib/shared/contracts/statement-search";
+import { statementSearchFields, type StatementSearchFilters } from "@/lib/shared/contracts/statement-search";
+import { writeFilters } from "@/lib/shared/url-filters";
 import { StatementSearchFiltersForm } from "./statement-search-filters";
 import { StatementSearchResults } from "./statement-search-results";
 
@@ -19,9 +21,10 @@ type StatementSearchProps = {
 export function StatementSearch({ filters, canSeeAll, onChange }: StatementSearchProps) {
   const search = useStatementSearch(filters);
   const matches = useMemo(() => search.data?.pages.flatMap((p) => p.matches), [search.data]);
-  const clearNarrowing = () => {
-    for (const key of ["decision", "kind", "agent", "user", "from", "to"] as const) onChange(key, undefined);
-  };
+  const router = useRouter();
+  const pathname = usePathname();
+  // One address change that keeps only the search text (several setFilter calls in a row would each read the old address).
+  const clearNarrowing = () => router.replace(`${pathname}?${writeFilters(statementSearchFields, { q: filters.q })}`, { scroll: false });
   const isNarrowed = Boolean(filters.decision || filters.kind || filters.agent || filters.user || filters.from || filters.to);
   return (
     <FilteredPagedList
