@@ -27,6 +27,7 @@ import { Recorder, type RecordingMode } from "./recording/recorder";
 import { BackendPids } from "./session/backend-pids";
 import { ClientSession, type GatewayContext, type GatewayLimits } from "./session/client-session";
 import { sweepCredentials } from "./session/credential-sweep";
+import { listenForEndRequests } from "./session/end-request-listener";
 import { END_REASONS } from "./session/phases";
 import { createGatewayDb } from "./store-db";
 import { loadGatewayTls } from "./tls/load-gateway-tls";
@@ -131,6 +132,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   // A CancelRequest may reach another worker than the one holding the session: they meet in the store.
   const cancels = new CancelRegistry(createCancelPublisher({ db, secretKey: config.WARDEN_SECRET_KEY, log }));
   const stopCancelListening = listenForCancels({ listener, registry: cancels, secretKey: config.WARDEN_SECRET_KEY, log });
+  // An admin ends a session from the console: the request reaches whichever worker holds it through the store.
+  const stopEndRequestListening = listenForEndRequests({ db, listener, sessions, log });
   const hooks =
     deps.hooks ??
     createDefaultHooks({ db, listener, policies, secretKey: config.WARDEN_SECRET_KEY, instance, publicUrl: config.PUBLIC_URL, approvalWebhookUrl: config.WARDEN_APPROVAL_WEBHOOK_URL, approvalPollMs: deps.approvalPollMs, log });
@@ -201,6 +204,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         clearInterval(sweep);
         unwatchMetrics();
         stopCancelListening();
+        stopEndRequestListening();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const s of [...sessions]) s.close(END_REASONS.gatewayShutdown, ClientError.fatal(SqlState.AdminShutdown, "terminating connection due to gateway shutdown"));
         await stopped;

@@ -1,12 +1,12 @@
 import { DateTime } from "@/components/ui/date-time";
-import type { AuditEventDto } from "@/lib/shared/contracts/audit";
+import type { AuditLogEventDto } from "@/lib/shared/contracts/audit";
 import { AuditDiff } from "./audit-diff";
 import { JsonBlock } from "./json-value";
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === "object" && Object.keys(v).length === 0);
 
 /** The expanded view of one event: what changed, then any extra details the event carries. */
-export function AuditEventDetails({ event }: { event: AuditEventDto }) {
+export function AuditEventDetails({ event }: { event: AuditLogEventDto }) {
   const hasSnapshots = !isEmpty(event.before) || !isEmpty(event.after);
   return (
     <div className="space-y-4 px-4 py-4">

@@ -1,15 +1,18 @@
 "use client";
 
 import clsx from "clsx";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { DateTime } from "@/components/ui/date-time";
-import type { AuditEventDto } from "@/lib/shared/contracts/audit";
+import type { AuditLogEventDto } from "@/lib/shared/contracts/audit";
 import { actionTone } from "./action-tone";
 import { AuditEventDetails } from "./audit-event-details";
+import { AuditStatementInline } from "./audit-statement-inline";
+import { sessionLinkHref, sessionLinkLabel } from "./session-link-href";
 
 export const AUDIT_COLUMN_COUNT = 5;
 
-type AuditEventRowProps = { event: AuditEventDto; isExpanded: boolean; onToggle: () => void };
+type AuditEventRowProps = { event: AuditLogEventDto; isExpanded: boolean; onToggle: () => void };
 
 /** One event; a click anywhere on the row (or the chevron button, for keyboards) shows its changes. */
 export function AuditEventRow({ event, isExpanded, onToggle }: AuditEventRowProps) {
@@ -18,7 +21,7 @@ export function AuditEventRow({ event, isExpanded, onToggle }: AuditEventRowProp
     <>
       <tr
         onClick={(e) => {
-          if (!(e.target as HTMLElement).closest("button") && !window.getSelection()?.toString()) onToggle();
+          if (!(e.target as HTMLElement).closest("button, a") && !window.getSelection()?.toString()) onToggle();
         }}
         className={clsx("cursor-pointer align-top hover:bg-slate-50", isExpanded && "bg-slate-50")}
       >
@@ -49,7 +52,16 @@ export function AuditEventRow({ event, isExpanded, onToggle }: AuditEventRowProp
           <span className="inline-flex flex-wrap items-center gap-2">
             <Badge>{event.targetType}</Badge>
             <span className="font-mono text-xs break-all text-slate-800">{event.targetName ?? event.targetId ?? "—"}</span>
+            {event.session && (
+              <Link
+                href={sessionLinkHref(event.session)}
+                className="rounded text-xs font-medium whitespace-nowrap text-brand-700 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+              >
+                {sessionLinkLabel(event.session)}
+              </Link>
+            )}
           </span>
+          {event.statement && <AuditStatementInline statement={event.statement} />}
         </td>
       </tr>
       {isExpanded && (

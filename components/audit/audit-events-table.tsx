@@ -2,10 +2,10 @@
 
 import { useState, type ReactNode } from "react";
 import { Skeleton } from "@/components/ui/skeleton";
-import type { AuditEventDto } from "@/lib/shared/contracts/audit";
+import type { AuditLogEventDto } from "@/lib/shared/contracts/audit";
 import { AUDIT_COLUMN_COUNT, AuditEventRow } from "./audit-event-row";
 
-type AuditEventsTableProps = { events: AuditEventDto[] | undefined; isLoading: boolean; emptyState: ReactNode };
+type AuditEventsTableProps = { events: AuditLogEventDto[] | undefined; isLoading: boolean; emptyState: ReactNode };
 
 /** Events newest first, in the server's order (keyset paging makes client-side re-sorting misleading). */
 export function AuditEventsTable({ events, isLoading, emptyState }: AuditEventsTableProps) {

@@ -51,7 +51,7 @@ export function AuditFilters({ filters, actions, targetTypes, isFiltered, onChan
         )}
       </Field>
       <Field label="Search">
-        {(control) => <FilterInput {...control} type="search" value={filters.q ?? ""} onCommit={(v) => onChange("q", v)} placeholder="Target, action or actor" />}
+        {(control) => <FilterInput {...control} type="search" value={filters.q ?? ""} onCommit={(v) => onChange("q", v)} placeholder="SQL, target, action or actor" />}
       </Field>
       <DateTimeFilterField label="From" value={filters.from} onChange={(v) => onChange("from", v)} />
       <DateTimeFilterField label="To" value={filters.to} onChange={(v) => onChange("to", v)} />

@@ -7,6 +7,7 @@ import { useAuditEvents } from "@/lib/client/audit";
 import { useUrlFilters } from "@/lib/client/use-url-filters";
 import { auditFilterFields } from "@/lib/shared/contracts/audit";
 import { AuditEventsTable } from "./audit-events-table";
+import { AuditExportLinks } from "./audit-export-links";
 import { AuditFilters } from "./audit-filters";
 
 /** Filters (kept in the URL), the events newest first, and "Load more" further back in time. */
@@ -19,7 +20,12 @@ export function AuditLog() {
 
   return (
     <FilteredPagedList
-      filters={<AuditFilters filters={filters} actions={actions} targetTypes={targetTypes} isFiltered={isFiltered} onChange={setFilter} onClear={clearFilters} />}
+      filters={
+        <div className="space-y-4">
+          <AuditFilters filters={filters} actions={actions} targetTypes={targetTypes} isFiltered={isFiltered} onChange={setFilter} onClear={clearFilters} />
+          <AuditExportLinks filters={filters} />
+        </div>
+      }
       query={log}
       count={events?.length}
       noun={["event", "events"]}

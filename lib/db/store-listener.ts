@@ -12,6 +12,8 @@ export const STORE_CHANNELS = {
   statementsRecorded: "warden_statements_recorded",
   /** payload: a signed CancelRequest for another worker's session (proxy/cancel/cancel-signal.ts) */
   cancelRequested: "warden_cancel_requested",
+  /** payload: session id, when an admin asked for the session to end (the reason is on the session row) */
+  sessionEndRequested: "warden_session_end_requested",
 } as const;
 export type StoreChannel = (typeof STORE_CHANNELS)[keyof typeof STORE_CHANNELS];
 

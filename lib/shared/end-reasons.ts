@@ -16,6 +16,7 @@ const END_REASON_WORDS: Record<string, string> = {
   cancel_request: "Cancel request",
   sign_in_failed: "Sign-in failed",
   store_unreachable: "Recording store unreachable",
+  ended_by_admin: "Ended by an admin",
 };
 
 /** The sentence for a recorded end reason; an unknown code reads as its words ("foo_bar" -> "Foo bar"). */

@@ -19,4 +19,6 @@ export const END_REASONS = {
   sqlReadingChanged: "sql_reading_changed",
   // A read-only session's server turned read-only mode off (reading-guard.ts).
   readOnlyTurnedOff: "read_only_turned_off",
+  // An admin ended the session from the console (end-request-listener.ts).
+  endedByAdmin: "ended_by_admin",
 } as const;

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { SessionsList } from "@/components/sessions/sessions-list";
+import { SessionsView } from "@/components/sessions/sessions-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { requirePageRole } from "@/lib/server/auth/guards";
@@ -29,9 +29,9 @@ export default async function SessionsPage() {
             : "Your connections through the gateway and what they ran. Open one to replay it."
         }
       />
-      {/* The list reads its filters from the query string, which needs a Suspense boundary above it. */}
+      {/* The list and the search read their filters from the query string, which needs a Suspense boundary above it. */}
       <Suspense fallback={<Spinner label="Loading sessions…" />}>
-        <SessionsList connections={connections.map(({ id, name }) => ({ id, name }))} canSeeAll={canSeeAll} />
+        <SessionsView connections={connections.map(({ id, name }) => ({ id, name }))} canSeeAll={canSeeAll} />
       </Suspense>
     </>
   );

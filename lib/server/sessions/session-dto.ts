@@ -24,6 +24,9 @@ export function toSessionDto(s: Session): SessionDto {
     startedAt: s.startedAt.toISOString(),
     endedAt: s.endedAt?.toISOString() ?? null,
     endReason: s.endReason,
+    endRequestedBy: s.endRequestedBy,
+    endRequestedAt: s.endRequestedAt?.toISOString() ?? null,
+    endRequestReason: s.endRequestReason,
     statementCount: s.statementCount,
     errorCount: s.errorCount,
   };

@@ -20,6 +20,16 @@ export const auditQuery = z.object(auditFilterFields).partial().extend({
 });
 export type AuditQuery = z.input<typeof auditQuery>;
 
+/** The session an event belongs to; `seq` names the statement for a statement's (or a held statement's) event. */
+export type AuditSessionLink = { sessionId: string; seq: number | null };
+/** A statement or approval event's SQL (the first 2,000 characters, as chained) and the gateway's decision. */
+export type AuditStatementSummary = { sql: string; decision: string | null; status: string | null };
+
+/** Export the log's current filter as a download (`GET /api/audit/export?format=csv&…`). */
+export const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+export const auditExportQuery = z.object(auditFilterFields).partial().extend({ format: z.enum(AUDIT_EXPORT_FORMATS) });
+
 export type AuditEventDto = {
   seq: number;
   occurredAt: string;
@@ -33,4 +43,10 @@ export type AuditEventDto = {
   details: unknown;
 };
 
-export type AuditPageDto = { events: AuditEventDto[]; nextCursor: number | null; actions: string[] };
+/**
+ * An event as the audit log page lists it: the chained fields (AuditEventDto, exactly what the hash
+ * covers: keep additions out of it) plus what the page derives for display.
+ */
+export type AuditLogEventDto = AuditEventDto & { session: AuditSessionLink | null; statement: AuditStatementSummary | null };
+
+export type AuditPageDto = { events: AuditLogEventDto[]; nextCursor: number | null; actions: string[] };

@@ -41,6 +41,10 @@ export type SessionDto = {
   startedAt: string;
   endedAt: string | null;
   endReason: string | null;
+  /** An admin asked for the session to end (from the console): who, when, and why. */
+  endRequestedBy?: string | null;
+  endRequestedAt?: string | null;
+  endRequestReason?: string | null;
   statementCount: number;
   errorCount: number;
 };

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { forbidden, notFound } from "next/navigation";
 import { SessionPlayer } from "@/components/player/session-player";
+import { EndSessionControl } from "@/components/sessions/end-session-control";
 import { requirePageRole } from "@/lib/server/auth/guards";
 import { getDb } from "@/lib/server/db";
 import { findSession } from "@/lib/server/sessions/find-session";
 import { isSessionVisibleTo } from "@/lib/server/sessions/session-visibility";
 import { ROLES } from "@/lib/shared/config";
+import { END_SESSION_ROLES } from "@/lib/shared/contracts/end-session";
+import { hasAnyRole } from "@/lib/shared/roles";
 
 export const metadata: Metadata = { title: "Session" };
 
@@ -21,5 +24,12 @@ export default async function SessionPage({ params, searchParams }: SessionPageP
   const session = await findSession(getDb(), id);
   if (!session) notFound();
   if (!isSessionVisibleTo(user, session)) forbidden();
-  return <SessionPlayer initialSession={session} initialSeq={initialSeq} />;
+  // Admins may end a live session (with a reason); the control hides once the session has ended.
+  const canEnd = hasAnyRole(user.roles, END_SESSION_ROLES) && session.endedAt === null;
+  return (
+    <>
+      {canEnd && <EndSessionControl session={session} />}
+      <SessionPlayer initialSession={session} initialSeq={initialSeq} />
+    </>
+  );
 }
