@@ -54,7 +54,8 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
 
   const showSkeleton = isLoading && !rows;
   return (
-    <div className="overflow-x-auto">
+    // Positioned, so screen-reader-only text inside stays within the scroll box and does not widen the page.
+    <div className="relative overflow-x-auto">
       <table className="w-full border-collapse text-left text-sm max-md:block" aria-busy={showSkeleton || undefined}>
         <caption className="sr-only">{label}</caption>
         <thead className="max-md:hidden">
