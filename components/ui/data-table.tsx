@@ -122,7 +122,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
                     column.className,
                   )}
                 >
-                  <div className="min-w-0 max-md:flex-1 max-md:text-left">{column.cell(row)}</div>
+                  <div className="min-w-0 max-md:flex-1 max-md:text-left max-md:wrap-anywhere">{column.cell(row)}</div>
                 </td>
               ))}
             </tr>
