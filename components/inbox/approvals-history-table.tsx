@@ -70,7 +70,11 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
     cell: (r) => <TimeStamp iso={r.decidedAt ?? r.expiresAt} isRelative />,
     sortValue: (r) => Date.parse(r.decidedAt ?? r.expiresAt),
   },
-  { key: "comment", header: "Comment", cell: (r) => r.decisionComment ?? <span className="text-slate-400">—</span>, className: "break-words md:max-w-xs md:min-w-48" },
+  {
+    key: "comment",
+    header: "Comment",
+    cell: (r) => (r.decisionComment ? <p className="break-words md:max-w-xs md:min-w-48">{r.decisionComment}</p> : <span className="text-slate-400">—</span>),
+  },
 ];
 
 /** Decided, timed-out and withdrawn requests: status, who, when, and the comment the client got. */

@@ -37,7 +37,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     key: "user",
     header: "User",
     cell: (s) => (
-      <div className="truncate md:max-w-64">
+      <div className="truncate md:max-w-56">
         <RequesterIdentity subject={s.userName} mintedBy={s.tokenMintedBy} />
       </div>
     ),
@@ -48,7 +48,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     cell: (s) => (
       <div className="flex items-center gap-1.5 whitespace-nowrap">
         <ActorBadge kind={s.actorKind} />
-        {s.agentName && <Truncated text={s.agentName} className="font-mono text-xs text-slate-700 md:max-w-32" />}
+        {s.agentName && <Truncated text={s.agentName} className="font-mono text-xs text-slate-700 md:max-w-24" />}
       </div>
     ),
   },
@@ -58,8 +58,8 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     header: "Client",
     cell: (s) => (
       <div className="space-y-0.5">
-        {s.applicationName ? <Truncated text={s.applicationName} className="font-mono text-xs md:max-w-40" /> : <Muted>—</Muted>}
-        <Truncated text={s.clientAddress} className="font-mono text-xs text-slate-500 md:max-w-40" />
+        {s.applicationName ? <Truncated text={s.applicationName} className="font-mono text-xs md:max-w-36" /> : <Muted>—</Muted>}
+        <Truncated text={s.clientAddress} className="font-mono text-xs text-slate-500 md:max-w-36" />
       </div>
     ),
   },
@@ -75,16 +75,19 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     ),
   },
   {
-    key: "duration",
+    key: "ended",
     header: "Duration",
-    className: "whitespace-nowrap",
-    cell: (s) => (s.endedAt ? <span className="tabular-nums">{formatElapsed(s.startedAt, s.endedAt)}</span> : <Badge tone="brand">open</Badge>),
-  },
-  {
-    key: "end",
-    header: "End reason",
-    className: "md:min-w-44",
-    cell: (s) => (s.endReason ? <span className="text-xs text-slate-600" title={s.endReason}>{describeEndReason(s.endReason)}</span> : <Muted>—</Muted>),
+    // The time it ran, and under it why it ended, in words (the recorded code on hover), never cut off.
+    cell: (s) => (
+      <div className="space-y-0.5 md:min-w-40">
+        {s.endedAt ? <div className="whitespace-nowrap tabular-nums">{formatElapsed(s.startedAt, s.endedAt)}</div> : <Badge tone="brand">open</Badge>}
+        {s.endReason && (
+          <div className="text-xs text-slate-600" title={s.endReason}>
+            {describeEndReason(s.endReason)}
+          </div>
+        )}
+      </div>
+    ),
   },
 ];
 

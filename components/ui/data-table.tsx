@@ -67,7 +67,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
                   key={column.key}
                   scope="col"
                   aria-sort={direction === "asc" ? "ascending" : direction === "desc" ? "descending" : undefined}
-                  className={clsx("px-4 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase", column.className)}
+                  className={clsx("px-3 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase", column.className)}
                 >
                   {column.sortValue ? (
                     <button
@@ -91,7 +91,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
             Array.from({ length: skeletonRowCount }, (_, i) => (
               <tr key={`skeleton-${i}`} className="max-md:block max-md:py-2">
                 {columns.map((column) => (
-                  <td key={column.key} className={clsx("px-4 py-3 max-md:block max-md:py-1", column.className)}>
+                  <td key={column.key} className={clsx("px-3 py-3 max-md:block max-md:px-4 max-md:py-1", column.className)}>
                     <Skeleton className={i % 2 ? "w-2/3" : "w-4/5"} />
                   </td>
                 ))}
@@ -115,7 +115,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
                   key={column.key}
                   data-label={column.header || undefined}
                   className={clsx(
-                    "px-4 py-3 text-slate-700",
+                    "px-3 py-3 text-slate-700 max-md:px-4",
                     // Stacked: the header's text before each value (from data-label), value beside it.
                     "max-md:flex max-md:items-baseline max-md:gap-3 max-md:py-1",
                     column.header && STACKED_LABEL,
