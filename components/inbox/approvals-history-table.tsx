@@ -14,8 +14,10 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
   {
     key: "sql",
     header: "Statement",
+    // The statement takes whatever width the other columns leave (max-width 0 lets the table shrink it), cut with an ellipsis.
+    className: "md:w-full md:max-w-0",
     cell: (r) => (
-      <Link href={`/approvals/${r.id}`} className="block truncate font-mono text-xs text-brand-700 hover:underline md:max-w-sm" title={r.sql}>
+      <Link href={`/approvals/${r.id}`} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.sql}>
         {r.sql}
       </Link>
     ),
@@ -56,7 +58,7 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
     header: "Decided by",
     cell: (r) =>
       r.decidedBy ? (
-        <div className="truncate md:max-w-48" title={r.decidedBy}>
+        <div className="truncate md:max-w-40" title={r.decidedBy}>
           {r.decidedBy}
         </div>
       ) : (
@@ -73,7 +75,7 @@ const COLUMNS: DataTableColumn<ApprovalRequestDto>[] = [
   {
     key: "comment",
     header: "Comment",
-    cell: (r) => (r.decisionComment ? <p className="break-words md:max-w-xs md:min-w-48">{r.decisionComment}</p> : <span className="text-slate-400">—</span>),
+    cell: (r) => (r.decisionComment ? <p className="break-words md:max-w-xs md:min-w-40">{r.decisionComment}</p> : <span className="text-slate-400">—</span>),
   },
 ];
 
