@@ -87,7 +87,8 @@ function PendingList({ reviewer, hasShortcuts, onShowHelp }: PendingListProps) {
     }
     const form = selectedId ? forms.current.get(selectedId) : undefined;
     if (!form) {
-      toast({ tone: "error", message: selectedId ? "You cannot decide on this request (its card says why)." : "Select a request first, with j or k." });
+      // No form: nothing selected, or the selected request can no longer be decided (it timed out).
+      toast({ tone: "error", message: selectedId ? "This request can no longer be decided." : "Select a request first, with j or k." });
       return;
     }
     if (action === "approve") form.approve();

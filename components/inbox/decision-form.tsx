@@ -70,7 +70,9 @@ export function DecisionForm({ request, reviewer, actionsRef }: { request: Appro
     setRejecting(true);
     commentBox.current?.focus();
   };
-  useImperativeHandle(actionsRef, () => ({ approve, startRejecting }));
+  // A reviewer who may not decide (the note below says why) hears the same reason from the shortcuts.
+  const refuse = () => refusal && toast({ tone: "error", message: refusal });
+  useImperativeHandle(actionsRef, () => (refusal ? { approve: refuse, startRejecting: refuse } : { approve, startRejecting }));
   // Ctrl+Enter (Cmd+Enter) in the comment sends it: a rejection after r, otherwise an approval is not guessed.
   const onCommentKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && isRejecting) {
