@@ -37,7 +37,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     key: "user",
     header: "User",
     cell: (s) => (
-      <div className="truncate md:max-w-56">
+      <div className="truncate md:max-w-52">
         <RequesterIdentity subject={s.userName} mintedBy={s.tokenMintedBy} />
       </div>
     ),
@@ -48,18 +48,18 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     cell: (s) => (
       <div className="flex items-center gap-1.5 whitespace-nowrap">
         <ActorBadge kind={s.actorKind} />
-        {s.agentName && <Truncated text={s.agentName} className="font-mono text-xs text-slate-700 md:max-w-24" />}
+        {s.agentName && <Truncated text={s.agentName} className="font-mono text-xs text-slate-700 md:max-w-20" />}
       </div>
     ),
   },
-  { key: "connection", header: "Connection", cell: (s) => <Truncated text={s.connectionName} className="font-mono text-xs md:max-w-36" /> },
+  { key: "connection", header: "Connection", cell: (s) => <Truncated text={s.connectionName} className="font-mono text-xs md:max-w-32" /> },
   {
     key: "client",
     header: "Client",
     cell: (s) => (
       <div className="space-y-0.5">
-        {s.applicationName ? <Truncated text={s.applicationName} className="font-mono text-xs md:max-w-36" /> : <Muted>—</Muted>}
-        <Truncated text={s.clientAddress} className="font-mono text-xs text-slate-500 md:max-w-36" />
+        {s.applicationName ? <Truncated text={s.applicationName} className="font-mono text-xs md:max-w-32" /> : <Muted>—</Muted>}
+        <Truncated text={s.clientAddress} className="font-mono text-xs text-slate-500 md:max-w-32" />
       </div>
     ),
   },
@@ -79,7 +79,7 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
     header: "Duration",
     // The time it ran, and under it why it ended, in words (the recorded code on hover), never cut off.
     cell: (s) => (
-      <div className="space-y-0.5 md:min-w-40">
+      <div className="space-y-0.5 md:min-w-36">
         {s.endedAt ? <div className="whitespace-nowrap tabular-nums">{formatElapsed(s.startedAt, s.endedAt)}</div> : <Badge tone="brand">open</Badge>}
         {s.endReason && (
           <div className="text-xs text-slate-600" title={s.endReason}>

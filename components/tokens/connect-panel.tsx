@@ -38,7 +38,7 @@ export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelP
           />
         </Card>
       ) : (
-        <div className="grid items-start gap-5 lg:grid-cols-2">
+        <div className="grid grid-cols-1 items-start gap-5 lg:grid-cols-2">
           <Card title="Connections you can use" description={`Through the gateway at ${gateway.host}:${gateway.port}; the connection's name is the database name.`} isPadded={false}>
             <ul className="divide-y divide-slate-100" aria-label="Connections you can use">
               {connections.map((c) => (
