@@ -88,6 +88,7 @@ async function settle(page: Page) {
 async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; offenders: string[] }> {
   return page.evaluate(() => {
     const vw = window.innerWidth;
+    const poking = new Set<Element>();
     const offenders: string[] = [];
     for (const el of Array.from(document.querySelectorAll("body *"))) {
       const r = el.getBoundingClientRect();
@@ -100,10 +101,13 @@ async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; in
         }
       }
       if (clipped) continue;
+      poking.add(el);
+      // Name the outermost element that pokes out, not each of its children.
+      if (el.parentElement && poking.has(el.parentElement)) continue;
       const classes = Array.from(el.classList).slice(0, 5).join(".");
       offenders.push(`${el.tagName.toLowerCase()}${classes ? `.${classes}` : ""} right=${Math.round(r.right)} “${(el.textContent ?? "").trim().slice(0, 50)}”`);
     }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, offenders: offenders.slice(-6) };
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, offenders: offenders.slice(0, 6) };
   });
 }
 

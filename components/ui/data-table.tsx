@@ -117,7 +117,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
                   className={clsx(
                     "px-3 py-3 text-slate-700 max-md:px-4",
                     // Stacked: the header's text before each value (from data-label), value beside it.
-                    "max-md:flex max-md:items-baseline max-md:gap-3 max-md:py-1",
+                    "max-md:flex max-md:items-baseline max-md:gap-3 max-md:py-1 max-md:text-left",
                     column.header && STACKED_LABEL,
                     column.className,
                   )}
