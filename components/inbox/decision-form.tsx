@@ -120,14 +120,10 @@ export function DecisionForm({ request, reviewer, actionsRef }: { request: Appro
             className="h-4 w-4 rounded border-slate-300 accent-brand-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2"
           />
           <label htmlFor={`${id}-grant`}>Also let it run again without asking, for</label>
-          <IntegerInput
-            aria-label="Grant minutes"
-            aria-invalid={grantError ? true : undefined}
-            value={grantMinutes}
-            onChange={setGrantMinutes}
-            disabled={!isGranting}
-            className="w-20"
-          />
+          {/* Sized by a box: the input's own w-full would win over a width class passed to it. */}
+          <div className="w-20 shrink-0">
+            <IntegerInput aria-label="Grant minutes" aria-invalid={grantError ? true : undefined} value={grantMinutes} onChange={setGrantMinutes} disabled={!isGranting} />
+          </div>
           <span>minutes, for {describeRequester(request.requester, request.requesterMintedBy)}</span>
           {grantError && <p className="w-full text-xs font-medium text-red-600">{grantError}</p>}
           {isGranting && <GrantScopeChoice value={grantScope} onChange={setGrantScope} />}
