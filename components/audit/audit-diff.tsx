@@ -21,7 +21,7 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
   const rows = diffRecords(before, after);
   if (!rows) {
     return (
-      <div className="grid gap-3 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-2">
         <JsonBlock label="Before" value={before} />
         <JsonBlock label="After" value={after} />
       </div>

@@ -1,6 +1,8 @@
 "use client";
 
+import clsx from "clsx";
 import Link from "next/link";
+import type { Ref } from "react";
 import { ParamsTable } from "@/components/player/params-table";
 import { SqlHighlight } from "@/components/player/sql-highlight";
 import { ActorBadge } from "@/components/sessions/actor-badge";
@@ -10,7 +12,7 @@ import { useIsClient } from "@/components/ui/use-is-client";
 import { useNow } from "@/components/ui/use-now";
 import { describeRequester, type ApprovalRequestDto } from "@/lib/shared/contracts/approvals";
 import { ApprovalStatusBadge } from "./approval-status-badge";
-import { DecisionForm, type Reviewer } from "./decision-form";
+import { DecisionForm, type DecisionActions, type Reviewer } from "./decision-form";
 import { HoldReasons } from "./hold-reasons";
 import { TimeLeft } from "./time-left";
 
@@ -19,17 +21,31 @@ type ApprovalRequestCardProps = {
   reviewer: Reviewer;
   /** On the detail page the card is the page: no link to itself. */
   hasDetailLink?: boolean;
+  /** Chosen with the inbox's j/k keys: highlighted, and what a and r act on. */
+  isSelected?: boolean;
+  actionsRef?: Ref<DecisionActions>;
+  cardRef?: Ref<HTMLElement>;
 };
 
 /** A held statement with everything a reviewer needs to decide: who, where, what, why, and how long is left. */
-export function ApprovalRequestCard({ request, reviewer, hasDetailLink = true }: ApprovalRequestCardProps) {
+export function ApprovalRequestCard({ request, reviewer, hasDetailLink = true, isSelected = false, actionsRef, cardRef }: ApprovalRequestCardProps) {
   const now = useNow(1000);
   const isClient = useIsClient();
   // Past its expiry a request cannot be decided, even before the gateway (or the next refetch) says so.
   const isOpen = request.status === "pending" && (!isClient || Date.parse(request.expiresAt) > now);
   const shownStatus = request.status === "pending" && !isOpen ? "timed_out" : request.status;
   return (
-    <article aria-label={`Request from ${describeRequester(request.requester, request.requesterMintedBy)}`} className="rounded-lg border border-slate-200 bg-white shadow-xs">
+    <article
+      ref={cardRef}
+      aria-label={`Request from ${describeRequester(request.requester, request.requesterMintedBy)}`}
+      aria-current={isSelected || undefined}
+      // Focusable from script only: j/k move focus here, so a screen reader reads the selected request.
+      tabIndex={-1}
+      className={clsx(
+        "scroll-mt-4 rounded-lg border bg-white shadow-xs focus:outline-none",
+        isSelected ? "border-brand-500 ring-2 ring-brand-500/40" : "border-slate-200",
+      )}
+    >
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <div className="min-w-0 space-y-1">
           <div className="flex flex-wrap items-center gap-2">
@@ -67,7 +83,7 @@ export function ApprovalRequestCard({ request, reviewer, hasDetailLink = true }:
         <p className="text-xs text-slate-500">
           Needs {request.minApprovals === 1 ? "one approval" : `${request.minApprovals} approvals`} from {request.reviewerGroups.join(", ")}.
         </p>
-        {isOpen ? <DecisionForm request={request} reviewer={reviewer} /> : <DecisionOutcome request={request} />}
+        {isOpen ? <DecisionForm request={request} reviewer={reviewer} actionsRef={actionsRef} /> : <DecisionOutcome request={request} />}
       </div>
     </article>
   );

@@ -1,18 +1,22 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { IntegerInput } from "@/components/ui/integer-input";
 import { Textarea } from "@/components/ui/textarea";
+import { useToast } from "@/components/ui/toast";
 import { ApiRequestError } from "@/lib/client/api";
 import { useDecideApproval } from "@/lib/client/approvals";
 import { REJECT_COMMENT_REQUIRED } from "@/lib/shared/contracts/approval-decision";
-import { describeRequester, MAX_GRANT_MINUTES, reviewRefusal, type ApprovalRequestDto, type GrantScope } from "@/lib/shared/contracts/approvals";
+import { describeRequester, MAX_GRANT_MINUTES, reviewRefusal, type ApprovalRequestDto, type DecideApprovalInput, type GrantScope } from "@/lib/shared/contracts/approvals";
 import { GrantScopeChoice } from "./grant-scope-choice";
 
 export type Reviewer = { email: string; groups: string[] };
+
+/** What the inbox's keyboard shortcuts do to the selected request's form (a: approve, r: reject). */
+export type DecisionActions = { approve: () => void; startRejecting: () => void };
 
 const DEFAULT_GRANT_MINUTES = 60;
 
@@ -23,9 +27,12 @@ const DEFAULT_GRANT_MINUTES = 60;
  * What the server would refuse (one's own statement, one under a token the reviewer minted, the
  * wrong group) is said up front, in its words.
  */
-export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDto; reviewer: Reviewer }) {
+export function DecisionForm({ request, reviewer, actionsRef }: { request: ApprovalRequestDto; reviewer: Reviewer; actionsRef?: Ref<DecisionActions> }) {
   const decide = useDecideApproval(request.id);
+  const { toast } = useToast();
   const id = useId();
+  const commentBox = useRef<HTMLTextAreaElement>(null);
+  const [isRejecting, setRejecting] = useState(false);
   const [comment, setComment] = useState("");
   const [commentError, setCommentError] = useState<string>();
   const [isGranting, setGranting] = useState(false);
@@ -39,16 +46,39 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
       ? `Enter whole minutes from 1 to ${MAX_GRANT_MINUTES}.`
       : undefined;
 
+  // The outcome as a toast: on a phone the card (and its inline error) may be scrolled out of sight.
+  const submit = (input: DecideApprovalInput) => {
+    if (decide.isPending) return;
+    decide.mutate(input, {
+      onSuccess: (decided) => toast({ tone: "success", message: describeDecided(input, decided, request) }),
+      onError: (err) => toast({ tone: "error", message: `Could not ${input.decision} the statement: ${err.message}` }),
+    });
+  };
   const approve = () => {
     if (grantError) return;
-    decide.mutate({ decision: "approve", comment: comment.trim() || undefined, grantMinutes: isGranting ? grantMinutes : null, grantScope });
+    submit({ decision: "approve", comment: comment.trim() || undefined, grantMinutes: isGranting ? grantMinutes : null, grantScope });
   };
   const reject = () => {
     if (!comment.trim()) {
       setCommentError(REJECT_COMMENT_REQUIRED);
+      commentBox.current?.focus();
       return;
     }
-    decide.mutate({ decision: "reject", comment: comment.trim() });
+    submit({ decision: "reject", comment: comment.trim() });
+  };
+  const startRejecting = () => {
+    setRejecting(true);
+    commentBox.current?.focus();
+  };
+  // A reviewer who may not decide (the note below says why) hears the same reason from the shortcuts.
+  const refuse = () => refusal && toast({ tone: "error", message: refusal });
+  useImperativeHandle(actionsRef, () => (refusal ? { approve: refuse, startRejecting: refuse } : { approve, startRejecting }));
+  // Ctrl+Enter (Cmd+Enter) in the comment sends it: a rejection after r, otherwise an approval is not guessed.
+  const onCommentKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && isRejecting) {
+      event.preventDefault();
+      reject();
+    }
   };
 
   if (refusal) {
@@ -60,10 +90,16 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
   }
   return (
     <form onSubmit={(e) => e.preventDefault()} aria-label="Decision" className="space-y-3 rounded-md border border-slate-200 bg-slate-50/60 p-3">
-      <Field label="Comment" hint="Optional for an approval; required to reject." error={commentError ?? serverCommentError}>
+      <Field
+        label="Comment"
+        hint={isRejecting ? "Say why: the client gets it with the error. Ctrl+Enter rejects." : "Optional for an approval; required to reject."}
+        error={commentError ?? serverCommentError}
+      >
         {(control) => (
           <Textarea
             {...control}
+            ref={commentBox}
+            onKeyDown={onCommentKeyDown}
             rows={2}
             value={comment}
             maxLength={2000}
@@ -84,14 +120,10 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
             className="h-4 w-4 rounded border-slate-300 accent-brand-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2"
           />
           <label htmlFor={`${id}-grant`}>Also let it run again without asking, for</label>
-          <IntegerInput
-            aria-label="Grant minutes"
-            aria-invalid={grantError ? true : undefined}
-            value={grantMinutes}
-            onChange={setGrantMinutes}
-            disabled={!isGranting}
-            className="w-20"
-          />
+          {/* Sized by a box: the input's own w-full would win over a width class passed to it. */}
+          <div className="w-20 shrink-0">
+            <IntegerInput aria-label="Grant minutes" aria-invalid={grantError ? true : undefined} value={grantMinutes} onChange={setGrantMinutes} disabled={!isGranting} />
+          </div>
           <span>minutes, for {describeRequester(request.requester, request.requesterMintedBy)}</span>
           {grantError && <p className="w-full text-xs font-medium text-red-600">{grantError}</p>}
           {isGranting && <GrantScopeChoice value={grantScope} onChange={setGrantScope} />}
@@ -113,4 +145,12 @@ export function DecisionForm({ request, reviewer }: { request: ApprovalRequestDt
       </div>
     </form>
   );
+}
+
+/** The toast after a decision: what happened to the statement, in the reviewer's terms. */
+function describeDecided(input: DecideApprovalInput, decided: ApprovalRequestDto | undefined, request: ApprovalRequestDto): string {
+  const whose = describeRequester(request.requester, request.requesterMintedBy);
+  if (input.decision === "reject") return `Rejected the statement from ${whose}: the client gets your comment.`;
+  if (decided && decided.status === "pending") return `Your approval is recorded: ${decided.approvalCount} of ${decided.minApprovals} needed.`;
+  return `Approved the statement from ${whose}: it runs now.`;
 }

@@ -41,27 +41,30 @@ export function ActivityChart({ title, period, series, testId }: ActivityChartPr
             </BarChart>
           </ResponsiveContainer>
         </div>
-        <table className="sr-only">
-          <caption>{`${title}: statements by outcome, buckets with activity (UTC)`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">From (UTC)</th>
-              {ACTIVITY_OUTCOMES.map((o) => (
-                <th key={o} scope="col">{OUTCOME_LABEL[o]}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {nonEmpty.map((b) => (
-              <tr key={b.start}>
-                <th scope="row">{formatBucketUtc(b.start)}</th>
+        {/* A table ignores its width, so hiding it takes a box that does not: sr-only on the table itself widened the page. */}
+        <div className="sr-only">
+          <table>
+            <caption>{`${title}: statements by outcome, buckets with activity (UTC)`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">From (UTC)</th>
                 {ACTIVITY_OUTCOMES.map((o) => (
-                  <td key={o}>{b[o]}</td>
+                  <th key={o} scope="col">{OUTCOME_LABEL[o]}</th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {nonEmpty.map((b) => (
+                <tr key={b.start}>
+                  <th scope="row">{formatBucketUtc(b.start)}</th>
+                  {ACTIVITY_OUTCOMES.map((o) => (
+                    <td key={o}>{b[o]}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </figure>
     </Card>
   );

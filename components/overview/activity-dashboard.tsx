@@ -27,15 +27,15 @@ export function ActivityDashboard({ initial, canReview }: { initial: ActivityOve
         <OutcomeLegend />
       </div>
       {error && <Alert tone="warning" title="Updates paused">{error.message}</Alert>}
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <ActivityChart title="Statements per minute, last hour" period="the last hour" series={o.lastHour} testId="chart-last-hour" />
         <ActivityChart title="Statements per 15 minutes, last day" period="the last 24 hours" series={o.lastDay} testId="chart-last-day" />
       </div>
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <TopActorsCard title="People" noun="Person" actors={o.topPeople} testId="top-people" />
         <TopActorsCard title="Agents" noun="Agent" actors={o.topAgents} testId="top-agents" />
       </div>
-      <div className="grid items-start gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-5 lg:grid-cols-2">
         <ApprovalsCard pendingApprovals={o.pendingApprovals} decisionTime={o.decisionTime} canReview={canReview} />
         <RecentBlockedCard statements={o.recentBlocked} />
       </div>

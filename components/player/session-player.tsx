@@ -125,7 +125,8 @@ export function SessionPlayer({ initialSession, initialSeq }: { initialSession: 
           )}
         </Card>
 
-        <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        {/* One shrinkable column below lg (grid-cols-1 is minmax(0, 1fr)): a wide result table scrolls in its box instead of widening the page. */}
+        <div className="grid grid-cols-1 items-start gap-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
           <Card
             title="Statements"
             isPadded={false}

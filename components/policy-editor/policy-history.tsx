@@ -35,7 +35,7 @@ export function PolicyHistory({ connectionId }: { connectionId: string }) {
     );
   }
   return (
-    <div className="grid gap-5 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+    <div className="grid grid-cols-1 gap-5 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
       <Card title="Versions" isPadded={false}>
         {!versions.data ? (
           <div className="space-y-3 p-4" aria-busy>

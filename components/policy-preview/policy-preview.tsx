@@ -58,7 +58,7 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
   }
   const result = preview.data;
   return (
-    <div className="grid gap-6 xl:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]">
+    <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]">
       <Card title="Statement and sender">
         <form onSubmit={submit} className="space-y-4" noValidate>
           <Field label="Connection" error={errors.connectionId}>

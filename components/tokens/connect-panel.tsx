@@ -1,11 +1,11 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { useMyTokens } from "@/lib/client/tokens";
+import { loadedTokens, useMyTokens } from "@/lib/client/tokens";
 import type { CreatedTokenDto, UsableConnectionDto } from "@/lib/shared/contracts/tokens";
 import { CreatedToken } from "./created-token";
 import { McpSetup } from "./mcp-setup";
@@ -20,6 +20,7 @@ export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelP
   const [created, setCreated] = useState<CreatedTokenDto | null>(null);
   const formRef = useRef<HTMLDivElement>(null);
   const tokens = useMyTokens();
+  const rows = useMemo(() => loadedTokens(tokens.data?.pages), [tokens.data]);
 
   const pick = (name: string) => {
     setConnectionName(name);
@@ -37,7 +38,7 @@ export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelP
           />
         </Card>
       ) : (
-        <div className="grid items-start gap-5 lg:grid-cols-2">
+        <div className="grid grid-cols-1 items-start gap-5 lg:grid-cols-2">
           <Card title="Connections you can use" description={`Through the gateway at ${gateway.host}:${gateway.port}; the connection's name is the database name.`} isPadded={false}>
             <ul className="divide-y divide-slate-100" aria-label="Connections you can use">
               {connections.map((c) => (
@@ -65,7 +66,7 @@ export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelP
       {created && created.tokenInfo.actorKind !== "human" && <McpSetup created={created} consoleUrl={consoleUrl} gateway={gateway} />}
 
       <Card title="Your tokens" isPadded={false}>
-        {tokens.isError ? (
+        {tokens.isError && rows === undefined ? (
           <div className="p-5">
             <Alert tone="danger" title="Could not load your tokens" actions={<Button size="sm" onClick={() => tokens.refetch()}>Retry</Button>}>
               {tokens.error.message}
@@ -74,8 +75,9 @@ export function ConnectPanel({ connections, gateway, consoleUrl }: ConnectPanelP
         ) : (
           <TokensTable
             label="Your tokens"
-            tokens={tokens.data}
+            tokens={rows}
             isLoading={tokens.isPending}
+            paging={tokens}
             emptyState={<EmptyState title="No tokens yet" description="Tokens you create appear here, with when they were last used, until long after they expire." />}
           />
         )}

@@ -30,6 +30,10 @@ type DataTableProps<T> = {
   onRowClick?: (row: T) => void;
 };
 
+/**
+ * Below the md breakpoint (a phone) each row is shown as a stacked card, every cell labelled with
+ * its column's header, so no page needs sideways scrolling; from md up it is an ordinary table.
+ */
 export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = false, skeletonRowCount = 5, emptyState, defaultSort, onRowClick }: DataTableProps<T>) {
   const [sort, setSort] = useState<DataTableSort | undefined>(defaultSort);
   const sortColumn = columns.find((c) => c.key === sort?.key && c.sortValue);
@@ -50,10 +54,11 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
 
   const showSkeleton = isLoading && !rows;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full border-collapse text-left text-sm" aria-busy={showSkeleton || undefined}>
+    // Positioned, so screen-reader-only text inside stays within the scroll box and does not widen the page.
+    <div className="relative overflow-x-auto">
+      <table className="w-full border-collapse text-left text-sm max-md:block" aria-busy={showSkeleton || undefined}>
         <caption className="sr-only">{label}</caption>
-        <thead>
+        <thead className="max-md:hidden">
           <tr className="border-b border-slate-200 bg-slate-50/80">
             {columns.map((column) => {
               const direction = sort?.key === column.key ? sort.direction : undefined;
@@ -62,7 +67,7 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
                   key={column.key}
                   scope="col"
                   aria-sort={direction === "asc" ? "ascending" : direction === "desc" ? "descending" : undefined}
-                  className={clsx("px-4 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase", column.className)}
+                  className={clsx("px-3 py-2.5 text-xs font-semibold tracking-wide text-slate-500 uppercase", column.className)}
                 >
                   {column.sortValue ? (
                     <button
@@ -81,31 +86,43 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
             })}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 max-md:block">
           {showSkeleton &&
             Array.from({ length: skeletonRowCount }, (_, i) => (
-              <tr key={`skeleton-${i}`}>
+              <tr key={`skeleton-${i}`} className="max-md:block max-md:py-2">
                 {columns.map((column) => (
-                  <td key={column.key} className={clsx("px-4 py-3", column.className)}>
+                  <td key={column.key} className={clsx("px-3 py-3 max-md:block max-md:px-4 max-md:py-1", column.className)}>
                     <Skeleton className={i % 2 ? "w-2/3" : "w-4/5"} />
                   </td>
                 ))}
               </tr>
             ))}
           {!showSkeleton && sortedRows.length === 0 && (
-            <tr>
-              <td colSpan={columns.length}>{emptyState}</td>
+            <tr className="max-md:block">
+              <td colSpan={columns.length} className="max-md:block">
+                {emptyState}
+              </td>
             </tr>
           )}
           {sortedRows.map((row) => (
             <tr
               key={getRowKey(row)}
               onClick={onRowClick ? onClickRow(row) : undefined}
-              className={clsx("align-top", onRowClick && "cursor-pointer hover:bg-slate-50")}
+              className={clsx("align-top max-md:block max-md:py-2", onRowClick && "cursor-pointer hover:bg-slate-50")}
             >
               {columns.map((column) => (
-                <td key={column.key} className={clsx("px-4 py-3 text-slate-700", column.className)}>
-                  {column.cell(row)}
+                <td
+                  key={column.key}
+                  data-label={column.header || undefined}
+                  className={clsx(
+                    "px-3 py-3 text-slate-700 max-md:px-4",
+                    // Stacked: the header's text before each value (from data-label), value beside it.
+                    "max-md:flex max-md:items-baseline max-md:gap-3 max-md:py-1 max-md:text-left",
+                    column.header && STACKED_LABEL,
+                    column.className,
+                  )}
+                >
+                  <div className="min-w-0 max-md:flex-1 max-md:text-left max-md:wrap-anywhere">{column.cell(row)}</div>
                 </td>
               ))}
             </tr>
@@ -115,6 +132,9 @@ export function DataTable<T>({ label, columns, rows, getRowKey, isLoading = fals
     </div>
   );
 }
+
+const STACKED_LABEL =
+  "max-md:before:w-28 max-md:before:shrink-0 max-md:before:text-xs max-md:before:font-semibold max-md:before:tracking-wide max-md:before:text-slate-500 max-md:before:uppercase max-md:before:content-[attr(data-label)]";
 
 function SortIcon({ direction }: { direction?: SortDirection }) {
   return (

@@ -25,7 +25,8 @@ export function PageHeader({ title, description, actions, back }: PageHeaderProp
           <h1 className="truncate text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
           {description && <p className="mt-1 text-sm text-slate-500">{description}</p>}
         </div>
-        {actions && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
+        {/* On a phone the actions may wrap rather than push the page wider than the screen. */}
+        {actions && <div className="flex shrink-0 items-center gap-2 max-md:min-w-0 max-md:shrink max-md:flex-wrap">{actions}</div>}
       </div>
     </header>
   );

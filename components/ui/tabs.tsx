@@ -33,7 +33,8 @@ export function TabList<K extends string>({ label, idPrefix, tabs, selected, onS
     refs.current.get(tabs[next].key)?.focus();
   };
   return (
-    <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="mb-5 flex gap-1 border-b border-slate-200">
+    // On a phone a long row of tabs scrolls sideways inside itself rather than widening the page.
+    <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="mb-5 flex gap-1 border-b border-slate-200 max-md:overflow-x-auto max-md:overflow-y-hidden">
       {tabs.map((tab) => {
         const isSelected = tab.key === selected;
         return (
@@ -52,7 +53,7 @@ export function TabList<K extends string>({ label, idPrefix, tabs, selected, onS
             tabIndex={isSelected ? 0 : -1}
             onClick={() => onSelect(tab.key)}
             className={clsx(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium focus-visible:rounded-t focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500",
+              "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap focus-visible:rounded-t focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500",
               isSelected ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
             )}
           >

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import type { SessionDto, SessionFilters, SessionPageDto, StatementDetailDto, StatementPageDto, StatementSummaryDto } from "@/lib/shared/contracts/sessions";
 import { ApiRequestError, apiFetch } from "./api";
+import { pollWhileOpen } from "./poll-while-open";
 import { mergeStatements, nextFeedCursor } from "./statement-feed-merge";
 import { useKeysetPages } from "./use-keyset-pages";
 
@@ -20,9 +21,18 @@ export const LIVE_POLL_MS = 500;
 
 const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
 
-/** Newest first, keyset-paged ("Load more"); the server decides whose sessions the caller may see. */
+/** How often the session list refreshes while a session it shows is still open (its duration and counts move). */
+export const OPEN_SESSIONS_POLL_MS = 5000;
+
+/**
+ * Newest first, keyset-paged ("Load more"); the server decides whose sessions the caller may see.
+ * While any listed session is open the list refreshes itself every OPEN_SESSIONS_POLL_MS, and stops
+ * once none is.
+ */
 export function useSessions(filters: SessionFilters) {
-  return useKeysetPages<SessionPageDto>(sessionKeys.list(filters), "/api/sessions", { ...filters, limit: String(SESSIONS_PAGE_SIZE) }, "cursor");
+  return useKeysetPages<SessionPageDto>(sessionKeys.list(filters), "/api/sessions", { ...filters, limit: String(SESSIONS_PAGE_SIZE) }, "cursor", {
+    refetchIntervalFor: (pages) => pollWhileOpen(pages?.flatMap((p) => p.sessions), OPEN_SESSIONS_POLL_MS),
+  });
 }
 
 const fetchStatement = (sessionId: string, seq: number, signal?: AbortSignal) =>

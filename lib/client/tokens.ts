@@ -1,7 +1,8 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreatedTokenDto, CreateTokenRequest, TokenDto } from "@/lib/shared/contracts/tokens";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { TOKENS_PAGE_SIZE, type CreatedTokenDto, type CreateTokenRequest, type TokenDto, type TokenPageDto } from "@/lib/shared/contracts/tokens";
 import { apiFetch } from "./api";
 import { auditKeys } from "./audit";
+import { useKeysetPages } from "./use-keyset-pages";
 
 export type TokenListFilters = { user?: string; active?: "1" };
 
@@ -11,21 +12,19 @@ export const tokenKeys = {
   everyone: (filters: TokenListFilters) => [...tokenKeys.all, "everyone", filters] as const,
 };
 
-/** The signed-in person's own tokens (any role). */
+/** The signed-in person's own tokens (any role), newest first, a page at a time ("Load more"). */
 export function useMyTokens() {
-  return useQuery({ queryKey: tokenKeys.mine(), queryFn: ({ signal }) => apiFetch<TokenDto[]>("/api/tokens?mine=1", { signal }) });
+  return useKeysetPages<TokenPageDto>(tokenKeys.mine(), "/api/tokens", { mine: "1", limit: String(TOKENS_PAGE_SIZE) }, "cursor");
 }
 
-/** Everyone's tokens, for admins. */
+/** Everyone's tokens, for admins, newest first, a page at a time ("Load more"). */
 export function useAllTokens(filters: TokenListFilters) {
-  const params = new URLSearchParams();
-  if (filters.user) params.set("user", filters.user);
-  if (filters.active) params.set("active", filters.active);
-  return useQuery({
-    queryKey: tokenKeys.everyone(filters),
-    queryFn: ({ signal }) => apiFetch<TokenDto[]>(`/api/tokens?${params}`, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  return useKeysetPages<TokenPageDto>(tokenKeys.everyone(filters), "/api/tokens", { ...filters, limit: String(TOKENS_PAGE_SIZE) }, "cursor");
+}
+
+/** Every token loaded so far, across pages; undefined until the first page arrives. */
+export function loadedTokens(pages: readonly TokenPageDto[] | undefined): TokenDto[] | undefined {
+  return pages?.flatMap((p) => p.tokens);
 }
 
 /**

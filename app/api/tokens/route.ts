@@ -4,19 +4,22 @@ import { getConfig } from "@/lib/server/config";
 import { ServiceError } from "@/lib/server/connections/service-error";
 import { getDb } from "@/lib/server/db";
 import { handle, parseBody } from "@/lib/server/http";
-import { listTokens } from "@/lib/server/tokens/list-tokens";
+import { listTokenPage } from "@/lib/server/tokens/list-token-page";
 import { mintToken } from "@/lib/server/tokens/mint-token";
 import { ROLES } from "@/lib/shared/config";
-import { createTokenRequest, tokensQuery, type TokenDto } from "@/lib/shared/contracts/tokens";
+import { createTokenRequest, tokensQuery } from "@/lib/shared/contracts/tokens";
 import { hasAnyRole } from "@/lib/shared/roles";
 
-/** `?mine=1`: the caller's own tokens (any role). Without it: everyone's, for admins only. */
+/**
+ * `?mine=1`: the caller's own tokens (any role). Without it: everyone's, for admins only. A page at a
+ * time, newest first: `?cursor=` with the previous page's `nextCursor` gives the next.
+ */
 export const GET = withRole(ROLES, (req, { user }) =>
   handle(async () => {
     const q = tokensQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
     if (!q.mine && !hasAnyRole(user.roles, ["admin"])) throw new ServiceError("Listing everyone's tokens needs the admin role; add ?mine=1 for your own.", 403);
-    const tokens: TokenDto[] = await listTokens(getDb(), { userName: q.mine ? user.email : q.user, isActiveOnly: q.active === "1", limit: 500 });
-    return NextResponse.json(tokens);
+    const page = await listTokenPage(getDb(), { userName: q.mine ? user.email : q.user, isActiveOnly: q.active === "1", limit: q.limit, cursor: q.cursor });
+    return NextResponse.json(page);
   }),
 );
 

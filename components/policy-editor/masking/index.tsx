@@ -44,7 +44,7 @@ export function MaskingEditor({ connectionId, isActive, masking, onChange, error
   const previewTable = chosenTable ?? defaultPreviewTable(schema.data, masking);
 
   return (
-    <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+    <div className="grid grid-cols-1 gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       <div className="min-w-0 lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto">
         <MaskedColumnsCard
           schema={schema}

@@ -58,8 +58,16 @@ export type CreatedTokenDto = { token: string; tokenInfo: TokenDto; instructions
 /** A connection as the Connect page offers it: no host, user or credential of the target. */
 export type UsableConnectionDto = { id: string; name: string; description: string };
 
+/** A page of `GET /api/tokens`, newest first; `nextCursor` asks for the next (older) page. */
+export type TokenPageDto = { tokens: TokenDto[]; nextCursor: string | null };
+
+export const TOKENS_PAGE_SIZE = 50;
+
 export const tokensQuery = z.object({
   mine: z.literal("1").optional(),
   user: z.string().trim().min(1).max(320).optional(),
   active: z.literal("1").optional(),
+  /** The previous page's `nextCursor`. */
+  cursor: z.string().max(300).regex(/^[A-Za-z0-9_-]+$/, "Not a cursor.").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(TOKENS_PAGE_SIZE),
 });
