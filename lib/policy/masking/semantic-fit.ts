@@ -65,10 +65,10 @@ export function judgeSemanticFit({ typeId, typeLabel, valueClass, columnType, va
   const label = lowerFirst(typeLabel.trim() || typeId);
   const isNumeric = valueClass === "int8" || valueClass === "numeric" || NUMERIC_TYPE_NAME.test(columnType);
   if (TEXT_TYPES.has(typeId) && (isNumeric || valueClass === "plain" || valueClass === "bytea")) {
-    return `This is a ${columnType} column; ${withArticle(label)} is text.`;
+    return `This is ${withArticle(columnType)} column; ${withArticle(label)} is text.`;
   }
   if (NUMBER_OR_TEXT_TYPES.has(typeId) && (valueClass === "bytea" || (valueClass === "plain" && !isNumeric))) {
-    return `This is a ${columnType} column; it cannot hold ${withArticle(label)}.`;
+    return `This is ${withArticle(columnType)} column; it cannot hold ${withArticle(label)}.`;
   }
 
   const shape = SHAPES[typeId];
