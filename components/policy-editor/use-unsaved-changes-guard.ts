@@ -28,7 +28,13 @@ export type UnsavedChangesGuard = {
  */
 export function useUnsavedChangesGuard(isDirty: boolean): UnsavedChangesGuard {
   const router = useRouter();
-  const [pending, setPending] = useState<PendingLeave | null>(null);
+  const [pending, setPendingState] = useState<PendingLeave | null>(null);
+  // Read by leave/stay, so a second call (a dialog's close event after its button) finds nothing to do.
+  const pendingRef = useRef<PendingLeave | null>(null);
+  const setPending = useCallback((next: PendingLeave | null) => {
+    pendingRef.current = next;
+    setPendingState(next);
+  }, []);
   const isDirtyRef = useRef(isDirty);
   useEffect(() => {
     isDirtyRef.current = isDirty;
@@ -43,7 +49,8 @@ export function useUnsavedChangesGuard(isDirty: boolean): UnsavedChangesGuard {
 
   useEffect(() => {
     if (!isDirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    // Not again once the admin chose to leave (Back out of the console is an unload too).
+    const warn = (event: BeforeUnloadEvent) => !isLeaving.current && event.preventDefault();
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [isDirty]);
@@ -103,14 +110,15 @@ export function useUnsavedChangesGuard(isDirty: boolean): UnsavedChangesGuard {
   }, [isDirty, pending]);
 
   const leave = useCallback(() => {
-    const target = pending;
+    const target = pendingRef.current;
+    if (!target) return;
     setPending(null);
     isLeaving.current = true;
-    if (target?.kind === "back") {
+    if (target.kind === "back") {
       // Already on this page's own entry: one more step back is where the admin meant to go.
       ownMove.current = "pass";
       window.history.back();
-    } else if (target?.kind === "link") {
+    } else {
       // The sentinel is a copy of this page: the next page takes its place rather than stacking on it.
       if (hasSentinel.current) {
         hasSentinel.current = false;
@@ -119,18 +127,19 @@ export function useUnsavedChangesGuard(isDirty: boolean): UnsavedChangesGuard {
         router.push(target.href);
       }
     }
-  }, [pending, router]);
+  }, [router, setPending]);
 
   const stay = useCallback(() => {
-    const target = pending;
+    const target = pendingRef.current;
+    if (!target) return;
     setPending(null);
-    if (target?.kind === "back") {
+    if (target.kind === "back") {
       // Forward onto the sentinel again, so the next Back is caught too.
       hasSentinel.current = true;
       ownMove.current = "swallow";
       window.history.forward();
     }
-  }, [pending]);
+  }, [setPending]);
 
   return { pending, leave, stay };
 }
