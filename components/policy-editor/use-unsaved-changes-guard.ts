@@ -50,7 +50,9 @@ export function useUnsavedChangesGuard(isDirty: boolean): UnsavedChangesGuard {
   useEffect(() => {
     if (!isDirty) return;
     // Not again once the admin chose to leave (Back out of the console is an unload too).
-    const warn = (event: BeforeUnloadEvent) => !isLeaving.current && event.preventDefault();
+    const warn = (event: BeforeUnloadEvent) => {
+      if (!isLeaving.current) event.preventDefault();
+    };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [isDirty]);
