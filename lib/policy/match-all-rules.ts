@@ -51,7 +51,8 @@ const MESSAGES = {
 export function findMatchAllRules(doc: Pick<PolicyDocument, "guardrails" | "approvals">): MatchAllRule[] {
   const found: MatchAllRule[] = [];
   for (const list of ["guardrails", "approvals"] as const) {
-    doc[list].forEach((rule, index) => {
+    const rules: readonly { id: string; name: string; isEnabled: boolean; match: PolicyMatch }[] = doc[list];
+    rules.forEach((rule, index) => {
       if (rule.isEnabled && isMatchAll(rule.match)) {
         found.push({ path: `${list}.${index}.match`, list, index, id: rule.id, name: rule.name, message: MESSAGES[list] });
       }
