@@ -28,3 +28,47 @@ describe("describePolicyDiff", () => {
     ]);
   });
 });
+
+describe("describePolicyDiff on masking", () => {
+  const linesOf = (before: ReturnType<typeof defaultPolicy>, after: ReturnType<typeof defaultPolicy>) =>
+    describePolicyDiff(diffPolicyDocuments(before, after), { before, after }).flatMap((g) => g.lines.map((l) => [l.field, l.text]));
+
+  it("reads column rules as sentences: masked as a type with its method, changed, stopped", () => {
+    const before = defaultPolicy();
+    const after = defaultPolicy();
+    after.masking.columnRules.push({ column: "public.customers.email", semanticType: "email" });
+    expect(linesOf(before, after)).toEqual([[null, "Masked customers.email as email address (partial)"]]);
+
+    const retyped = structuredClone(after);
+    retyped.masking.columnRules[0]!.semanticType = "address";
+    expect(linesOf(after, retyped)).toEqual([[null, "Masked customers.email as postal address (full) instead of email address"]]);
+    expect(linesOf(after, before)).toEqual([[null, "Stopped masking customers.email (it was masked as email address)"]]);
+  });
+
+  it("reads detector switches as sentences", () => {
+    const before = defaultPolicy();
+    const after = defaultPolicy();
+    after.masking.detectors.find((d) => d.detector === "card_number")!.isEnabled = false;
+    after.masking.detectors.find((d) => d.detector === "email")!.isEnabled = true;
+    expect(linesOf(before, after)).toEqual([
+      [null, "Turned the card-number detector off"],
+      [null, "Turned the email detector on"],
+    ]);
+  });
+
+  it("reads a type's new method once, and name patterns and exemptions as sentences", () => {
+    const before = defaultPolicy();
+    const after = defaultPolicy();
+    after.masking.semanticTypes.push({ id: "email", label: "Email address", method: { algorithm: "partial", keepFirst: 2, keepLast: 4 } });
+    after.masking.namePatterns.push({ pattern: "*phone*", semanticType: "phone" });
+    after.masking.exemptions.push({ group: "support", expiresAt: null, reason: "Tickets" });
+    expect(linesOf(before, after)).toEqual([
+      [null, "Changed how email address is masked: partial, keeps the first 2 and last 4"],
+      [null, "Masked columns named like *phone* as phone number (partial)"],
+      [null, "Exempted group support from masking with no end date: “Tickets”"],
+    ]);
+    const changed = structuredClone(after);
+    changed.masking.semanticTypes[0]!.method = { algorithm: "hash" };
+    expect(linesOf(after, changed)).toEqual([[null, "Changed how email address is masked: keyed hash (was partial, keeps the first 2 and last 4)"]]);
+  });
+});

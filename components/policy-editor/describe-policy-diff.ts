@@ -1,10 +1,13 @@
 import { describeMatch } from "@/lib/policy/describe-match";
 import type { PolicyDiffChange, PolicyDiffEntry } from "@/lib/policy/diff-policy-documents";
 import type { PolicyMatch } from "@/lib/policy/policy-document";
+import { describeMaskingChange, type MaskingDocs } from "./describe-masking-change";
 
 /**
  * The History view's reading of a diff: changes grouped by rule ("Guardrail “No TRUNCATE”: added",
- * "Approval rule “Agents' writes”: minApprovals 1 → 2"), then the connection-wide settings. Pure.
+ * "Approval rule “Agents' writes”: minApprovals 1 → 2"), then the connection-wide settings. Masking's
+ * column rules, patterns, detectors, types and exemptions read as sentences (describe-masking-change.ts),
+ * naming types as the two documents, when given, define them. Pure.
  */
 
 export type DiffLine = { change: PolicyDiffChange; field: string | null; text: string };
@@ -57,7 +60,7 @@ function lineFor(entry: PolicyDiffEntry, field: string | null): DiffLine {
   return { change, field, text: `${formatDiffValue(entry.before)} → ${formatDiffValue(entry.after)}` };
 }
 
-export function describePolicyDiff(entries: readonly PolicyDiffEntry[]): DiffGroup[] {
+export function describePolicyDiff(entries: readonly PolicyDiffEntry[], docs?: MaskingDocs): DiffGroup[] {
   const groups = new Map<string, DiffGroup>();
   for (const entry of entries) {
     let key: string;
@@ -78,7 +81,10 @@ export function describePolicyDiff(entries: readonly PolicyDiffEntry[]): DiffGro
     const group = groups.get(key) ?? { key, title, change: entry.change, lines: [] };
     // A group is "added"/"removed"/"moved" only when that is all that happened to it.
     if (group.lines.length > 0 && group.change !== entry.change) group.change = "changed";
-    group.lines.push(lineFor(entry, field));
+    const sentence = describeMaskingChange(entry, field, docs);
+    const line = sentence === null ? lineFor(entry, field) : { change: entry.change, field: null, text: sentence };
+    // One sentence can stand for several entries (a type's method: its algorithm and what it keeps).
+    if (!group.lines.some((l) => l.field === line.field && l.text === line.text)) group.lines.push(line);
     groups.set(key, group);
   }
   return [...groups.values()];

@@ -2,6 +2,7 @@ import clsx from "clsx";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { PolicyDiffChange, PolicyDiffEntry } from "@/lib/policy/diff-policy-documents";
 import { describePolicyDiff } from "./describe-policy-diff";
+import type { MaskingDocs } from "./describe-masking-change";
 
 const CHANGE: Record<PolicyDiffChange, { label: string; tone: BadgeTone; border: string }> = {
   added: { label: "Added", tone: "success", border: "border-l-emerald-400" },
@@ -11,9 +12,9 @@ const CHANGE: Record<PolicyDiffChange, { label: string; tone: BadgeTone; border:
 };
 
 /** A diff read rule by rule: each rule or setting that changed, with what happened to it. */
-export function PolicyDiff({ entries }: { entries: readonly PolicyDiffEntry[] }) {
-  const groups = describePolicyDiff(entries);
-  if (groups.length === 0) return <p className="text-sm text-slate-500">No change: this version has the same document as the one before.</p>;
+export function PolicyDiff({ entries, docs, emptyText = "No change: this version has the same document as the one before." }: { entries: readonly PolicyDiffEntry[]; docs?: MaskingDocs; emptyText?: string }) {
+  const groups = describePolicyDiff(entries, docs);
+  if (groups.length === 0) return <p className="text-sm text-slate-500">{emptyText}</p>;
   return (
     <ul aria-label="Changes" className="space-y-2">
       {groups.map((group) => {

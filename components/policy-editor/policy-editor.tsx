@@ -1,9 +1,10 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { PageHeader } from "@/components/ui/page-header";
 import { TabList, TabPanel, type TabItem } from "@/components/ui/tabs";
 import { DateTime } from "@/components/ui/date-time";
@@ -11,6 +12,7 @@ import { useIsClient } from "@/components/ui/use-is-client";
 import { ApiRequestError } from "@/lib/client/api";
 import { useCurrentPolicy, useSavePolicy } from "@/lib/client/policies";
 import { diffPolicyDocuments } from "@/lib/policy/diff-policy-documents";
+import { findMatchAllRules } from "@/lib/policy/match-all-rules";
 import type { CurrentPolicyDto } from "@/lib/shared/contracts/policies";
 import { ApprovalRuleFields } from "./approval-rule-fields";
 import { BlastRadiusRuleFields } from "./blast-radius-rule-fields";
@@ -24,6 +26,7 @@ import { RulesSection } from "./rules-section";
 import { SavePolicyDialog } from "./save-policy-dialog";
 import { SettingsSection } from "./settings-section";
 import { usePolicyDraft } from "./use-policy-draft";
+import { useUnsavedChangesGuard } from "./use-unsaved-changes-guard";
 
 const TABS: TabItem<PolicyEditorTab>[] = [
   { key: "rules", label: "Rules" },
@@ -46,7 +49,7 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
   const save = useSavePolicy(connection.id);
   const [tab, setTab] = useState(initialTab);
   const [isSaving, setSaving] = useState(false);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
+  const [savedNote, setSavedNote] = useState<string | null>(null);
   // Bumped when the draft is replaced from outside the raw view (discard, save), so it restarts from it.
   const [resetCount, setResetCount] = useState(0);
   const resetTo = (doc: CurrentPolicyDto["document"]) => {
@@ -56,27 +59,24 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
   const isClient = useIsClient();
   const changeCount = useMemo(() => (isDirty ? diffPolicyDocuments(current.document, draft).length : 0), [isDirty, current.document, draft]);
 
-  // Leaving with unsaved changes loses them: let the browser ask first.
-  useEffect(() => {
-    if (!isDirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [isDirty]);
+  const matchAllRules = useMemo(() => findMatchAllRules(draft), [draft]);
+  const matchAllWarnings = useMemo(() => Object.fromEntries(matchAllRules.map((r) => [r.path, r.message])), [matchAllRules]);
+  // Leaving with unsaved changes loses them: ask first, for links and Back inside the console too.
+  const guard = useUnsavedChangesGuard(isDirty);
 
   const selectTab = (next: PolicyEditorTab) => {
     setTab(next);
     window.history.replaceState(null, "", next === "rules" ? window.location.pathname : `?tab=${next}`);
   };
 
-  const submit = (comment: string) =>
+  const submit = (comment: string, confirmMatchAll: boolean) =>
     save.mutate(
-      { document: draft, comment, baseVersion: current.version },
+      { document: draft, comment, baseVersion: current.version, confirmMatchAll },
       {
         onSuccess: (saved) => {
           resetTo(saved.document);
           setSaving(false);
-          setSavedVersion(saved.version);
+          setSavedNote(`Saved as version ${saved.version}.`);
         },
       },
     );
@@ -134,9 +134,9 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
           Each is shown next to its field{tab === "raw" ? " and listed under the JSON" : "; rules with problems are marked"}.
         </Alert>
       )}
-      {savedVersion !== null && !isDirty && (
+      {savedNote !== null && !isDirty && (
         <Alert tone="success" className="mb-5">
-          Saved as version {savedVersion}.
+          {savedNote}
         </Alert>
       )}
 
@@ -153,6 +153,7 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
             onChange={(guardrails) => update((d) => void (d.guardrails = guardrails))}
             create={newGuardrail}
             renderFields={(rule, onChange, path) => <GuardrailFields rule={rule} onChange={onChange} path={path} errors={errors} />}
+            matchAllWarnings={matchAllWarnings}
           />
           <RulesSection
             title="Approval rules"
@@ -164,6 +165,7 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
             onChange={(approvals) => update((d) => void (d.approvals = approvals))}
             create={newApprovalRule}
             renderFields={(rule, onChange, path) => <ApprovalRuleFields rule={rule} onChange={onChange} path={path} errors={errors} />}
+            matchAllWarnings={matchAllWarnings}
           />
           <RulesSection
             title="Blast-radius limits"
@@ -195,7 +197,17 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
         {tab === "raw" && <RawJsonEditor key={resetCount} draft={draft} onApply={replace} />}
       </TabPanel>
       <TabPanel idPrefix="policy" tabKey="history" isSelected={tab === "history"}>
-        {tab === "history" && <PolicyHistory connectionId={connection.id} />}
+        {tab === "history" && (
+          <PolicyHistory
+            connectionId={connection.id}
+            currentVersion={current.version}
+            hasUnsavedChanges={isDirty}
+            onRestored={(saved, from) => {
+              resetTo(saved.document);
+              setSavedNote(`Restored version ${from} as version ${saved.version}.`);
+            }}
+          />
+        )}
       </TabPanel>
 
       {isSaving && (
@@ -205,10 +217,19 @@ export function PolicyEditor({ connection, initialPolicy, initialTab }: PolicyEd
           isPending={save.isPending}
           error={save.error ? [save.error.message, ...serverProblems].join(" ") : undefined}
           commentError={commentError}
+          matchAllRules={matchAllRules}
           onSave={submit}
           onCancel={() => setSaving(false)}
         />
       )}
+      <ConfirmDialog
+        isOpen={guard.pending !== null}
+        title="Leave without saving?"
+        description={`${changeCount === 1 ? "1 change to the policy is" : `${changeCount} changes to the policy are`} not saved. Leaving loses ${changeCount === 1 ? "it" : "them"}.`}
+        confirmLabel="Leave without saving"
+        onConfirm={guard.leave}
+        onCancel={guard.stay}
+      />
     </>
   );
 }

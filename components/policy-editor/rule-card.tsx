@@ -12,6 +12,10 @@ type RuleCardProps = {
   id: string;
   summary: string;
   isEnabled: boolean;
+  /** New, off, and without a condition: it matches nothing until one is set. */
+  isWaitingForCondition?: boolean;
+  /** Set when the rule matches every statement: said next to the rule, open or not. */
+  matchAllWarning?: string;
   position: number;
   count: number;
   issueCount: number;
@@ -25,7 +29,22 @@ type RuleCardProps = {
  * One rule in a list: its name and what it matches in a line, and its fields behind a disclosure, so a
  * long policy still reads top to bottom in the order the gateway tries the rules.
  */
-export function RuleCard({ noun, name, id, summary, isEnabled, position, count, issueCount, isInitiallyOpen = false, onMove, onRemove, children }: RuleCardProps) {
+export function RuleCard({
+  noun,
+  name,
+  id,
+  summary,
+  isEnabled,
+  isWaitingForCondition = false,
+  matchAllWarning,
+  position,
+  count,
+  issueCount,
+  isInitiallyOpen = false,
+  onMove,
+  onRemove,
+  children,
+}: RuleCardProps) {
   const [isOpen, setOpen] = useState(isInitiallyOpen);
   // The fields mount on first open and then stay (hidden when collapsed): a long policy does not
   // render every rule's forty controls up front, and a half-edited rule keeps its state.
@@ -50,11 +69,14 @@ export function RuleCard({ noun, name, id, summary, isEnabled, position, count, 
         >
           <span className="flex flex-wrap items-center gap-2">
             <span className="font-medium text-slate-900">{name.trim() || <span className="text-slate-400 italic">No name</span>}</span>
-            {!isEnabled && <Badge>Disabled</Badge>}
+            {isWaitingForCondition ? <Badge tone="brand">No condition yet</Badge> : !isEnabled && <Badge>Disabled</Badge>}
+            {matchAllWarning && <Badge tone="danger">Matches every statement</Badge>}
             {issueCount > 0 && <Badge tone="danger">{issueCount === 1 ? "1 problem" : `${issueCount} problems`}</Badge>}
             <span aria-hidden className="text-xs text-slate-400">{isOpen ? "▾" : "▸"}</span>
           </span>
-          <span className="mt-0.5 block text-sm text-slate-500">{summary}</span>
+          <span className="mt-0.5 block text-sm text-slate-500">
+            {isWaitingForCondition ? "Matches nothing until you set a condition under “Applies to”; setting one switches it on." : summary}
+          </span>
         </button>
         <div className="flex shrink-0 items-center gap-1">
           <Button size="sm" variant="ghost" onClick={() => onMove(position - 1)} disabled={position === 0} aria-label={`Move ${label} up`}>
@@ -68,6 +90,11 @@ export function RuleCard({ noun, name, id, summary, isEnabled, position, count, 
           </Button>
         </div>
       </header>
+      {matchAllWarning && (
+        <p role="note" className="mx-4 mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {matchAllWarning} Saving it asks you to confirm.
+        </p>
+      )}
       <div id={bodyId} hidden={!isOpen} className="space-y-4 border-t border-slate-100 px-4 py-4">
         {hasOpened && (
           <>

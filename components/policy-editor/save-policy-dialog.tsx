@@ -5,6 +5,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
+import type { MatchAllRule } from "@/lib/policy/match-all-rules";
+import { MatchAllConfirmation } from "./match-all-confirmation";
 
 type SavePolicyDialogProps = {
   nextVersion: number;
@@ -12,7 +14,9 @@ type SavePolicyDialogProps = {
   isPending: boolean;
   error?: string;
   commentError?: string;
-  onSave: (comment: string) => void;
+  /** Rules in the draft that match every statement: saving them needs the box ticked. */
+  matchAllRules?: readonly MatchAllRule[];
+  onSave: (comment: string, confirmMatchAll: boolean) => void;
   onCancel: () => void;
 };
 
@@ -20,11 +24,13 @@ type SavePolicyDialogProps = {
  * Asks why before saving: the comment goes into the history and the audit log next to the diff.
  * A native modal <dialog>, like ConfirmDialog: focus is trapped, Escape cancels.
  */
-export function SavePolicyDialog({ nextVersion, changeCount, isPending, error, commentError, onSave, onCancel }: SavePolicyDialogProps) {
+export function SavePolicyDialog({ nextVersion, changeCount, isPending, error, commentError, matchAllRules = [], onSave, onCancel }: SavePolicyDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [comment, setComment] = useState("");
   const [isTouched, setTouched] = useState(false);
+  const [isMatchAllConfirmed, setMatchAllConfirmed] = useState(false);
+  const needsConfirmation = matchAllRules.length > 0 && !isMatchAllConfirmed;
   const localError = isTouched && !comment.trim() ? "Say what changed and why; it is shown in the history." : undefined;
 
   useLayoutEffect(() => {
@@ -36,7 +42,7 @@ export function SavePolicyDialog({ nextVersion, changeCount, isPending, error, c
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    if (comment.trim() && !isPending) onSave(comment.trim());
+    if (comment.trim() && !needsConfirmation && !isPending) onSave(comment.trim(), matchAllRules.length > 0);
   };
   const cancel = () => !isPending && onCancel();
 
@@ -60,6 +66,12 @@ export function SavePolicyDialog({ nextVersion, changeCount, isPending, error, c
         <Field label="Comment" hint="Shown in the history and the audit log." error={localError ?? commentError}>
           {(control) => <Textarea {...control} autoFocus rows={3} value={comment} onChange={(e) => setComment(e.target.value)} onBlur={() => setTouched(true)} maxLength={500} />}
         </Field>
+        <MatchAllConfirmation
+          rules={matchAllRules}
+          isConfirmed={isMatchAllConfirmed}
+          onConfirmedChange={setMatchAllConfirmed}
+          error={isTouched && needsConfirmation ? "Tick the box to save a rule that matches every statement, or cancel and give it a condition." : undefined}
+        />
         {error && <Alert tone="danger">{error}</Alert>}
         <div className="flex justify-end gap-2 pt-2">
           <Button variant="secondary" onClick={cancel} disabled={isPending}>

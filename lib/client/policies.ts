@@ -7,6 +7,7 @@ import type {
   PolicyPreviewInput,
   PolicyVersionDto,
   PolicyVersionSummaryDto,
+  RestorePolicyInput,
   SavePolicyInput,
 } from "@/lib/shared/contracts/policies";
 import { apiFetch } from "./api";
@@ -51,6 +52,21 @@ export function useSavePolicy(connectionId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: SavePolicyInput) => apiFetch<PolicyVersionDto>(policyPath(connectionId), { method: "POST", json: input }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData<CurrentPolicyDto>(policyKeys.current(connectionId), { ...saved, isDefault: false });
+      queryClient.setQueryData(policyKeys.version(connectionId, saved.version), saved);
+      void queryClient.invalidateQueries({ queryKey: policyKeys.versions(connectionId) });
+      void queryClient.invalidateQueries({ queryKey: auditKeys.all });
+    },
+  });
+}
+
+/** Saves version N's document as the next version; the editor then runs on it like on any save. */
+export function useRestorePolicyVersion(connectionId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ version, ...input }: RestorePolicyInput & { version: number }) =>
+      apiFetch<PolicyVersionDto>(`${policyPath(connectionId)}/versions/${version}/restore`, { method: "POST", json: input }),
     onSuccess: (saved) => {
       queryClient.setQueryData<CurrentPolicyDto>(policyKeys.current(connectionId), { ...saved, isDefault: false });
       queryClient.setQueryData(policyKeys.version(connectionId, saved.version), saved);

@@ -8,7 +8,8 @@ import type { SchemaDto } from "@/lib/shared/contracts/connections";
 import { DetectorsSection } from "./detectors-section";
 import { ExemptionsSection } from "./exemptions-section";
 import { MaskedColumnsCard } from "./masked-columns-card";
-import { MaskingPreview, type PreviewTable } from "./masking-preview";
+import { findChangedColumn } from "./masking-draft";
+import { MaskingPreview, type PreviewHighlight, type PreviewTable } from "./masking-preview";
 import { NamePatternsSection } from "./name-patterns-section";
 import { SemanticTypesSection } from "./semantic-types-section";
 
@@ -39,6 +40,8 @@ export function MaskingEditor({ connectionId, isActive, masking, onChange, error
   const schema = useConnectionSchema(connectionId, { isEnabled: hasBeenActive });
   const [selectedColumn, setSelectedColumn] = useState<string | null>(null);
   const [chosenTable, setChosenTable] = useState<PreviewTable | null>(null);
+  // The column whose rule was just changed: the preview scrolls to it and marks it.
+  const [highlight, setHighlight] = useState<PreviewHighlight | null>(null);
   const types = useMemo(() => listSemanticTypes(masking), [masking]);
   const hasProblems = Object.keys(errors).some((path) => path === "masking" || path.startsWith("masking."));
   const previewTable = chosenTable ?? defaultPreviewTable(schema.data, masking);
@@ -51,7 +54,11 @@ export function MaskingEditor({ connectionId, isActive, masking, onChange, error
           masking={masking}
           types={types}
           errors={errors}
-          onChange={onChange}
+          onChange={(next) => {
+            const column = findChangedColumn(masking, next);
+            if (column) setHighlight((prev) => ({ column, nonce: (prev?.nonce ?? 0) + 1 }));
+            onChange(next);
+          }}
           selected={selectedColumn}
           onSelect={(column, table) => {
             setSelectedColumn(column);
@@ -70,6 +77,7 @@ export function MaskingEditor({ connectionId, isActive, masking, onChange, error
             table={previewTable}
             onTableChange={setChosenTable}
             types={types}
+            highlight={highlight}
           />
         )}
         <SemanticTypesSection masking={masking} onChange={onChange} errors={errors} />

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MaskingPolicy } from "@/lib/policy/policy-document";
 import {
   detectorSetting,
+  findChangedColumn,
   findColumnRule,
   isExemptionExpired,
   resetSemanticType,
@@ -89,5 +90,18 @@ describe("isExemptionExpired", () => {
     expect(isExemptionExpired("2026-03-01T12:00:01Z", now)).toBe(false);
     expect(isExemptionExpired("2026-03-01T12:00:00Z", now)).toBe(true);
     expect(isExemptionExpired("not a date", now)).toBe(true);
+  });
+});
+
+describe("findChangedColumn", () => {
+  it("names the one column whose rule was added, retyped or removed", () => {
+    expect(findChangedColumn(base(), setColumnRule(base(), "public.customers.address", "email"))).toBe("public.customers.address");
+    expect(findChangedColumn(base(), setColumnRule(base(), "public.customers.email", "secret"))).toBe("public.customers.email");
+    expect(findChangedColumn(base(), setColumnRule(base(), "public.customers.phone", null))).toBe("public.customers.phone");
+  });
+
+  it("names none when nothing or several changed", () => {
+    expect(findChangedColumn(base(), base())).toBeNull();
+    expect(findChangedColumn(base(), { ...base(), columnRules: [] })).toBeNull();
   });
 });

@@ -29,6 +29,20 @@ export function setColumnRule(masking: MaskingPolicy, column: string, semanticTy
   return { ...masking, columnRules };
 }
 
+/**
+ * The column whose rule an edit added, removed or retyped (as the newer list spells it), for the
+ * preview to bring into view; null when no column rule changed, or several did.
+ */
+export function findChangedColumn(before: Pick<MaskingPolicy, "columnRules">, after: Pick<MaskingPolicy, "columnRules">): string | null {
+  const typeOf = (rules: readonly ColumnRule[]) => new Map(rules.map((r) => [r.column.toLowerCase(), r]));
+  const was = typeOf(before.columnRules);
+  const now = typeOf(after.columnRules);
+  const changed = [...new Set([...was.keys(), ...now.keys()])].filter((key) => was.get(key)?.semanticType !== now.get(key)?.semanticType);
+  if (changed.length !== 1) return null;
+  const key = changed[0]!;
+  return (now.get(key) ?? was.get(key))!.column;
+}
+
 /** Where a semantic type is used: column rules, name patterns and detectors that name it. */
 export function semanticTypeUses(masking: MaskingPolicy, id: string): number {
   return [...masking.columnRules, ...masking.namePatterns, ...masking.detectors].filter((r) => r.semanticType === id).length;

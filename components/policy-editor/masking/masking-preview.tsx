@@ -1,6 +1,7 @@
 "use client";
 
 import clsx from "clsx";
+import { useEffect, useRef } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -18,6 +19,8 @@ import type { MaskingPreviewCellDto, MaskingPreviewColumnDto, MaskingPreviewReas
 import { DETECTOR_INFO } from "./detector-info";
 
 export type PreviewTable = { schema: string; name: string };
+/** A column just given (or stripped of) a rule, `schema.table.column`; `nonce` tells one change from the next. */
+export type PreviewHighlight = { column: string; nonce: number };
 
 type MaskingPreviewProps = {
   connectionId: string;
@@ -28,6 +31,7 @@ type MaskingPreviewProps = {
   table: PreviewTable | null;
   onTableChange: (table: PreviewTable) => void;
   types: readonly SemanticTypeDefinition[];
+  highlight?: PreviewHighlight | null;
 };
 
 const SAMPLE_ROWS = 10;
@@ -40,13 +44,22 @@ const tableValue = (t: PreviewTable) => JSON.stringify([t.schema, t.name]);
  * Sample rows of one table as the draft would mask them: read and masked on the server (the keyed hash
  * needs the installation key, and unmasked values must not reach the browser), again as the draft changes.
  */
-export function MaskingPreview({ connectionId, masking, hasProblems, schema, table, onTableChange, types }: MaskingPreviewProps) {
+export function MaskingPreview({ connectionId, masking, hasProblems, schema, table, onTableChange, types, highlight = null }: MaskingPreviewProps) {
   const draft = useDebouncedValue(masking, DEBOUNCE_MS);
   const preview = useMaskingPreview(connectionId, table && !hasProblems ? { masking: draft, table, limit: SAMPLE_ROWS } : null);
   const labelOf = (id: string) => types.find((t) => t.id === id)?.label ?? id;
   const tables = schema?.schemas.flatMap((s) => s.tables) ?? [];
   const data = preview.data;
   const isStale = preview.isPlaceholderData || (data !== undefined && table !== null && (data.table.schema !== table.schema || data.table.name !== table.name));
+  const highlighted = highlight && data ? data.columns.findIndex((c) => c.sources.some((s) => s.toLowerCase() === highlight.column.toLowerCase())) : -1;
+  const headers = useRef<(HTMLTableCellElement | null)[]>([]);
+  const scrolledFor = useRef<number | null>(null);
+  // Once the rows masked with the change are in, bring its column into view (the table scrolls sideways too).
+  useEffect(() => {
+    if (!highlight || highlighted < 0 || isStale || preview.isFetching || scrolledFor.current === highlight.nonce) return;
+    scrolledFor.current = highlight.nonce;
+    headers.current[highlighted]?.scrollIntoView({ block: "nearest", inline: "center", behavior: "smooth" });
+  }, [highlight, highlighted, isStale, preview.isFetching]);
 
   return (
     <Card
@@ -106,9 +119,25 @@ export function MaskingPreview({ connectionId, masking, hasProblems, schema, tab
                 <thead className="sticky top-0 bg-slate-50 text-slate-500">
                   <tr>
                     {data.columns.map((c, i) => (
-                      <th key={i} scope="col" className="px-3 py-1.5 align-bottom font-medium whitespace-nowrap" title={c.sources.join(", ")}>
+                      <th
+                        key={i}
+                        ref={(el) => {
+                          headers.current[i] = el;
+                        }}
+                        scope="col"
+                        className={clsx("px-3 py-1.5 align-bottom font-medium whitespace-nowrap", i === highlighted && "bg-brand-100 text-brand-900")}
+                        title={c.sources.join(", ")}
+                        data-highlighted={i === highlighted || undefined}
+                      >
                         <span className="font-mono text-slate-800">{c.name}</span> <span className="font-normal text-slate-400">{c.type}</span>
+                        {i === highlighted && <span className="sr-only"> (just changed)</span>}
                         <ColumnMasking column={c} labelOf={labelOf} />
+                        {c.fitWarning && (
+                          <span role="note" className="mt-1 block max-w-64 min-w-48 font-normal whitespace-normal text-amber-800">
+                            <span aria-hidden>⚠ </span>
+                            {c.fitWarning}
+                          </span>
+                        )}
                       </th>
                     ))}
                   </tr>
@@ -117,7 +146,7 @@ export function MaskingPreview({ connectionId, masking, hasProblems, schema, tab
                   {data.rows.map((row, r) => (
                     <tr key={r} className="align-top">
                       {row.map((cell, c) => (
-                        <PreviewCell key={c} cell={cell} labelOf={labelOf} />
+                        <PreviewCell key={c} cell={cell} labelOf={labelOf} isHighlighted={c === highlighted} />
                       ))}
                     </tr>
                   ))}
@@ -152,13 +181,18 @@ function reasonText(reason: MaskingPreviewReasonDto, labelOf: (id: string) => st
   return `Masked as ${labelOf(reason.semanticType)}: ${reason.matchedBy === "column_rule" ? "column rule" : "name pattern"} ${reason.rule}`;
 }
 
-function PreviewCell({ cell, labelOf }: { cell: MaskingPreviewCellDto; labelOf: (id: string) => string }) {
+function PreviewCell({ cell, labelOf, isHighlighted }: { cell: MaskingPreviewCellDto; labelOf: (id: string) => string; isHighlighted: boolean }) {
   const reason = cell.masked ? reasonText(cell.masked, labelOf) : undefined;
   // Short values stay on one line, however narrow the table would like its columns; long ones wrap.
   const isLong = (cell.value?.length ?? 0) > 40;
   return (
     <td
-      className={clsx("px-3 py-1.5 font-mono text-slate-900", isLong ? "max-w-md min-w-64 break-words" : "whitespace-nowrap", cell.masked && "bg-amber-50")}
+      className={clsx(
+        "px-3 py-1.5 font-mono text-slate-900",
+        isLong ? "max-w-md min-w-64 break-words" : "whitespace-nowrap",
+        cell.masked && "bg-amber-50",
+        isHighlighted && "ring-2 ring-brand-300 ring-inset",
+      )}
       title={reason}
       data-masked={cell.masked ? "true" : undefined}
     >

@@ -11,6 +11,7 @@ import { createConnection } from "../connections/create-connection";
 import { getCurrentPolicy } from "./get-current-policy";
 import { getPolicyVersion } from "./get-policy-version";
 import { listPolicyVersions } from "./list-policy-versions";
+import { restorePolicyVersion } from "./restore-policy-version";
 import { savePolicyVersion } from "./save-policy-version";
 
 const ADMIN = "admin@example.com";
@@ -111,6 +112,72 @@ describe("policy versions (real PostgreSQL)", () => {
     await savePolicyVersion(db, "other@example.com", id, withTruncateGuardrail(defaultPolicy()), "theirs", { baseVersion: 1 });
     await expect(savePolicyVersion(db, ADMIN, id, defaultPolicy(), "mine", { baseVersion: 1 })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("Version 2") });
     expect((await getCurrentPolicy(db, id)).comment).toBe("theirs");
+  });
+
+  it("refuses a rule that matches every statement unless the save confirms it, keyed by the rule's match", async () => {
+    const { id } = await newConnection();
+    const blockAll = defaultPolicy();
+    blockAll.guardrails.push({ id: "block-all", name: "Freeze", isEnabled: true, match: {}, message: "Frozen for the audit." });
+    const at = blockAll.guardrails.length - 1;
+    await expect(savePolicyVersion(db, ADMIN, id, blockAll, "freeze")).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("matches every statement"),
+      fieldErrors: { [`guardrails.${at}.match`]: expect.stringMatching(/^This rule matches every statement: it blocks every statement/) },
+    });
+    await expect(savePolicyVersion(db, ADMIN, id, blockAll, "freeze", { confirmMatchAll: false })).rejects.toMatchObject({ status: 422 });
+    expect(await listPolicyVersions(db, id)).toHaveLength(1);
+
+    const saved = await savePolicyVersion(db, ADMIN, id, blockAll, "freeze", { confirmMatchAll: true });
+    expect(saved.version).toBe(2);
+    const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.targetId, id), eq(auditEvents.action, "policy.update")));
+    expect(event!.details).toMatchObject({ toVersion: 2, confirmedMatchAll: ["block-all"] });
+
+    // A rule switched off matches nothing, so it needs no confirmation.
+    blockAll.guardrails[at]!.isEnabled = false;
+    await expect(savePolicyVersion(db, ADMIN, id, blockAll, "thaw")).resolves.toMatchObject({ version: 3 });
+  });
+
+  it("restores an earlier version as a new version, audited as policy.update from version N, and listed in the history", async () => {
+    const { id } = await newConnection();
+    const v2 = withTruncateGuardrail(defaultPolicy());
+    await savePolicyVersion(db, ADMIN, id, v2, "Block TRUNCATE");
+    await savePolicyVersion(db, ADMIN, id, { ...v2, failClosed: "hold" }, "Hold what cannot be parsed");
+
+    const restored = await restorePolicyVersion(db, "restorer@example.com", id, 2, { reason: "hold was too strict", baseVersion: 3 });
+    expect(restored).toMatchObject({ version: 4, author: "restorer@example.com", comment: "Restored from version 2: hold was too strict", document: v2 });
+    expect(await getCurrentPolicy(db, id)).toMatchObject({ version: 4, document: v2 });
+    // History is kept: version 3 is still there, and the restore is listed as what it is.
+    expect((await listPolicyVersions(db, id)).map((v) => [v.version, v.comment])).toEqual([
+      [4, "Restored from version 2: hold was too strict"],
+      [3, "Hold what cannot be parsed"],
+      [2, "Block TRUNCATE"],
+      [1, "Initial policy"],
+    ]);
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.targetId, id), eq(auditEvents.action, "policy.update")));
+    const event = events.find((e) => (e.details as { toVersion: number }).toVersion === 4);
+    expect(event).toMatchObject({
+      actor: "restorer@example.com",
+      before: { ...v2, failClosed: "hold" },
+      after: v2,
+      details: { fromVersion: 3, toVersion: 4, restoredFromVersion: 2, summary: "Restored from version 2", comment: "Restored from version 2: hold was too strict" },
+    });
+    expect(await waitFor(() => notified.filter((n) => n === id).length >= 3)).toBe(true);
+
+    // Restoring what is already in force changes nothing, so it is refused; so is a restore over a newer version.
+    await expect(restorePolicyVersion(db, ADMIN, id, 2)).rejects.toMatchObject({ status: 409, message: expect.stringContaining("nothing to restore") });
+    await expect(restorePolicyVersion(db, ADMIN, id, 3, { baseVersion: 3 })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("Version 4") });
+    await expect(restorePolicyVersion(db, ADMIN, id, 9)).rejects.toMatchObject({ status: 404 });
+    expect(await listPolicyVersions(db, id)).toHaveLength(4);
+  });
+
+  it("asks a restore of a version with a rule that matches every statement for the same confirmation", async () => {
+    const { id } = await newConnection();
+    const holdAll = defaultPolicy();
+    holdAll.approvals.push({ id: "hold-all", name: "Review everything", isEnabled: true, match: { actorKinds: ["human", "agent", "service"] }, reviewerGroups: ["reviewer"], minApprovals: 1, timeoutSeconds: 600, allowGrants: false });
+    await savePolicyVersion(db, ADMIN, id, holdAll, "review all", { confirmMatchAll: true });
+    await savePolicyVersion(db, ADMIN, id, defaultPolicy(), "back to normal");
+    await expect(restorePolicyVersion(db, ADMIN, id, 2)).rejects.toMatchObject({ status: 422, fieldErrors: { [`approvals.${holdAll.approvals.length - 1}.match`]: expect.stringContaining("waits for a reviewer") } });
+    await expect(restorePolicyVersion(db, ADMIN, id, 2, { confirmMatchAll: true })).resolves.toMatchObject({ version: 4, document: holdAll });
   });
 
   it("answers 404 for unknown connections and versions", async () => {

@@ -144,6 +144,25 @@ describe("masking preview (real PostgreSQL)", () => {
     expect(cells(p, "loyalty_id").map((c) => c.value).sort()).toEqual(expected);
   });
 
+  it("warns next to a column whose semantic type does not fit its sample or its type, without quoting a value", async () => {
+    const fitting = await preview("public|customers");
+    expect(fitting.columns.filter((c) => c.fitWarning !== null).map((c) => c.name)).toEqual([]);
+
+    const wrong = await preview("public|customers", {
+      ...draft,
+      columnRules: [
+        { column: "public.customers.address", semanticType: "email" },
+        { column: "public.customers.visits", semanticType: "person_name" },
+      ],
+    });
+    const warningOf = (name: string) => wrong.columns.find((c) => c.name === name)!.fitWarning;
+    expect(warningOf("address")).toBe("None of the 3 sample values looks like an email address.");
+    expect(warningOf("visits")).toBe("This is an integer column; a person name is text.");
+    // Columns the draft leaves to patterns or detectors are judged only when a rule names a type for them.
+    expect(warningOf("contact_email")).toBeNull();
+    expect(warningOf("notes")).toBeNull();
+  });
+
   it("follows a view's columns to the table columns they show, through views over views", async () => {
     const p = await preview("public|customer_contacts");
     expectNoSecrets(p);

@@ -15,6 +15,7 @@ import {
   type ValueClass,
 } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
+import { judgeSemanticFit } from "@/lib/policy/masking/semantic-fit";
 import { policyDocumentSchema, type MaskingPolicy } from "@/lib/policy/policy-document";
 import { issuesByPath, policyIssuesOf } from "@/lib/policy/policy-issues";
 import {
@@ -63,15 +64,22 @@ export async function previewMasking(db: Db, secretKey: Buffer, connectionId: st
     const relations = await traceRelations(client, [...new Set(origins.map((f) => f.tableID))]);
     const typeNames = await loadTypeNames(client, sample.fields);
 
-    const plans = sample.fields.map((f) => planPreviewColumn(compiled, columnSources(relations, f.tableID, f.columnID), f.name, textValueClass(f.dataTypeID)));
+    const classes = sample.fields.map((f) => textValueClass(f.dataTypeID));
+    const plans = sample.fields.map((f, i) => planPreviewColumn(compiled, columnSources(relations, f.tableID, f.columnID), f.name, classes[i]!));
     const columns: MaskingPreviewColumnDto[] = sample.fields.map((f, i) => {
       const plan = plans[i]!;
+      const type = typeNames.get(`${f.dataTypeID}/${f.dataTypeModifier}`) ?? "unknown";
       return {
         name: f.name,
-        type: typeNames.get(`${f.dataTypeID}/${f.dataTypeModifier}`) ?? "unknown",
+        type,
         sources: plan.sources.map((s) => `${s.schema}.${s.table}.${s.column}`),
         rule: plan.kind === "rule" ? { matchedBy: plan.match.matchedBy, semanticType: plan.type.id, rule: plan.match.rule } : null,
         isSearched: plan.kind === "detect",
+        // Judged on the unmasked sample here, where it is; only the sentence leaves.
+        fitWarning:
+          plan.kind === "rule"
+            ? judgeSemanticFit({ typeId: plan.type.id, typeLabel: plan.type.label, valueClass: classes[i]!, columnType: type, values: sample.rows.map((row) => row[i] ?? null) })
+            : null,
       };
     });
     const rows = sample.rows.map((values) => values.map((value, i) => maskCell(value, plans[i]!, compiled)));

@@ -16,8 +16,18 @@ export const savePolicyInput = z.object({
    * (409) instead of silently undoing their change.
    */
   baseVersion: z.number().int().min(0).optional(),
+  /** The admin confirmed a rule that matches every statement; without it such a save is refused (422). */
+  confirmMatchAll: z.boolean().optional(),
 });
 export type SavePolicyInput = z.input<typeof savePolicyInput>;
+
+/** Restores an earlier version's document as the next version. */
+export const restorePolicyInput = z.object({
+  reason: z.string().trim().max(400, "Keep the reason under 400 characters.").optional(),
+  baseVersion: z.number().int().min(0).optional(),
+  confirmMatchAll: z.boolean().optional(),
+});
+export type RestorePolicyInput = z.input<typeof restorePolicyInput>;
 
 export type PolicyVersionSummaryDto = {
   version: number;
@@ -140,6 +150,12 @@ export type MaskingPreviewColumnDto = {
   rule: { matchedBy: "column_rule" | "name_pattern"; semanticType: string; rule: string } | null;
   /** Content detectors look inside this column's values (no rule, detectors on, a type that can hold text). */
   isSearched: boolean;
+  /**
+   * Why the column's semantic type seems not to fit its data ("None of the 10 sample values looks like
+   * an email address."), judged on the server from the unmasked sample and the column's type; null when
+   * it fits or there is nothing to judge. Never quotes a value.
+   */
+  fitWarning: string | null;
 };
 
 /** A cell as masking leaves it: the masked value (null for SQL NULL) and why it was masked, if it was. */

@@ -17,7 +17,10 @@ export const GET = withRole<Params>(["admin"], (_req, { params }) =>
 export const POST = withRole<Params>(["admin"], (req, { user, params }) =>
   handle(async () => {
     const input = await parseBody(req, savePolicyInput);
-    const saved = await savePolicyVersion(getDb(), user.email, params.id, input.document, input.comment, { baseVersion: input.baseVersion });
+    const saved = await savePolicyVersion(getDb(), user.email, params.id, input.document, input.comment, {
+      baseVersion: input.baseVersion,
+      confirmMatchAll: input.confirmMatchAll,
+    });
     return NextResponse.json(saved, { status: 201 });
   }),
 );
