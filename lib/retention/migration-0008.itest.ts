@@ -37,7 +37,9 @@ describe("migration 0008 on a populated store", () => {
     await migrate(db, { migrationsFolder: migrationsUpTo0007() });
     const { rows } = await db.execute<{ kind: string }>(sql`select relkind::text as kind from pg_class where relname = 'statements'`);
     expect(rows[0].kind).toBe("r");
-    await db.insert(sessions).values({ id: sessionId, connectionName: "orders", userName: "dev@example.com", actorKind: "agent", authMethod: "token", clientAddress: "127.0.0.1", isTls: true, protocolVersion: "3.0", gatewayInstance: "test", recordingMode: "strict", startedAt: new Date(Date.now() - 30 * DAY) });
+    // Plain SQL: the schema in drizzle/ is the newest one, with columns later migrations add.
+    await db.execute(sql`insert into sessions (id, connection_name, user_name, actor_kind, auth_method, client_address, is_tls, protocol_version, gateway_instance, recording_mode, started_at)
+      values (${sessionId}, 'orders', 'dev@example.com', 'agent', 'token', '127.0.0.1', true, '3.0', 'test', 'strict', ${new Date(Date.now() - 30 * DAY).toISOString()}::timestamptz)`);
     for (let i = 0; i < 6; i++) {
       const id = randomUUID();
       ids.push(id);
