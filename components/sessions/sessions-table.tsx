@@ -23,7 +23,8 @@ const COLUMNS: DataTableColumn<SessionDto>[] = [
   {
     key: "started",
     header: "Started",
-    className: "whitespace-nowrap",
+    // The date and the time (with its zone) may take two lines: the table must fit 1440 px.
+    className: "min-w-28",
     cell: (s) => (
       <Link
         href={`/sessions/${s.id}`}

@@ -22,7 +22,7 @@ export function DateTime({ value, isRelative = false, className = "" }: DateTime
   const utc = formatUtc(value);
   const local = isClient ? formatDateTime(value) : utc;
   return (
-    <time dateTime={value} title={isRelative && isClient ? `${local} (${utc})` : utc} className={`whitespace-nowrap tabular-nums ${className}`.trim()}>
+    <time dateTime={value} title={isRelative && isClient ? `${local} (${utc})` : utc} className={`tabular-nums ${className}`.trim()}>
       {isRelative && isClient ? formatRelativeTime(value) : local}
     </time>
   );
