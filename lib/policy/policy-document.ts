@@ -103,8 +103,42 @@ export const semanticTypeSchema = z
     id: z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, "Use lowercase letters, digits and underscores."),
     label: name,
     method: maskingMethodSchema,
+    /**
+     * How a value computed from this type's column is masked (`reverse(email)`, `email || ''`): its
+     * shape is no longer the type's, so partial masks would show the wrong characters. Absent: full.
+     */
+    transformedMethod: maskingMethodSchema.optional(),
   })
   .strict();
+
+/**
+ * Lineage (lib/policy/lineage): what the gateway does with result columns and writes that its
+ * analysis of the statement traces to masked columns.
+ * - `undetermined`: a statement (or result column) whose sources cannot be worked out: `mask` masks
+ *   every text column it returns that lineage cannot vouch for; `refuse` refuses the statement.
+ * - `copies`: a write that moves masked values elsewhere (INSERT … SELECT, UPDATE … SET, CREATE
+ *   TABLE AS, SELECT INTO, CREATE VIEW, COPY … TO a client): held for `reviewerGroups` by default,
+ *   for every kind of actor.
+ * - `inference`: a statement by one of `actorKinds` that filters, joins, sorts or groups on a masked
+ *   column: off by default.
+ */
+export const LINEAGE_UNDETERMINED_ACTIONS = ["mask", "refuse"] as const;
+export const MASKED_COPY_ACTIONS = ["hold", "block", "allow"] as const;
+export const MASKED_INFERENCE_ACTIONS = ["off", "hold", "block"] as const;
+
+export const maskingLineageSchema = z
+  .object({
+    undetermined: z.enum(LINEAGE_UNDETERMINED_ACTIONS).default("mask"),
+    copies: z.enum(MASKED_COPY_ACTIONS).default("hold"),
+    inference: z.enum(MASKED_INFERENCE_ACTIONS).default("off"),
+    inferenceActorKinds: z.array(z.enum(ACTOR_KIND_VALUES)).min(1, "Pick at least one kind of actor.").default(["agent"]),
+    /** Who reviews a held copy or inference; the default policy's reviewers. */
+    reviewerGroups: z.array(z.string().trim().min(1)).min(1, "Name at least one reviewer group.").default(["reviewer"]),
+    timeoutSeconds: z.number().int().min(10).max(24 * 60 * 60).default(15 * 60),
+  })
+  .strict();
+export type MaskingLineagePolicy = z.infer<typeof maskingLineageSchema>;
+export const DEFAULT_MASKING_LINEAGE: MaskingLineagePolicy = maskingLineageSchema.parse({});
 
 export const maskingSchema = z
   .object({
@@ -126,6 +160,7 @@ export const maskingSchema = z
     exemptions: z
       .array(z.object({ group: z.string().trim().min(1), expiresAt: z.iso.datetime({ offset: true }).nullable(), reason: z.string().max(300).default("") }).strict())
       .default([]),
+    lineage: maskingLineageSchema.default(DEFAULT_MASKING_LINEAGE),
   })
   .strict();
 export type MaskingPolicy = z.infer<typeof maskingSchema>;
@@ -138,7 +173,7 @@ export const policyDocumentSchema = z
     guardrails: z.array(guardrailSchema).default([]),
     approvals: z.array(approvalRuleSchema).default([]),
     blastRadius: z.array(blastRadiusRuleSchema).default([]),
-    masking: maskingSchema.default({ semanticTypes: [], columnRules: [], namePatterns: [], detectors: [], exemptions: [] }),
+    masking: maskingSchema.default({ semanticTypes: [], columnRules: [], namePatterns: [], detectors: [], exemptions: [], lineage: DEFAULT_MASKING_LINEAGE }),
     access: z
       .object({
         isReadOnly: z.boolean().default(false),

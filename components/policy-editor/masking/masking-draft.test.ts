@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MaskingPolicy } from "@/lib/policy/policy-document";
+import { DEFAULT_MASKING_LINEAGE, type MaskingPolicy } from "@/lib/policy/policy-document";
 import {
   detectorSetting,
   findChangedColumn,
@@ -14,6 +14,7 @@ import {
 } from "./masking-draft";
 
 const base = (): MaskingPolicy => ({
+  lineage: DEFAULT_MASKING_LINEAGE,
   semanticTypes: [],
   columnRules: [
     { column: "public.customers.email", semanticType: "email" },

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveMaskingKey } from "@/lib/crypto/masking-key";
 import { createDb, type Db } from "@/lib/db/create-db";
-import type { MaskingPolicy } from "@/lib/policy/policy-document";
+import { DEFAULT_MASKING_LINEAGE, type MaskingPolicy } from "@/lib/policy/policy-document";
 import type { MaskingPreviewDto } from "@/lib/shared/contracts/policies";
 import { createTestDatabase, createTestStore } from "@/tests/test-database";
 import { createConnection } from "../connections/create-connection";
@@ -23,6 +23,7 @@ const SECRETS = [
 ];
 
 const draft: MaskingPolicy = {
+  lineage: DEFAULT_MASKING_LINEAGE,
   semanticTypes: [{ id: "loyalty_id", label: "Loyalty id", method: { algorithm: "hash" } }],
   columnRules: [
     { column: "public.customers.address", semanticType: "address" },
