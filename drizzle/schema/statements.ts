@@ -24,7 +24,16 @@ export type RecordedRelation = { schema: string | null; name: string; access: "r
 export type MaskedColumn = {
   index: number;
   name: string;
-  matchedBy: "column_rule" | "name_pattern" | "detector";
+  /**
+   * `lineage`: computed from a masked column (`reverse(email)`), masked with its type's mask for
+   * transformed values; `undetermined`: Warden could not tell where it comes from, masked in full
+   * (the policy's masking.lineage.undetermined = mask).
+   */
+  matchedBy: "column_rule" | "name_pattern" | "detector" | "lineage" | "undetermined";
+  /** lineage: the masked source columns it is computed from (`public.customers.email`). */
+  sources?: string[];
+  /** undetermined: why Warden could not tell. */
+  reason?: string;
   /** The semantic types applied (one for a rule; those of the detectors that fired). */
   semanticTypes: string[];
   /** The column rule (`schema.table.column`) or name pattern that matched; null for detectors. */
