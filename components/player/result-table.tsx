@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import type { MaskedColumn, RecordedColumn } from "@/lib/shared/contracts/sessions";
+import { describeMaskedColumn, isMaskedCell } from "./mask-reason";
 import { pgTypeName } from "./pg-type-names";
 
 type ResultTableProps = {
@@ -10,24 +11,15 @@ type ResultTableProps = {
   maskedColumns?: MaskedColumn[] | null;
 };
 
-/** Why a column was masked, for its tooltip: "email · public.customers.email" or "card_number · detectors: luhn". */
-function maskReason(m: MaskedColumn): string {
-  const how = m.rule ?? (m.detectors?.length ? `detectors: ${m.detectors.join(", ")}` : m.matchedBy.replace("_", " "));
-  return `Masked (${m.semanticTypes.join(", ") || "masked"}) · ${how}${m.exemptGroup ? ` · the client saw it unmasked as ${m.exemptGroup}` : ""}`;
-}
-
-/** Whether the recorded value at (row, column) is a masked one: rules mask the whole column, detectors the rows they listed. */
-function isMaskedCell(m: MaskedColumn | undefined, row: number): boolean {
-  if (!m) return false;
-  return m.matchedBy === "detector" ? (m.rows?.includes(row) ?? false) : true;
-}
-
 /**
  * The first rows of the statement's result as the gateway recorded them: the values the client was
  * allowed to see (masked where policy says, and marked so here), capped per policy in rows and bytes.
  */
 export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColumns }: ResultTableProps) {
   const masked = new Map((maskedColumns ?? []).map((m) => [m.index, m]));
+  const labels = new Map([...masked].map(([i, m]) => [i, describeMaskedColumn(m)]));
+  // Tooltips do not open on a phone: the columns masked by lineage are also named under the table.
+  const explained = [...masked.values()].filter((m) => m.matchedBy === "lineage" || m.matchedBy === "undetermined");
   return (
     <div className="space-y-2">
       <p className="text-xs text-slate-500" role="note">
@@ -42,11 +34,16 @@ export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColum
           <thead className="sticky top-0 bg-slate-50 text-slate-500">
             <tr>
               {columns.map((c, i) => {
-                const m = masked.get(i);
+                const label = labels.get(i);
                 return (
-                  <th key={i} scope="col" className="px-3 py-1.5 font-medium whitespace-nowrap" title={m ? maskReason(m) : pgTypeName(c.typeOid)}>
+                  <th key={i} scope="col" className="px-3 py-1.5 font-medium whitespace-nowrap" title={label ? `${c.name}: ${label.sentence}` : pgTypeName(c.typeOid)}>
                     <span className="font-mono text-slate-800">{c.name}</span> <span className="font-normal text-slate-400">{pgTypeName(c.typeOid)}</span>
-                    {m && <span className="ml-1.5 rounded bg-amber-100 px-1 py-px text-[10px] font-semibold text-amber-800 uppercase">masked</span>}
+                    {label && (
+                      <span className="ml-1.5 rounded bg-amber-100 px-1 py-px text-[10px] font-semibold text-amber-800 uppercase" data-testid="masked-column-marker">
+                        {label.marker}
+                        <span className="sr-only">, {label.sentence}</span>
+                      </span>
+                    )}
                   </th>
                 );
               })}
@@ -63,10 +60,16 @@ export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColum
             {rows.map((row, r) => (
               <tr key={r} className="align-top">
                 {row.map((value, c) => {
-                  const isMasked = isMaskedCell(masked.get(c), r);
+                  const label = isMaskedCell(masked.get(c), r) ? labels.get(c) : undefined;
                   return (
-                    <td key={c} className={clsx("max-w-xs px-3 py-1.5 font-mono break-all text-slate-900", isMasked && "bg-amber-50")} title={isMasked ? maskReason(masked.get(c)!) : undefined}>
+                    <td
+                      key={c}
+                      className={clsx("max-w-xs px-3 py-1.5 font-mono break-all text-slate-900", label && "bg-amber-50")}
+                      title={label?.sentence}
+                      data-masked={label ? masked.get(c)!.matchedBy : undefined}
+                    >
                       {value === null ? <span className="text-slate-400 italic">NULL</span> : value}
+                      {label && <span className="sr-only"> (masked)</span>}
                     </td>
                   );
                 })}
@@ -75,6 +78,15 @@ export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColum
           </tbody>
         </table>
       </div>
+      {explained.length > 0 && (
+        <ul aria-label="Masked by lineage" className="space-y-0.5 text-xs text-slate-600">
+          {explained.map((m) => (
+            <li key={m.index}>
+              <span className="font-mono text-slate-800">{m.name}</span>: {labels.get(m.index)!.sentence}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
