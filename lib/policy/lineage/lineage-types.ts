@@ -35,7 +35,9 @@ export type OutputColumn = { name: string; lineage: ColumnLineage; isRest?: bool
 export type CopyTarget =
   | { kind: "column"; schema: string | null; table: string; column: string | null; isTemporary: boolean }
   | { kind: "new_relation"; schema: string | null; name: string; relationKind: "table" | "view" | "materialized_view"; isTemporary: boolean }
-  | { kind: "client" };
+  | { kind: "client" }
+  /** COPY … TO a file on the database server, or TO PROGRAM (added by the analyzer, additive). */
+  | { kind: "server_file"; isProgram: boolean };
 
 /** A write that moves values from `sources` into `target` (INSERT … SELECT, UPDATE … SET, CTAS, SELECT INTO, CREATE VIEW, COPY (query) TO). */
 export type CopyFlow = { target: CopyTarget; lineage: ColumnLineage; targetColumnName?: string };

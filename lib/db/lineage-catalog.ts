@@ -1,0 +1,153 @@
+import { analyzeLineage } from "../policy/lineage/analyze-lineage";
+import { loadClassifier } from "../policy/classify-statement";
+import type { ColumnLineage, LineageCatalog, LineageRelation, MissingCatalogEntries, StatementLineage } from "../policy/lineage/lineage-types";
+import type { TargetCatalogQueries } from "./target-catalog";
+
+/**
+ * The catalog lineage analysis reads (lib/policy/lineage/analyze-lineage.ts), loaded from a target
+ * database by name: the analyzer says which relations and functions it is missing, this loads them
+ * in one query per kind, and `resolveLineage` runs the analysis again until nothing is missing.
+ */
+
+export type LineageCatalogEntries = {
+  relations: { schema: string | null; name: string; relations: LineageRelation[] }[];
+  functions: { schema: string | null; name: string; kind: "builtin" | "user" }[];
+};
+
+function key(schema: string | null, name: string): string {
+  return `${schema ?? ""}\u0000${name}`;
+}
+
+/** What has been loaded so far (the gateway keeps one per catalog epoch). */
+export class LineageCatalogSnapshot implements LineageCatalog {
+  private readonly relationsByName = new Map<string, LineageRelation[]>();
+  private readonly functionsByName = new Map<string, "builtin" | "user">();
+
+  constructor(entries?: LineageCatalogEntries) {
+    if (entries) this.add(entries);
+  }
+
+  relations(schema: string | null, name: string): LineageRelation[] | undefined {
+    return this.relationsByName.get(key(schema, name));
+  }
+
+  functionKind(schema: string | null, name: string): "builtin" | "user" | undefined {
+    return this.functionsByName.get(key(schema, name));
+  }
+
+  add(entries: LineageCatalogEntries): void {
+    for (const r of entries.relations) this.relationsByName.set(key(r.schema, r.name), r.relations);
+    for (const f of entries.functions) this.functionsByName.set(key(f.schema, f.name), f.kind);
+  }
+}
+
+/**
+ * Relations and functions by name, as the analyzer asked for them. Every name asked for gets an
+ * answer: a relation not found is `[]` (the analyzer treats it as undetermined), a function found
+ * nowhere is "user" (opaque). Unqualified relation names match in every schema but other sessions'
+ * temporary ones; `pg_temp` means this session's temporary schema.
+ */
+export async function loadLineageCatalogEntries(target: TargetCatalogQueries, missing: MissingCatalogEntries): Promise<LineageCatalogEntries> {
+  const [relations, functions] = await Promise.all([loadRelationsByName(target, missing.relations), loadFunctionsByName(target, missing.functions)]);
+  return { relations, functions };
+}
+
+type LoadedRelation = LineageRelation & { isOwnTemp: boolean; isOtherTemp: boolean };
+
+async function loadRelationsByName(target: TargetCatalogQueries, wanted: MissingCatalogEntries["relations"]): Promise<LineageCatalogEntries["relations"]> {
+  if (wanted.length === 0) return [];
+  const names = [...new Set(wanted.map((w) => w.name))];
+  const rows = await target.query(
+    `
+        select c.oid::int8, n.nspname, c.relname, c.relkind, a.attnum, a.attname, a.atttypid::int8,
+               rn.nspname, r.relname,
+               case when c.relkind in ('v', 'm') then pg_catalog.pg_get_viewdef(c.oid) end,
+               n.oid = pg_catalog.pg_my_temp_schema(),
+               n.nspname ~ '^pg_temp_' and n.oid <> pg_catalog.pg_my_temp_schema()
+        from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        left join pg_catalog.pg_class r on c.relispartition and r.oid = pg_catalog.pg_partition_root(c.oid)
+        left join pg_catalog.pg_namespace rn on rn.oid = r.relnamespace
+        where c.relname = any($1::pg_catalog.text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+        order by c.oid, a.attnum`,
+    [textArray(names)],
+  );
+  const byOid = new Map<number, LoadedRelation>();
+  for (const [oid, schema, name, kind, attnum, attname, typeOid, rootSchema, rootName, viewDefinition, isOwnTemp, isOtherTemp] of rows) {
+    const id = Number(oid);
+    let r = byOid.get(id);
+    if (!r) {
+      r = { oid: id, schema: schema!, name: name!, kind: kind!, columns: [], viewDefinition: viewDefinition ?? null, isOwnTemp: isOwnTemp === "t", isOtherTemp: isOtherTemp === "t" };
+      byOid.set(id, r);
+    }
+    if (attnum === null || attname === null) continue;
+    const self = { schema: schema!, table: name!, column: attname };
+    // A partition's rows are its root's rows too: rules written on the root cover it.
+    const lineage: ColumnLineage = rootName && rootSchema ? { kind: "direct", sources: [self, { schema: rootSchema, table: rootName, column: attname }] } : { kind: "direct", sources: [self] };
+    r.columns.push({ name: attname, attnum: Number(attnum), typeOid: Number(typeOid), lineage });
+  }
+  const loaded = [...byOid.values()];
+  return wanted.map(({ schema, name }) => {
+    const matches = loaded.filter((r) => {
+      if (r.name !== name) return false;
+      if (schema === null) return !r.isOtherTemp;
+      if (schema === "pg_temp") return r.isOwnTemp;
+      return r.schema === schema;
+    });
+    return { schema, name, relations: matches.map(({ isOwnTemp: _own, isOtherTemp: _other, ...r }) => r) };
+  });
+}
+
+async function loadFunctionsByName(target: TargetCatalogQueries, wanted: MissingCatalogEntries["functions"]): Promise<LineageCatalogEntries["functions"]> {
+  if (wanted.length === 0) return [];
+  const names = [...new Set(wanted.map((w) => w.name))];
+  const rows = await target.query(
+    `
+        select distinct p.proname, n.nspname
+        from pg_catalog.pg_proc p
+        join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+        where p.proname = any($1::pg_catalog.text[])`,
+    [textArray(names)],
+  );
+  const schemasOf = new Map<string, Set<string>>();
+  for (const [name, schema] of rows) {
+    if (!schemasOf.has(name!)) schemasOf.set(name!, new Set());
+    schemasOf.get(name!)!.add(schema!);
+  }
+  return wanted.map(({ schema, name }) => {
+    const schemas = schemasOf.get(name) ?? new Set<string>();
+    // Builtin only when pg_catalog is the one place it can resolve to: a same-named function
+    // elsewhere may be the one the session's search_path picks.
+    const builtin = schema === "pg_catalog" ? schemas.has("pg_catalog") : schema === null && schemas.size === 1 && schemas.has("pg_catalog");
+    return { schema, name, kind: builtin ? "builtin" : "user" };
+  });
+}
+
+/** A text[] literal for a bound parameter: every element quoted, so no name is ever spliced into SQL. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+}
+
+/**
+ * Runs the analysis, loads what it is missing into the snapshot, and runs it again, up to
+ * `maxRounds` loads (views over views need one per level); after that the statement is undetermined.
+ */
+export async function resolveLineage(
+  sql: string,
+  snapshot: LineageCatalogSnapshot,
+  load: (missing: MissingCatalogEntries) => Promise<LineageCatalogEntries>,
+  maxRounds = 8,
+): Promise<StatementLineage> {
+  await loadClassifier();
+  for (let round = 0; ; round++) {
+    const { lineage, missing } = analyzeLineage(sql, snapshot);
+    if (!missing) return lineage;
+    if (round >= maxRounds) return { columns: null, copies: [], predicates: [], undetermined: `the catalog entries it names were not loaded after ${maxRounds} rounds` };
+    const entries = await load(missing);
+    snapshot.add(entries);
+    // A loader that leaves a name out must not make this loop forever: the name is unknown.
+    for (const r of missing.relations) if (!snapshot.relations(r.schema, r.name)) snapshot.add({ relations: [{ ...r, relations: [] }], functions: [] });
+    for (const f of missing.functions) if (!snapshot.functionKind(f.schema, f.name)) snapshot.add({ relations: [], functions: [{ ...f, kind: "user" }] });
+  }
+}

@@ -1,0 +1,115 @@
+import type { ColumnLineage, LineageSource } from "./lineage-types";
+
+/**
+ * The small algebra of column lineages the analyzer combines: a value computed from several others,
+ * a value that is one of several others (set operations, COALESCE), and the explicit lists of
+ * functions whose lineage is special (exempt aggregates, value-preserving ones, dynamic SQL).
+ */
+
+/**
+ * Aggregates whose result cannot reveal a value of their argument: the count of rows or of
+ * distinct values, and booleans over a predicate. Their result is derived with no sources;
+ * `exemptBy` names the aggregate and `exempted` keeps what it hid. Also as window functions.
+ */
+export const EXEMPT_AGGREGATES = ["count", "bool_and", "bool_or", "every"] as const;
+
+/** Functions whose result is one of their first argument's values (or, for lag/lead, the default). */
+export const VALUE_PRESERVING_FUNCTIONS = ["min", "max", "any_value", "first_value", "last_value", "nth_value", "lag", "lead"] as const;
+
+/**
+ * Builtins that run SQL given as a string (or read rows in another way the parse tree cannot show):
+ * what they return cannot be traced, so their result is undetermined.
+ */
+export const DYNAMIC_SQL_FUNCTIONS = [
+  "query_to_xml",
+  "query_to_xml_and_xmlschema",
+  "query_to_xmlschema",
+  "cursor_to_xml",
+  "cursor_to_xmlschema",
+  "table_to_xml",
+  "table_to_xml_and_xmlschema",
+  "table_to_xmlschema",
+  "schema_to_xml",
+  "schema_to_xml_and_xmlschema",
+  "schema_to_xmlschema",
+  "database_to_xml",
+  "database_to_xml_and_xmlschema",
+  "database_to_xmlschema",
+  "ts_stat",
+  "ts_rewrite",
+  // Raw server files (a table's own data files among them) and the WAL's row images.
+  "pg_read_file",
+  "pg_read_binary_file",
+  "pg_logical_slot_get_changes",
+  "pg_logical_slot_peek_changes",
+  "pg_logical_slot_get_binary_changes",
+  "pg_logical_slot_peek_binary_changes",
+  // Values sampled by ANALYZE into an extended statistic's MCV list.
+  "pg_mcv_list_items",
+] as const;
+
+/** Types a cast to which keeps the value itself (a `direct` value stays direct). */
+export const TEXT_TYPES = ["text", "varchar", "bpchar", "char", "name", "citext"] as const;
+
+/** System columns: never a stored user value. */
+export const SYSTEM_COLUMNS = ["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"] as const;
+
+/** Catalog relations whose columns hold values sampled from tables by ANALYZE (most common values, histograms). */
+export const SAMPLED_STATISTICS_COLUMNS: Record<string, readonly string[]> = {
+  pg_statistic: ["stavalues1", "stavalues2", "stavalues3", "stavalues4", "stavalues5"],
+  pg_stats: ["most_common_vals", "histogram_bounds", "most_common_elems"],
+  pg_stats_ext: ["most_common_vals"],
+  pg_stats_ext_exprs: ["most_common_vals", "histogram_bounds", "most_common_elems"],
+  pg_statistic_ext_data: ["stxdmcv", "stxdexpr"],
+};
+
+export const CONSTANT: ColumnLineage = { kind: "derived", sources: [] };
+
+export function sourceKey(s: LineageSource): string {
+  return `${s.schema}.${s.table}.${s.column}`;
+}
+
+export function unionSources(lists: readonly (readonly LineageSource[])[]): LineageSource[] {
+  const seen = new Set<string>();
+  const out: LineageSource[] = [];
+  for (const list of lists)
+    for (const s of list) {
+      const key = sourceKey(s);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(s);
+    }
+  return out;
+}
+
+export function undetermined(reason: string, sources: readonly LineageSource[] = []): ColumnLineage {
+  return { kind: "undetermined", reason, sources: [...sources] };
+}
+
+/** A value computed from all of `parts` (functions, operators, CASE, constructors): undetermined if any part is. */
+export function deriveFrom(parts: readonly ColumnLineage[]): ColumnLineage {
+  const sources = unionSources(parts.map((p) => p.sources));
+  const unknown = parts.find((p) => p.kind === "undetermined");
+  if (unknown && unknown.kind === "undetermined") return { kind: "undetermined", reason: unknown.reason, sources };
+  return { kind: "derived", sources };
+}
+
+/**
+ * A value that is one of `parts` (set operations column-wise, COALESCE/NULLIF/GREATEST/LEAST,
+ * VALUES rows): undetermined if any part is; derived if any part is derived from sources; direct if
+ * some part is direct and the others are constants.
+ */
+export function chooseFrom(parts: readonly ColumnLineage[]): ColumnLineage {
+  const sources = unionSources(parts.map((p) => p.sources));
+  const unknown = parts.find((p) => p.kind === "undetermined");
+  if (unknown && unknown.kind === "undetermined") return { kind: "undetermined", reason: unknown.reason, sources };
+  if (parts.some((p) => p.kind === "derived" && p.sources.length > 0)) return { kind: "derived", sources };
+  if (parts.some((p) => p.kind === "direct")) return { kind: "direct", sources };
+  return { kind: "derived", sources: [] };
+}
+
+/** Lineage as a stable string, to tell when a recursive CTE's columns stop changing. */
+export function lineageKey(l: ColumnLineage): string {
+  const reason = l.kind === "undetermined" ? l.reason : "";
+  return `${l.kind}|${reason}|${l.sources.map(sourceKey).sort().join(",")}`;
+}
