@@ -132,13 +132,23 @@ function textArray(values: readonly string[]): string {
 /**
  * Runs the analysis, loads what it is missing into the snapshot, and runs it again, up to
  * `maxRounds` loads (views over views need one per level); after that the statement is undetermined.
+ * Given a target instead (the console's preview), it starts from an empty snapshot and loads from it.
  */
+export async function resolveLineage(sql: string, target: TargetCatalogQueries): Promise<StatementLineage>;
 export async function resolveLineage(
   sql: string,
   snapshot: LineageCatalogSnapshot,
   load: (missing: MissingCatalogEntries) => Promise<LineageCatalogEntries>,
+  maxRounds?: number,
+): Promise<StatementLineage>;
+export async function resolveLineage(
+  sql: string,
+  snapshotOrTarget: LineageCatalogSnapshot | TargetCatalogQueries,
+  loadOrNothing?: (missing: MissingCatalogEntries) => Promise<LineageCatalogEntries>,
   maxRounds = 8,
 ): Promise<StatementLineage> {
+  const snapshot = snapshotOrTarget instanceof LineageCatalogSnapshot ? snapshotOrTarget : new LineageCatalogSnapshot();
+  const load = loadOrNothing ?? ((missing: MissingCatalogEntries) => loadLineageCatalogEntries(snapshotOrTarget as TargetCatalogQueries, missing));
   await loadClassifier();
   for (let round = 0; ; round++) {
     const { lineage, missing } = analyzeLineage(sql, snapshot);
