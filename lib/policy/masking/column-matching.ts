@@ -4,15 +4,28 @@ import { compileNameGlob } from "./name-glob";
 /** Where a result column comes from (RowDescription's table OID and attribute number, resolved). */
 export type ColumnSource = { schema: string; table: string; column: string };
 
-export type ColumnMatch = {
+/** A column rule or name pattern that matches a column. */
+export type RuleMatch = {
   semanticType: string;
   matchedBy: "column_rule" | "name_pattern";
   /** The rule's `schema.table.column` or the pattern, for the recording and the console. */
   rule: string;
 };
 
+/**
+ * Why a result column is masked as a whole: a rule or pattern (RuleMatch), or lineage
+ * (lib/policy/masking/lineage-plan.ts): `lineage` when it is computed from masked columns
+ * (`semanticType` is the strongest of theirs, `rule` the first masked source's rule, `sources` the
+ * masked sources as `public.customers.email`, `semanticTypes` all of their types); `undetermined`
+ * when Warden cannot tell where it comes from (`reason`; `semanticType` and `rule` are "").
+ */
+export type ColumnMatch =
+  | RuleMatch
+  | { semanticType: string; matchedBy: "lineage"; rule: string; sources: string[]; semanticTypes: string[] }
+  | { semanticType: string; matchedBy: "undetermined"; rule: string; reason: string };
+
 /** What the gateway asks once per result column; `source` is null for computed columns. */
-export type ColumnMatcher = (source: ColumnSource | null, columnName: string) => ColumnMatch | null;
+export type ColumnMatcher = (source: ColumnSource | null, columnName: string) => RuleMatch | null;
 
 /**
  * Prepares a policy's column rules and name patterns for matching result columns:
@@ -54,6 +67,6 @@ export function findColumnSemanticType(
   masking: Pick<MaskingPolicy, "columnRules" | "namePatterns">,
   source: ColumnSource | null,
   columnName: string,
-): ColumnMatch | null {
+): RuleMatch | null {
   return createColumnMatcher(masking)(source, columnName);
 }

@@ -1,5 +1,5 @@
 import type { Detector, MaskingPolicy } from "../policy-document";
-import { createColumnMatcher, type ColumnMatch, type ColumnMatcher, type ColumnSource } from "./column-matching";
+import { createColumnMatcher, type ColumnMatch, type ColumnMatcher, type ColumnSource, type RuleMatch } from "./column-matching";
 import { maskDetected, resolveEnabledDetectors, type EnabledDetector } from "./mask-detected";
 import type { MaskingContext } from "./masking-context";
 import { listSemanticTypes, maskValue, type SemanticTypeDefinition } from "./semantic-types";
@@ -49,8 +49,8 @@ export function masksNothing(m: CompiledMaskingPolicy): boolean {
  * partitioned table it belongs to, then the table columns a view column shows) before a name pattern,
  * so that an alias or a view never trades a column rule for a weaker pattern.
  */
-export function matchColumn(m: CompiledMaskingPolicy, sources: readonly ColumnSource[], resultName: string): ColumnMatch | null {
-  let patternHit: ColumnMatch | null = null;
+export function matchColumn(m: CompiledMaskingPolicy, sources: readonly ColumnSource[], resultName: string): RuleMatch | null {
+  let patternHit: RuleMatch | null = null;
   for (const s of sources) {
     const hit = m.matcher(s, resultName);
     if (hit?.matchedBy === "column_rule") return hit;
@@ -59,7 +59,11 @@ export function matchColumn(m: CompiledMaskingPolicy, sources: readonly ColumnSo
   return patternHit ?? m.matcher(null, resultName);
 }
 
-/** What masking does with one result column. */
+/**
+ * What masking does with one result column. A `rule` plan's `type` is the type as it applies to
+ * this column: for a column computed from masked ones (`match.matchedBy` "lineage") its transformed
+ * form (lib/policy/masking/lineage-plan.ts), so `maskValue(text, plan.type)` is always the right mask.
+ */
 export type ColumnPlan =
   | { kind: "pass" }
   | { kind: "rule"; cls: ValueClass; type: SemanticTypeDefinition; match: ColumnMatch }

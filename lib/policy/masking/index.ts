@@ -9,12 +9,16 @@ export {
   BUILT_IN_SEMANTIC_TYPES,
   isBuiltInSemanticType,
   listSemanticTypes,
+  defaultTransformedMethod,
+  maskTransformed,
   maskValue,
   resolveSemanticType,
+  transformedMethodOf,
+  transformedTypeOf,
   type BuiltInSemanticTypeId,
   type SemanticTypeDefinition,
 } from "./semantic-types";
-export { createColumnMatcher, findColumnSemanticType, type ColumnMatch, type ColumnMatcher, type ColumnSource } from "./column-matching";
+export { createColumnMatcher, findColumnSemanticType, type ColumnMatch, type ColumnMatcher, type ColumnSource, type RuleMatch } from "./column-matching";
 export { findActiveExemption, isExempt, type MaskingExemption } from "./exemptions";
 export { CONTENT_DETECTORS, type ContentDetector, type DetectedSpan } from "./detectors";
 export { maskDetected, resolveEnabledDetectors, type DetectionResult, type EnabledDetector } from "./mask-detected";
@@ -29,3 +33,5 @@ export {
   type CompiledMaskingPolicy,
   type MaskedText,
 } from "./column-plan";
+export { findMaskedSources, planLineageColumn, qualifiedSource, strongestTransformedType, UNDETERMINED_TYPE, type MaskedSource } from "./lineage-plan";
+export { findCopiedSources, judgeLineage, type LineageConcern, type LineageVerdict } from "./judge-lineage";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_SEMANTIC_TYPE_IDS } from "../policy-document";
 import type { MaskingContext } from "./masking-context";
-import { BUILT_IN_SEMANTIC_TYPES, listSemanticTypes, maskValue, resolveSemanticType } from "./semantic-types";
+import { BUILT_IN_SEMANTIC_TYPES, defaultTransformedMethod, listSemanticTypes, maskTransformed, maskValue, resolveSemanticType } from "./semantic-types";
 
 const ctx: MaskingContext = { hmac: () => "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" };
 const none = { semanticTypes: [] };
@@ -37,7 +37,7 @@ describe("resolveSemanticType", () => {
   };
 
   it("lets a policy replace a built-in's method while keeping its format", () => {
-    expect(resolveSemanticType("card_number", masking)).toEqual({ id: "card_number", label: "Card (hashed)", method: { algorithm: "hash" }, format: "grouped" });
+    expect(resolveSemanticType("card_number", masking)).toEqual({ id: "card_number", label: "Card (hashed)", method: { algorithm: "hash" }, transformedMethod: { algorithm: "full", replacement: "****" }, format: "grouped" });
     expect(maskAs("card_number", "4111 1111 1111 1111", masking)).toBe("h:0123456789abcdef");
     expect(maskAs("phone", "415-555-0123", masking)).toBe("***-***-0123");
   });
@@ -64,5 +64,30 @@ describe("resolveSemanticType", () => {
       "address:Postal address",
       "employee_code:Employee code",
     ]);
+  });
+});
+
+describe("transformed values", () => {
+  it("are masked in full by default, keeping a full type's substitute and a null type's NULL", () => {
+    expect(defaultTransformedMethod({ algorithm: "partial", keepLast: 4 })).toEqual({ algorithm: "full", replacement: "****" });
+    expect(defaultTransformedMethod({ algorithm: "hash" })).toEqual({ algorithm: "full", replacement: "****" });
+    expect(defaultTransformedMethod({ algorithm: "full", replacement: "[x]" })).toEqual({ algorithm: "full", replacement: "[x]" });
+    expect(defaultTransformedMethod({ algorithm: "null" })).toEqual({ algorithm: "null" });
+    const none = { semanticTypes: [] };
+    expect(maskTransformed("1111 1111 1111 1114", resolveSemanticType("card_number", none)!, ctx)).toBe("****");
+    expect(maskTransformed("2retnuh", resolveSemanticType("secret", none)!, ctx)).toBe("[redacted]");
+  });
+
+  it("follow the policy's transformedMethod, for built-in and own types", () => {
+    const masking = {
+      semanticTypes: [
+        { id: "email", label: "Email", method: { algorithm: "partial" as const, keepFirst: 1 }, transformedMethod: { algorithm: "hash" as const } },
+        { id: "badge", label: "Badge", method: { algorithm: "partial" as const, keepLast: 2 }, transformedMethod: { algorithm: "outer" as const, keepFirst: 1, keepLast: 1 } },
+      ],
+    };
+    expect(maskTransformed("moc.elpmaxe@nhoj", resolveSemanticType("email", masking)!, ctx)).toBe("h:0123456789abcdef");
+    expect(maskTransformed("abcd", resolveSemanticType("badge", masking)!, ctx)).toBe("*bc*");
+    // A declared type without one: full.
+    expect(resolveSemanticType("badge", { semanticTypes: [{ id: "badge", label: "B", method: { algorithm: "hash" } }] })!.transformedMethod).toEqual({ algorithm: "full", replacement: "****" });
   });
 });

@@ -1,0 +1,109 @@
+import type { ColumnLineage, LineageSource } from "../lineage/lineage-types";
+import type { MaskingMethod } from "../policy-document";
+import type { RuleMatch } from "./column-matching";
+import { matchColumn, planColumn, type ColumnPlan, type CompiledMaskingPolicy } from "./column-plan";
+import { DEFAULT_FULL_REPLACEMENT } from "./algorithms";
+import { transformedMethodOf, transformedTypeOf, type SemanticTypeDefinition } from "./semantic-types";
+import type { ValueClass } from "./value-classes";
+
+/** A source column that a column rule, or a name pattern on its own name, masks. */
+export type MaskedSource = { source: LineageSource; match: RuleMatch };
+
+/** `public.customers.email`, as rules are written and the recording lists sources. */
+export function qualifiedSource(s: LineageSource): string {
+  return `${s.schema}.${s.table}.${s.column}`;
+}
+
+/**
+ * The sources that are masked: a column rule on the source, or a name pattern matching the source
+ * column's own name (not the result's: `select reverse(x) as email` is not computed from an email).
+ */
+export function findMaskedSources(m: CompiledMaskingPolicy, sources: readonly LineageSource[]): MaskedSource[] {
+  const out: MaskedSource[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    const key = qualifiedSource(source);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const match = m.matcher(source, source.column);
+    if (match) out.push({ source, match });
+  }
+  return out;
+}
+
+/** How much of a value a method leaves: NULL nothing, a full mask its absence of shape, a hash equality; the rest some characters. */
+const METHOD_STRENGTH: Readonly<Record<MaskingMethod["algorithm"], number>> = { null: 4, full: 3, hash: 2, partial: 1, inner: 1, outer: 1 };
+
+/** The type whose transformed mask reveals least (null > full > hash > the others); the first on a tie. */
+export function strongestTransformedType(types: readonly SemanticTypeDefinition[]): SemanticTypeDefinition {
+  let best = types[0]!;
+  const strength = (t: SemanticTypeDefinition) => METHOD_STRENGTH[transformedMethodOf(t).algorithm];
+  for (const t of types.slice(1)) if (strength(t) > strength(best)) best = t;
+  return best;
+}
+
+/**
+ * What an undetermined column is masked with: a fixed substitute, whatever the types involved, since
+ * nothing says what it holds. Its id names the reason in metrics; the recording lists no type.
+ */
+export const UNDETERMINED_TYPE: SemanticTypeDefinition = {
+  id: "undetermined",
+  label: "Undetermined",
+  method: { algorithm: "full", replacement: DEFAULT_FULL_REPLACEMENT },
+  transformedMethod: { algorithm: "full", replacement: DEFAULT_FULL_REPLACEMENT },
+  format: "plain",
+};
+
+/**
+ * One result column's plan from its lineage (lib/policy/lineage):
+ * - `direct`: the sources' column rule or name pattern, as for a plain column (then the result
+ *   name's pattern; then the detectors);
+ * - `derived` from masked sources: the strongest of their types' transformed masks (`lineage`);
+ *   exempt aggregates (`count(email)`) pass, and so do constants (no detector runs on a value the
+ *   statement itself wrote), unless a name pattern matches the result's name;
+ * - `derived` from unmasked sources: the result name's pattern or the detectors, as before lineage;
+ * - `undetermined`: from masked known sources as `derived`; otherwise, any column whose type can
+ *   carry data (all but booleans, small numbers, dates…) is masked in full (`undetermined`). The
+ *   policy's `undetermined: refuse` refuses such statements before they run (judgeLineage); one that
+ *   runs all the same is still masked, never passed.
+ * `cls`: the column's value class (lib/policy/masking/value-classes.ts).
+ */
+export function planLineageColumn(m: CompiledMaskingPolicy, lineage: ColumnLineage, resultName: string, cls: ValueClass): ColumnPlan {
+  switch (lineage.kind) {
+    case "direct":
+      return planColumn(m, m.matchesColumns ? matchColumn(m, lineage.sources, resultName) : null, cls);
+    case "derived": {
+      if (lineage.exemptBy !== undefined) return { kind: "pass" };
+      if (lineage.sources.length === 0) {
+        const byName = m.matcher(null, resultName);
+        return byName ? planColumn(m, byName, cls) : { kind: "pass" };
+      }
+      return planTransformed(m, lineage.sources, cls) ?? planColumn(m, m.matcher(null, resultName), cls);
+    }
+    case "undetermined": {
+      const known = planTransformed(m, lineage.sources, cls);
+      if (known) return known;
+      if (!m.matchesColumns || cls === "plain") return planColumn(m, m.matcher(null, resultName), cls);
+      return { kind: "rule", cls, type: UNDETERMINED_TYPE, match: { semanticType: UNDETERMINED_TYPE.id, matchedBy: "undetermined", rule: "", reason: lineage.reason } };
+    }
+  }
+}
+
+/** A `lineage` plan when any source is masked; null when none is. */
+function planTransformed(m: CompiledMaskingPolicy, sources: readonly LineageSource[], cls: ValueClass): ColumnPlan | null {
+  const masked = findMaskedSources(m, sources);
+  if (masked.length === 0) return null;
+  const ids = [...new Set(masked.map((s) => s.match.semanticType))];
+  const types = ids.map((id) => {
+    const type = m.types.get(id);
+    if (!type) throw new Error(`Masking rule names unknown semantic type "${id}".`);
+    return type;
+  });
+  const strongest = strongestTransformedType(types);
+  return {
+    kind: "rule",
+    cls,
+    type: transformedTypeOf(strongest),
+    match: { semanticType: strongest.id, matchedBy: "lineage", rule: masked[0]!.match.rule, sources: masked.map((s) => qualifiedSource(s.source)), semanticTypes: ids },
+  };
+}
