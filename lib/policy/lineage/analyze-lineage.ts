@@ -707,9 +707,12 @@ function childExpressions(body: Node): Node[] {
 function functionLineage(call: Node, scope: Scope, ctx: Ctx): ColumnLineage {
   const { schema, name } = funcName(call);
   if (call.agg_filter) recordPredicate("where", call.agg_filter, scope, ctx);
-  for (const s of call.agg_order ?? []) recordPredicate("order by", s.SortBy?.node ?? s, scope, ctx);
+  // WITHIN GROUP (ORDER BY x): x is what the aggregate reads (mode() returns one of its values).
+  const ordered: Node[] = (call.agg_order ?? []).map((s: Node) => s.SortBy?.node ?? s);
+  if (!call.agg_within_group) for (const o of ordered) recordPredicate("order by", o, scope, ctx);
   if (call.over) recordWindow(call.over, scope, ctx);
-  const args = many(call.args, scope, ctx);
+  const withinGroup = call.agg_within_group ? many(ordered, scope, ctx) : [];
+  const args = [...withinGroup, ...many(call.args, scope, ctx)];
   const kind = functionKind(schema, name, ctx);
   if (kind === undefined) return undetermined(`function ${name} is not loaded`, unionSources(args.map((a) => a.sources)));
   const sources = unionSources(args.map((a) => a.sources));
@@ -877,9 +880,21 @@ function columnTarget(t: WriteTarget, column: string | null): CopyTarget {
   return { kind: "column", schema: t.schema, table: t.table, column, isTemporary: t.isTemporary };
 }
 
-function returning(list: Node[] | undefined, scope: Scope, ctx: Ctx): Col[] | null {
+/** RETURNING (PostgreSQL 18: `returningClause`, with OLD and NEW naming the row before and after). */
+function returning(body: Node, target: WriteTarget, scope: Scope, ctx: Ctx): Col[] | null {
+  const list: Node[] | undefined = body.returningClause?.exprs ?? body.returningList;
   if (!list || list.length === 0) return null;
-  return targetColumns(list, scope, ctx);
+  const retScope: Scope = { ...scope, items: [...scope.items], star: scope.star.length > 0 ? scope.star : [starOf(target.item)] };
+  if (!retScope.items.includes(target.item)) retScope.items.push(target.item);
+  let oldName = "old";
+  let newName = "new";
+  for (const o of body.returningClause?.options ?? []) {
+    const opt = o.ReturningOption;
+    if (opt?.option === "RETURNING_OPTION_OLD") oldName = opt.value;
+    if (opt?.option === "RETURNING_OPTION_NEW") newName = opt.value;
+  }
+  for (const refname of [oldName, newName]) retScope.items.push({ ...target.item, refname, columnsVisible: false });
+  return targetColumns(list, retScope, ctx);
 }
 
 function analyzeInsert(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
@@ -902,10 +917,7 @@ function analyzeInsert(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null
     for (const t of conflict.targetList ?? []) assignColumn(t.ResTarget, conflictScope, target, ctx);
     if (conflict.whereClause) recordPredicate("where", conflict.whereClause, conflictScope, ctx);
   }
-  const retScope = childScope(scope);
-  retScope.items.push(target.item);
-  retScope.star.push(starOf(target.item));
-  return returning(body.returningList, retScope, ctx);
+  return returning(body, target, childScope(scope), ctx);
 }
 
 function assignColumn(rt: Node, scope: Scope, target: WriteTarget, ctx: Ctx): void {
@@ -936,7 +948,7 @@ function analyzeUpdate(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null
   // Every row's SET values are read from the same MULTIEXPR subquery once per assignment: fine.
   for (const t of body.targetList ?? []) assignColumn(t.ResTarget, scope, target, ctx);
   if (body.whereClause) recordPredicate("where", body.whereClause, scope, ctx);
-  return returning(body.returningList, scope, ctx);
+  return returning(body, target, scope, ctx);
 }
 
 function analyzeDelete(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
@@ -947,7 +959,7 @@ function analyzeDelete(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null
   scope.star.push(starOf(target.item));
   for (const item of body.usingClause ?? []) addFromItem(item, scope, ctx);
   if (body.whereClause) recordPredicate("where", body.whereClause, scope, ctx);
-  return returning(body.returningList, scope, ctx);
+  return returning(body, target, scope, ctx);
 }
 
 function analyzeMerge(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
@@ -971,7 +983,7 @@ function analyzeMerge(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null 
       });
     }
   }
-  return returning(body.returningList, scope, ctx);
+  return returning(body, target, scope, ctx);
 }
 
 function createRelationFrom(into: Node, relationKind: "table" | "view" | "materialized_view", columns: Col[], ctx: Ctx): Analysed {

@@ -13,8 +13,8 @@ import type { ColumnLineage, LineageSource } from "./lineage-types";
  */
 export const EXEMPT_AGGREGATES = ["count", "bool_and", "bool_or", "every"] as const;
 
-/** Functions whose result is one of their first argument's values (or, for lag/lead, the default). */
-export const VALUE_PRESERVING_FUNCTIONS = ["min", "max", "any_value", "first_value", "last_value", "nth_value", "lag", "lead"] as const;
+/** Functions whose result is one of their first argument's values (or, for lag/lead, the default; for mode/percentile_disc, the WITHIN GROUP value). */
+export const VALUE_PRESERVING_FUNCTIONS = ["min", "max", "any_value", "first_value", "last_value", "nth_value", "lag", "lead", "mode", "percentile_disc"] as const;
 
 /**
  * Builtins that run SQL given as a string (or read rows in another way the parse tree cannot show):
