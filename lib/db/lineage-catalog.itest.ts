@@ -1,0 +1,119 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@/tests/test-database";
+import { loadClassifier } from "../policy/classify-statement";
+import type { ColumnLineage } from "../policy/lineage/lineage-types";
+import { LineageCatalogSnapshot, loadLineageCatalogEntries, resolveLineage } from "./lineage-catalog";
+import type { TargetCatalogQueries } from "./target-catalog";
+
+/** Type parsers that parse nothing: catalog answers as the text PostgreSQL sent (as the gateway reads them). */
+const TEXT_ONLY = { getTypeParser: () => (v: string) => v };
+
+function fmt(l: ColumnLineage): string {
+  return `${l.kind}:${l.sources.map((s) => `${s.schema}.${s.table}.${s.column}`).sort().join(",")}`;
+}
+
+describe("lineage catalog on a real PostgreSQL", () => {
+  let client: pg.Client;
+  let target: TargetCatalogQueries;
+  const sent: string[] = [];
+
+  beforeAll(async () => {
+    await loadClassifier();
+    client = new pg.Client({ connectionString: await createTestDatabase("lineage") });
+    await client.connect();
+    await client.query(`
+      create table customers (id int primary key, name text, dropped text, email text, card_number text);
+      alter table customers drop column dropped;
+      create view customer_emails as select id, email from customers;
+      create view emails_again as select email as e from customer_emails where id > 0;
+      create table events (id int, payload text) partition by range (id);
+      create table events_low partition of events for values from (0) to (100);
+      create schema crm;
+      create table contacts (email text);
+      create table crm.contacts (email text, phone text);
+      create function obfuscate(t text) returns text language sql as $$ select t $$;
+      create temp table scratch as select id, email from customers;
+    `);
+    target = {
+      query: async (sql, params) => {
+        sent.push(sql);
+        return (await client.query<(string | null)[]>({ text: sql, values: params ? [...params] : undefined, rowMode: "array", types: TEXT_ONLY })).rows;
+      },
+      describe: () => Promise.reject(new Error("lineage does not describe")),
+    };
+  });
+  afterAll(() => client?.end());
+
+  it("loads relations with their columns in attribute order, dropped ones left out", async () => {
+    const entries = await loadLineageCatalogEntries(target, { relations: [{ schema: null, name: "customers" }, { schema: "public", name: "nowhere" }], functions: [] });
+    const [customers, nowhere] = entries.relations;
+    expect(customers!.relations).toHaveLength(1);
+    expect(customers!.relations[0]).toMatchObject({ schema: "public", name: "customers", kind: "r", viewDefinition: null });
+    expect(customers!.relations[0]!.columns.map((c) => c.name)).toEqual(["id", "name", "email", "card_number"]);
+    expect(fmt(customers!.relations[0]!.columns[2]!.lineage)).toBe("direct:public.customers.email");
+    expect(nowhere).toEqual({ schema: "public", name: "nowhere", relations: [] });
+  });
+
+  it("loads every schema's relation of an unqualified name, and a partition with its root", async () => {
+    const entries = await loadLineageCatalogEntries(target, { relations: [{ schema: null, name: "contacts" }, { schema: null, name: "events_low" }], functions: [] });
+    expect(entries.relations[0]!.relations.map((r) => r.schema).sort()).toEqual(["crm", "public"]);
+    const partition = entries.relations[1]!.relations[0]!;
+    expect(partition.columns.map((c) => fmt(c.lineage))).toEqual(["direct:public.events.id,public.events_low.id", "direct:public.events.payload,public.events_low.payload"]);
+  });
+
+  it("finds the session's temporary table by its name and as pg_temp", async () => {
+    const entries = await loadLineageCatalogEntries(target, { relations: [{ schema: null, name: "scratch" }, { schema: "pg_temp", name: "scratch" }], functions: [] });
+    expect(entries.relations[0]!.relations).toHaveLength(1);
+    expect(entries.relations[0]!.relations[0]!.schema).toMatch(/^pg_temp_/);
+    expect(entries.relations[1]!.relations).toHaveLength(1);
+  });
+
+  it("tells builtin functions from user ones, in one query", async () => {
+    const before = sent.length;
+    const entries = await loadLineageCatalogEntries(target, {
+      relations: [],
+      functions: [
+        { schema: null, name: "reverse" },
+        { schema: null, name: "obfuscate" },
+        { schema: "public", name: "obfuscate" },
+        { schema: null, name: "no_such_function" },
+        { schema: "pg_catalog", name: "lower" },
+        { schema: "public", name: "lower" },
+      ],
+    });
+    expect(sent.length - before).toBe(1);
+    expect(entries.functions.map((f) => f.kind)).toEqual(["builtin", "user", "user", "user", "builtin", "user"]);
+  });
+
+  it("resolves a view over a view end to end, loading level by level", async () => {
+    const before = sent.length;
+    const lineage = await resolveLineage("select e, reverse(e) from emails_again", new LineageCatalogSnapshot(), (missing) => loadLineageCatalogEntries(target, missing));
+    expect(lineage.undetermined).toBeNull();
+    expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual(["direct:public.customers.email", "derived:public.customers.email"]);
+    // emails_again + reverse, then customer_emails, then customers: one query per kind per round.
+    expect(sent.length - before).toBeLessThanOrEqual(4);
+    // The view's own WHERE is not the statement's predicate.
+    expect(lineage.predicates).toEqual([]);
+  });
+
+  it("resolves a user function as undetermined, a temp table and a partition end to end", async () => {
+    const lineage = await resolveLineage("select obfuscate(s.email), p.payload from scratch s, events_low p", target);
+    expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual([expect.stringMatching(/^undetermined:pg_temp_\d+\.scratch\.email$/), "direct:public.events.payload,public.events_low.payload"]);
+  });
+
+  it("gives up after maxRounds when the loader never answers", async () => {
+    let calls = 0;
+    const lineage = await resolveLineage("select email from customers", new LineageCatalogSnapshot(), async () => {
+      calls++;
+      return { relations: [], functions: [] };
+    }, 0);
+    expect(calls).toBe(0);
+    expect(lineage.undetermined).toMatch(/not loaded/);
+  });
+
+  it("treats a name the loader leaves out as unknown rather than looping", async () => {
+    const lineage = await resolveLineage("select email from customers", new LineageCatalogSnapshot(), async () => ({ relations: [], functions: [] }));
+    expect(lineage.columns![0]!.lineage.kind).toBe("undetermined");
+  });
+});
