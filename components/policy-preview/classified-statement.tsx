@@ -4,12 +4,15 @@ import { Badge } from "@/components/ui/badge";
 import { FLAG_LABELS, type StatementFlag } from "@/lib/policy/statement-flags";
 import type { StatementKind } from "@/lib/policy/statement-kind";
 import { KIND_LABELS, KIND_SHORT_LABELS } from "@/lib/policy/statement-kind-labels";
-import type { PreviewStatementDto } from "@/lib/shared/contracts/policies";
+import type { PreviewStatementDto, PreviewStatementLineageDto } from "@/lib/shared/contracts/policies";
+import { ResultColumns } from "./result-columns";
 
 const relationName = (r: { schema: string | null; name: string }) => (r.schema ? `${r.schema}.${r.name}` : r.name);
 
-/** One statement as the classifier sees it: kind, risk flags, tables read and written. */
-export function ClassifiedStatement({ statement, index, isDecisive }: { statement: PreviewStatementDto; index: number; isDecisive: boolean }) {
+type ClassifiedStatementProps = { statement: PreviewStatementDto; index: number; isDecisive: boolean; lineage?: PreviewStatementLineageDto };
+
+/** One statement as the classifier sees it: kind, risk flags, tables read and written; and, when traced, its result columns' lineage and masks. */
+export function ClassifiedStatement({ statement, index, isDecisive, lineage }: ClassifiedStatementProps) {
   const kind = statement.kind as StatementKind;
   const reads = statement.relations.filter((r) => r.access === "read");
   const writes = statement.relations.filter((r) => r.access === "write");
@@ -36,6 +39,7 @@ export function ClassifiedStatement({ statement, index, isDecisive }: { statemen
         <dt className="text-slate-500">Writes</dt>
         <dd className="font-mono text-xs leading-5 text-slate-700">{writes.length ? writes.map(relationName).join(", ") : <span className="font-sans text-slate-400">Nothing</span>}</dd>
       </dl>
+      {lineage && <ResultColumns lineage={lineage} />}
     </article>
   );
 }

@@ -16,6 +16,7 @@ import { issuesByPath, policyIssuesOf } from "@/lib/policy/policy-issues";
 import { policyPreviewInput, PREVIEW_ACTOR_KINDS } from "@/lib/shared/contracts/policies";
 import { ClassifiedStatement } from "./classified-statement";
 import { DecisionSummary } from "./decision-summary";
+import { LineageVerdicts } from "./lineage-verdicts";
 
 export type PreviewConnectionOption = { id: string; name: string };
 
@@ -121,12 +122,13 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
         {preview.isError && <Alert tone="danger" title="Could not check it">{preview.error.message}</Alert>}
         {!result && !preview.isError && (
           <Card>
-            <p className="text-sm text-slate-500">The classification of each statement and the policy&apos;s decision appear here. Nothing is sent to the database.</p>
+            <p className="text-sm text-slate-500">The classification of each statement, the policy&apos;s decision, and each result column&apos;s sources and mask appear here. The statement is never run: the target only describes it.</p>
           </Card>
         )}
         {result && (
           <>
             <DecisionSummary decision={result.decision} statementCount={result.statements.length} />
+            {result.lineage && <LineageVerdicts lineage={result.lineage} statementCount={result.statements.length} />}
             <p className="text-sm text-slate-500">
               Evaluated against {result.policyVersion === 0 ? "the default policy" : `version ${result.policyVersion} of the policy`} of{" "}
               {canEditPolicies ? (
@@ -145,7 +147,13 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
             )}
             <div className="space-y-3">
               {result.statements.map((s, i) => (
-                <ClassifiedStatement key={i} statement={s} index={i} isDecisive={result.decision.action !== "forward" && result.decision.statementIndex === i} />
+                <ClassifiedStatement
+                  key={i}
+                  statement={s}
+                  index={i}
+                  isDecisive={result.decision.action !== "forward" && result.decision.statementIndex === i}
+                  lineage={result.lineage?.status === "resolved" ? result.lineage.statements.find((l) => l.statementIndex === i) : undefined}
+                />
               ))}
             </div>
           </>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PolicyDocument } from "@/lib/policy/policy-document";
+import type { MaskingMethod, PolicyDocument } from "@/lib/policy/policy-document";
 import type { RecordedRelation } from "./sessions";
 
 /**
@@ -116,7 +116,84 @@ export type PolicyPreviewDto = {
   parseError: string | null;
   statements: PreviewStatementDto[];
   decision: PreviewDecisionDto;
+  /**
+   * Each statement's result columns traced to their sources on the target, the mask each gets, and
+   * what lineage makes of its copies and predicates. Absent where the caller did not ask for it.
+   */
+  lineage?: PreviewLineageDto;
 };
+
+/** A result column's sources (`schema.table.column`), as lineage found them (lib/policy/lineage/lineage-types.ts). */
+export type PreviewColumnLineageDto =
+  | { kind: "direct"; sources: string[] }
+  /** `exemptBy`: an aggregate that reveals no value (`count`), hiding `exempted`; no sources and no exemptBy: a constant. */
+  | { kind: "derived"; sources: string[]; exemptBy: string | null; exempted: string[] }
+  | { kind: "undetermined"; reason: string; sources: string[] };
+
+/** The mask a result column gets, as the gateway would apply it (lib/policy/masking/lineage-plan.ts). */
+export type PreviewColumnMaskDto =
+  | { kind: "none" }
+  /** Fed directly by a masked column: that column's rule. */
+  | { kind: "rule"; matchedBy: "column_rule" | "name_pattern"; rule: string; semanticType: string; method: MaskingMethod }
+  /** Computed from masked columns: the types' mask for transformed values (the strongest of them). */
+  | { kind: "transformed"; semanticTypes: string[]; sources: string[]; method: MaskingMethod }
+  /** Lineage cannot vouch for it: masked in full, or the statement refused (masking.lineage.undetermined). */
+  | { kind: "undetermined"; action: "mask" | "refuse"; reason: string }
+  /** No rule: the content detectors look inside its values. */
+  | { kind: "detectors"; detectors: string[] };
+
+export type PreviewResultColumnDto = {
+  name: string;
+  /** The type as PostgreSQL writes it, when the target could describe the statement; null otherwise. */
+  type: string | null;
+  /** Stands for any number of columns (`*` over a set-returning function whose columns Warden cannot count). */
+  isRest: boolean;
+  lineage: PreviewColumnLineageDto;
+  mask: PreviewColumnMaskDto;
+};
+
+/** A write that moves values (INSERT … SELECT, CREATE TABLE AS, COPY (query) TO…): where to, and from which masked columns. */
+export type PreviewCopyDto = { target: string; sources: string[]; maskedSources: string[] };
+
+export type PreviewPredicateDto = { clause: string; sources: string[]; maskedSources: string[] };
+
+export type PreviewStatementLineageDto = {
+  statementIndex: number;
+  /** Null when the statement returns no rows (most writes and DDL). */
+  columns: PreviewResultColumnDto[] | null;
+  /** Why the statement as a whole could not be analysed, or null. */
+  undetermined: string | null;
+  copies: PreviewCopyDto[];
+  predicates: PreviewPredicateDto[];
+  /** Why the target could not describe the statement's result types (columns' types are then unknown), or null. */
+  describeError: string | null;
+};
+
+/**
+ * What the policy's masking.lineage section does with one statement (lib/policy/masking/judge-lineage.ts):
+ * a copy of masked data ("copies masked data from customers.email"), a filter on a masked column
+ * (inference), a result Warden cannot trace under `undetermined: refuse`. A block wins over a hold.
+ */
+export type PreviewLineageVerdictDto = {
+  statementIndex: number;
+  action: "hold" | "block";
+  reasons: string[];
+  concerns: ("copies" | "inference" | "undetermined")[];
+  /** hold: who reviews it and within how long (the policy's masking.lineage). */
+  reviewerGroups: string[];
+  timeoutSeconds: number;
+};
+
+export type PreviewLineageDto =
+  | {
+      status: "resolved";
+      statements: PreviewStatementLineageDto[];
+      verdicts: PreviewLineageVerdictDto[];
+      /** The actor's group with an active masking exemption: the gateway sends it values unmasked. */
+      exemptGroup: string | null;
+    }
+  /** The target could not be reached or read: the rest of the preview stands. */
+  | { status: "unavailable"; message: string };
 
 /** Most sample rows a masking preview reads from the target. */
 export const MASKING_PREVIEW_MAX_ROWS = 20;
