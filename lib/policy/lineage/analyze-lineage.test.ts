@@ -344,8 +344,11 @@ describe("predicates", () => {
     expect(predicates("select id from customers limit (select count(*) from orders where note = 'x')")).toEqual(["where orders.note"]);
   });
 
-  it("ORDER BY a position or an output name uses that output column's sources", () => {
+  it("ORDER BY an output name uses that output column's sources; a position, every output column's (shape-safe)", () => {
     expect(predicates("select email as e from customers order by 1")).toEqual(["order by customers.email"]);
+    // `order by 1` and `order by 2` have one shape: the gateway caches one lineage for both.
+    expect(predicates("select id, email from customers order by 2")).toEqual(["order by customers.email,customers.id"]);
+    expect(predicates("select id, email from customers group by 1, 2")).toEqual(["group by customers.email,customers.id", "group by customers.email,customers.id"]);
     expect(predicates("select reverse(card_number) as r from customers order by r")).toEqual(["order by customers.card_number"]);
   });
 
@@ -428,5 +431,54 @@ describe("EXEMPT_AGGREGATES", () => {
       "direct:customers.card_number",
       X_EMAIL,
     ]);
+  });
+});
+
+describe("more constructs", () => {
+  it("NATURAL and USING joins merge their common columns first; an aliased join hides its members' names", () => {
+    expect(names("select * from customers join archive using (id)")).toEqual(["id", "name", "email", "card_number", "national_id", "email", "card_number"]);
+    expect(columns("select id from customers natural join archive")).toEqual(["direct:archive.id,customers.id"]);
+    expect(columns("select j.note from (customers c join orders o on o.customer_id = c.id) as j")).toEqual(["direct:orders.note"]);
+    expect(analyse("select c.email from (customers c join orders o on o.customer_id = c.id) as j").columns![0]!.lineage.kind).toBe("undetermined");
+  });
+
+  it("RETURNING OLD and NEW (PostgreSQL 18)", () => {
+    expect(columns("update customers set email = lower(email) returning old.email, new.email")).toEqual([D_EMAIL, D_EMAIL]);
+    expect(columns("update customers set email = 'x' returning with (old as o) o.card_number")).toEqual(["direct:customers.card_number"]);
+  });
+
+  it("XMLTABLE and JSON_TABLE columns are derived from the document", () => {
+    expect(columns("select x.v from customers c, xmltable('/a' passing xmlparse(document c.email) columns v text path 'b') x")).toEqual([X_EMAIL]);
+    expect(columns("select j.v from customers c, json_table(to_jsonb(c.email), '$' columns (v text path '$')) j")).toEqual([X_EMAIL]);
+  });
+
+  it("GROUPING SETS, ROLLUP and CUBE are GROUP BY predicates", () => {
+    expect(predicates("select count(*) from customers group by grouping sets ((email), (name))")).toEqual(["group by customers.email", "group by customers.name"]);
+    expect(predicates("select count(*) from customers group by rollup (card_number)")).toEqual(["group by customers.card_number"]);
+  });
+
+  it("JSON aggregates' FILTER and ORDER BY are predicates", () => {
+    const sql = "select json_arrayagg(email order by id) filter (where name > 'a') from customers";
+    expect(columns(sql)).toEqual([X_EMAIL]);
+    expect(predicates(sql)).toEqual(["where customers.name", "order by customers.id"]);
+  });
+
+  it("a subquery in FROM sees the CTEs of its level", () => {
+    expect(columns("with e as (select email from customers) select * from (select * from e) s")).toEqual([D_EMAIL]);
+  });
+
+  it("EXPLAIN has a plan column; only EXPLAIN ANALYZE copies", () => {
+    expect(columns("explain select email from customers")).toEqual(["derived:"]);
+    expect(copies("explain create table t5 as select email from customers")).toEqual([]);
+    expect(copies("explain (analyze) create table t5 as select email from customers")).toEqual(["table t5.email <- " + D_EMAIL]);
+  });
+
+  it("CREATE TABLE AS EXECUTE is undetermined: the prepared statement is not in the text", () => {
+    expect(analyse("create table t6 as execute p").undetermined).toMatch(/EXECUTE/);
+  });
+
+  it("a function the catalog has not loaded keeps the statement waiting for it", () => {
+    const result = analyzeLineage("select public.lookup_secret(email) from customers", fixtureCatalog({ unloadedFunctions: ["lookup_secret"] }));
+    expect(result.missing?.functions).toEqual([{ schema: "public", name: "lookup_secret" }]);
   });
 });

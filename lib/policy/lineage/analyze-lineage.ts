@@ -149,9 +149,14 @@ function analyzeStatement(stmt: Node, ctx: Ctx, scope: Scope | null): Analysed {
     case "ExecuteStmt":
       return { columns: null, undetermined: "EXECUTE is analysed as the statement it runs" };
     case "ExplainStmt": {
-      // The plan shows no column values; an EXPLAIN ANALYZE still runs the statement's writes.
-      analyzeStatement(body.query, ctx, scope);
-      return { columns: [{ name: "QUERY PLAN", lineage: CONSTANT }], undetermined: null };
+      // The plan shows no column values (its estimates may hint at what a filter matches: the
+      // predicates stay); only EXPLAIN ANALYZE runs the statement, and so its writes' copies.
+      const copiesBefore = ctx.copies.length;
+      const inner = analyzeStatement(body.query, ctx, scope);
+      // `analyze 'off'` counts as running: a literal's value is not part of the statement's shape.
+      const runs = (body.options ?? []).some((o: Node) => o.DefElem?.defname === "analyze");
+      if (!runs) ctx.copies.splice(copiesBefore);
+      return { columns: [{ name: "QUERY PLAN", lineage: CONSTANT }], undetermined: runs ? inner.undetermined : null };
     }
     case "DoStmt":
       return { columns: null, undetermined: "DO runs procedural code that cannot be traced" };
@@ -329,7 +334,8 @@ function fromItem(node: Node, scope: Scope, ctx: Ctx): FromResult {
     }
     case "RangeSubselect": {
       // A LATERAL subquery sees the FROM items before it; any other only the outer scopes.
-      const columns = analyzeSelect(body.subquery, ctx, body.lateral ? scope : scope.parent);
+      // (It still sees this level's CTEs.)
+      const columns = analyzeSelect(body.subquery, ctx, body.lateral ? scope : { parent: scope.parent, items: [], star: [], ctes: scope.ctes });
       const item = plainItem(body.alias?.aliasname ?? null, null, renamed(columns, aliasNames(body.alias)), null);
       return { items: [item], star: starOf(item) };
     }
@@ -674,6 +680,14 @@ function expressionLineage(node: Node, scope: Scope, ctx: Ctx): ColumnLineage {
     }
     case "GroupingFunc":
       return CONSTANT;
+    case "JsonObjectAgg":
+    case "JsonArrayAgg": {
+      const agg = body.constructor ?? {};
+      if (agg.agg_filter) recordPredicate("where", agg.agg_filter, scope, ctx);
+      for (const o of agg.agg_order ?? []) recordPredicate("order by", o.SortBy?.node ?? o, scope, ctx);
+      if (agg.over) recordWindow(agg.over, scope, ctx);
+      return deriveFrom(childExpressions({ arg: body.arg }).map((c) => expressionLineage(c, scope, ctx)));
+    }
     default:
       // Operators, boolean tests, row/array/XML/JSON constructors…: computed from everything inside.
       return deriveFrom(childExpressions(body).map((c) => expressionLineage(c, scope, ctx)));
@@ -793,6 +807,10 @@ function columnName(node: Node, scope: Scope, ctx: Ctx): string {
       return "?column?";
     case "JsonObjectConstructor":
       return "json_object";
+    case "JsonObjectAgg":
+      return "json_objectagg";
+    case "JsonArrayAgg":
+      return "json_arrayagg";
     case "JsonArrayConstructor":
     case "JsonArrayQueryConstructor":
       return "json_array";
@@ -814,12 +832,14 @@ function recordPredicate(clause: PredicateClause, node: Node, scope: Scope, ctx:
   recordSources(clause, unionSources([l.sources, l.kind === "derived" ? (l.exempted ?? []) : []]), ctx);
 }
 
-/** ORDER BY 1, ORDER BY an output name: that output column; anything else: the expression. */
+/**
+ * ORDER BY an output name: that output column; anything else: the expression. ORDER BY 2 names an
+ * output column by a literal, which a statement's shape (the gateway's cache key) does not keep:
+ * every output column counts, so the shape's lineage holds for every position.
+ */
 function recordOutputAware(clause: PredicateClause, node: Node, columns: Col[], scope: Scope, ctx: Ctx): void {
-  const position = node?.A_Const?.ival;
-  if (position !== undefined) {
-    const col = columns[(position.ival ?? 0) - 1];
-    if (col) recordSources(clause, col.lineage.sources, ctx);
+  if (node?.A_Const?.ival !== undefined) {
+    recordSources(clause, unionSources(columns.map((c) => c.lineage.sources)), ctx);
     return;
   }
   const fields = node?.ColumnRef?.fields;
@@ -999,9 +1019,11 @@ function createRelationFrom(into: Node, relationKind: "table" | "view" | "materi
 }
 
 function analyzeCreateTableAs(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
-  const inner = body.query?.SelectStmt ? analyzeSelect(body.query, ctx, scope) : (analyzeStatement(body.query, ctx, scope).columns ?? []);
+  const analysed = body.query?.SelectStmt ? { columns: analyzeSelect(body.query, ctx, scope), undetermined: null } : analyzeStatement(body.query, ctx, scope);
+  // CREATE TABLE … AS EXECUTE p: what it copies is the prepared statement's, which this text does not show.
+  if (analysed.undetermined) return { columns: null, undetermined: analysed.undetermined };
   if (body.into?.skipData) return { columns: null, undetermined: null };
-  return createRelationFrom(body.into, body.objtype === "OBJECT_MATVIEW" ? "materialized_view" : "table", inner, ctx);
+  return createRelationFrom(body.into, body.objtype === "OBJECT_MATVIEW" ? "materialized_view" : "table", analysed.columns ?? [], ctx);
 }
 
 function analyzeCreateView(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
