@@ -4,14 +4,17 @@ import { classifySql, loadClassifier } from "@/lib/policy/classify-statement";
 import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
 import { policyPreviewInput, type PolicyPreviewDto, type PolicyPreviewInput, type PreviewDecisionDto } from "@/lib/shared/contracts/policies";
 import { getCurrentPolicy } from "./get-current-policy";
+import { previewLineage } from "./preview-lineage";
 import { requireConnection } from "./require-connection";
 
 /**
  * What the gateway would do with this SQL from this actor on this connection now: the same classifier
  * and the same pure evaluatePolicy the gateway runs, on the policy in force. Time-boxed grants are not
  * considered (they belong to one user and one statement shape, and expire).
+ * With `secretKey` (to open the stored credential), each statement's result columns are traced on the
+ * target too, with the mask each gets and what the policy's lineage options do (./preview-lineage.ts).
  */
-export async function previewPolicy(db: Db, input: PolicyPreviewInput): Promise<PolicyPreviewDto> {
+export async function previewPolicy(db: Db, input: PolicyPreviewInput, options: { secretKey?: Buffer } = {}): Promise<PolicyPreviewDto> {
   const { connectionId, sql, actor } = policyPreviewInput.parse(input);
   const connection = await requireConnection(db, connectionId);
   const policy = await getCurrentPolicy(db, connectionId);
@@ -44,11 +47,16 @@ export async function previewPolicy(db: Db, input: PolicyPreviewInput): Promise<
       allowGrants: rule.allowGrants,
     };
   }
+  // SQL that does not parse has no lineage to show; the fail-closed rule has decided already.
+  const lineage = options.secretKey && classification.isParsed && classification.statements.length > 0
+    ? await previewLineage(options.secretKey, connection, policy.document, classification.statements, actor)
+    : undefined;
   return {
     connectionName: connection.name,
     policyVersion: policy.version,
     parseError,
     statements: classification.statements.map((s) => ({ sql: s.sql, kind: s.kind, command: s.command, flags: s.flags, relations: s.relations, fingerprint: s.fingerprint })),
     decision,
+    ...(lineage ? { lineage } : {}),
   };
 }
