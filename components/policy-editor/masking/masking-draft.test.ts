@@ -10,6 +10,7 @@ import {
   setColumnRule,
   suggestTypeId,
   updateDetector,
+  updateLineageOptions,
   updateSemanticType,
 } from "./masking-draft";
 
@@ -63,6 +64,21 @@ describe("semantic types", () => {
     expect(semanticTypeUses(masking, "loyalty")).toBe(0);
   });
 
+  it("sets a type's mask for transformed values: a built-in is declared for it, and dropped again when it is cleared", () => {
+    const set = updateSemanticType(base(), "email", { transformedMethod: { algorithm: "hash" } });
+    expect(set.semanticTypes).toEqual([{ id: "email", label: "Email address", method: { algorithm: "partial", keepFirst: 1 }, transformedMethod: { algorithm: "hash" } }]);
+    // Changing the method keeps the transformed mask; clearing the transformed mask of an otherwise default built-in drops the declaration.
+    const retuned = updateSemanticType(set, "email", { method: { algorithm: "full" } });
+    expect(retuned.semanticTypes[0]).toMatchObject({ method: { algorithm: "full" }, transformedMethod: { algorithm: "hash" } });
+    expect(updateSemanticType(set, "email", { transformedMethod: null }).semanticTypes).toEqual([]);
+    expect(updateSemanticType(retuned, "email", { transformedMethod: null }).semanticTypes).toEqual([{ id: "email", label: "Email address", method: { algorithm: "full" } }]);
+  });
+
+  it("keeps a custom type's transformed mask when its label changes", () => {
+    const masking = { ...base(), semanticTypes: [{ id: "loyalty", label: "Loyalty", method: { algorithm: "full" as const }, transformedMethod: { algorithm: "null" as const } }] };
+    expect(updateSemanticType(masking, "loyalty", { label: "Loyalty id" }).semanticTypes[0]).toEqual({ id: "loyalty", label: "Loyalty id", method: { algorithm: "full" }, transformedMethod: { algorithm: "null" } });
+  });
+
   it("suggests a valid, unused id from a label", () => {
     expect(suggestTypeId("Loyalty card no.", [])).toBe("loyalty_card_no");
     expect(suggestTypeId("Número de cliente", [])).toBe("numero_de_cliente");
@@ -104,5 +120,13 @@ describe("findChangedColumn", () => {
   it("names none when nothing or several changed", () => {
     expect(findChangedColumn(base(), base())).toBeNull();
     expect(findChangedColumn(base(), { ...base(), columnRules: [] })).toBeNull();
+  });
+});
+
+describe("lineage options", () => {
+  it("changes one option and leaves the others", () => {
+    const next = updateLineageOptions(base(), { copies: "block" });
+    expect(next.lineage).toEqual({ ...DEFAULT_MASKING_LINEAGE, copies: "block" });
+    expect(base().lineage.copies).toBe("hold");
   });
 });

@@ -51,19 +51,30 @@ export function semanticTypeUses(masking: MaskingPolicy, id: string): number {
 const sameMethod = (a: MaskingMethod, b: MaskingMethod) =>
   a.algorithm === b.algorithm && a.replacement === b.replacement && a.keepFirst === b.keepFirst && a.keepLast === b.keepLast;
 
+type SemanticTypeChange = { label?: string; method?: MaskingMethod; transformedMethod?: MaskingMethod | null };
+
 /**
- * Changes a type's label or method. A built-in type is changed by declaring it in the policy; a
- * declaration that says what the built-in says anyway is dropped, so the document stays short.
+ * Changes a type's label, method or mask for transformed values (`transformedMethod`, null: back to
+ * the default, full). A built-in type is changed by declaring it in the policy; a declaration that
+ * says what the built-in says anyway is dropped, so the document stays short.
  */
-export function updateSemanticType(masking: MaskingPolicy, id: string, change: { label?: string; method?: MaskingMethod }): MaskingPolicy {
+export function updateSemanticType(masking: MaskingPolicy, id: string, change: SemanticTypeChange): MaskingPolicy {
   const declared = masking.semanticTypes.find((t) => t.id === id);
   const builtIn = isBuiltInSemanticType(id) ? BUILT_IN_SEMANTIC_TYPES[id] : undefined;
-  const base = declared ?? (builtIn ? { id, label: builtIn.label, method: builtIn.method } : undefined);
+  const base: DeclaredType | undefined = declared ?? (builtIn ? { id, label: builtIn.label, method: builtIn.method } : undefined);
   if (!base) return masking;
-  const next = { id, label: change.label ?? base.label, method: change.method ?? base.method };
-  if (builtIn && next.label === builtIn.label && sameMethod(next.method, builtIn.method)) return resetSemanticType(masking, id);
+  const transformedMethod = change.transformedMethod === undefined ? base.transformedMethod : (change.transformedMethod ?? undefined);
+  const next: DeclaredType = { id, label: change.label ?? base.label, method: change.method ?? base.method, ...(transformedMethod ? { transformedMethod } : {}) };
+  if (builtIn && next.label === builtIn.label && sameMethod(next.method, builtIn.method) && !next.transformedMethod) return resetSemanticType(masking, id);
   const semanticTypes = declared ? masking.semanticTypes.map((t) => (t.id === id ? next : t)) : [...masking.semanticTypes, next];
   return { ...masking, semanticTypes };
+}
+
+type DeclaredType = MaskingPolicy["semanticTypes"][number];
+
+/** Changes the policy's lineage options (masking.lineage); the section is always there once parsed. */
+export function updateLineageOptions(masking: MaskingPolicy, change: Partial<MaskingPolicy["lineage"]>): MaskingPolicy {
+  return { ...masking, lineage: { ...masking.lineage, ...change } };
 }
 
 /** Drops the policy's declaration of a type: a built-in goes back to its defaults, a custom type goes. */

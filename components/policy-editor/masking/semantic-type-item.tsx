@@ -7,26 +7,30 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { SemanticTypeDefinition } from "@/lib/policy/masking";
+import { defaultTransformedMethod } from "@/lib/policy/masking/semantic-types";
 import type { MaskingMethod } from "@/lib/policy/policy-document";
 import { countIssuesUnder } from "../use-policy-draft";
 import { MethodExampleLine } from "./method-example-line";
 import { MethodFields } from "./method-fields";
+import { TransformedMethodFields } from "./transformed-method-fields";
 
 type SemanticTypeItemProps = {
   type: SemanticTypeDefinition;
   isBuiltIn: boolean;
   /** Index of the policy's declaration of this type (for its errors), or -1 when it is a built-in left as is. */
   declaredAt: number;
+  /** The policy's mask for values computed from this type's columns; null: the default (full). */
+  transformedMethod: MaskingMethod | null;
   uses: number;
   errors: Record<string, string>;
   isInitiallyOpen?: boolean;
-  onChange: (change: { label?: string; method?: MaskingMethod }) => void;
+  onChange: (change: { label?: string; method?: MaskingMethod; transformedMethod?: MaskingMethod | null }) => void;
   /** Built-in: back to its defaults; custom: remove it. */
   onReset: () => void;
 };
 
 /** One semantic type: its label and what its method makes of an example, with the method behind a disclosure. */
-export function SemanticTypeItem({ type, isBuiltIn, declaredAt, uses, errors, isInitiallyOpen = false, onChange, onReset }: SemanticTypeItemProps) {
+export function SemanticTypeItem({ type, isBuiltIn, declaredAt, transformedMethod, uses, errors, isInitiallyOpen = false, onChange, onReset }: SemanticTypeItemProps) {
   const [isOpen, setOpen] = useState(isInitiallyOpen);
   const bodyId = useId();
   const path = declaredAt >= 0 ? `masking.semanticTypes.${declaredAt}` : null;
@@ -65,6 +69,13 @@ export function SemanticTypeItem({ type, isBuiltIn, declaredAt, uses, errors, is
               </Field>
             )}
             <MethodFields method={type.method} path={path ? `${path}.method` : null} errors={errors} onChange={(method) => onChange({ method })} />
+            <TransformedMethodFields
+              method={transformedMethod}
+              defaultMethod={defaultTransformedMethod(type.method)}
+              path={path ? `${path}.transformedMethod` : null}
+              errors={errors}
+              onChange={(next) => onChange({ transformedMethod: next })}
+            />
             {path && errors[`${path}.id`] && <p className="text-xs font-medium text-red-600">{errors[`${path}.id`]}</p>}
             <div className="flex items-center justify-end gap-3">
               {!isBuiltIn && uses > 0 && <p className="text-xs text-slate-500">In use: give its rules, patterns and detectors another type to remove it.</p>}

@@ -29,6 +29,7 @@ export function SemanticTypesSection({ masking, onChange, errors }: SemanticType
               type={type}
               isBuiltIn={isBuiltInSemanticType(type.id)}
               declaredAt={masking.semanticTypes.findIndex((t) => t.id === type.id)}
+              transformedMethod={masking.semanticTypes.find((t) => t.id === type.id)?.transformedMethod ?? null}
               uses={semanticTypeUses(masking, type.id)}
               errors={errors}
               isInitiallyOpen={addedIds.has(type.id)}
