@@ -8,27 +8,25 @@ describe("the player's masked-column labels", () => {
   it("names the sources of a column masked by lineage", () => {
     expect(describeMaskedColumn(column({ matchedBy: "lineage", sources: ["public.customers.email"] }))).toEqual({
       marker: "masked: computed",
-      sentence: "masked (email, transformed): computed from public.customers.email",
+      sentence: "Masked (email, transformed) · computed from public.customers.email",
     });
     expect(describeMaskedColumn(column({ matchedBy: "lineage", semanticTypes: ["email", "card_number"], sources: ["public.customers.email", "public.customers.card_number"] })).sentence).toBe(
-      "masked (email, card_number, transformed): computed from public.customers.email, public.customers.card_number",
+      "Masked (email, card_number, transformed) · computed from public.customers.email, public.customers.card_number",
     );
   });
 
   it("says when the source is unknown, with the reason", () => {
     expect(describeMaskedColumn(column({ matchedBy: "undetermined", semanticTypes: [], rule: null, reason: "function public.f is opaque" }))).toEqual({
       marker: "masked: source unknown",
-      sentence: "masked: source unknown (function public.f is opaque)",
+      sentence: "Masked · source unknown: function public.f is opaque",
     });
   });
 
   it("keeps rules, patterns and detectors as before, and the exemption", () => {
-    expect(describeMaskedColumn(column({})).sentence).toBe("masked (email) by the column rule public.customers.email");
-    expect(describeMaskedColumn(column({ matchedBy: "name_pattern", rule: "*email*" })).sentence).toBe("masked (email) by the name pattern *email*");
-    expect(describeMaskedColumn(column({ matchedBy: "detector", rule: null, semanticTypes: ["card_number"], detectors: ["card_number"] })).sentence).toBe(
-      "masked (card_number) where detectors found data: card_number",
-    );
-    expect(describeMaskedColumn(column({ exemptGroup: "admin" })).sentence).toBe("masked (email) by the column rule public.customers.email; the client saw it unmasked as admin");
+    expect(describeMaskedColumn(column({})).sentence).toBe("Masked (email) · public.customers.email");
+    expect(describeMaskedColumn(column({ matchedBy: "name_pattern", rule: "*email*" })).sentence).toBe("Masked (email) · *email*");
+    expect(describeMaskedColumn(column({ matchedBy: "detector", rule: null, semanticTypes: ["card_number"], detectors: ["card_number"] })).sentence).toBe("Masked (card_number) · detectors: card_number");
+    expect(describeMaskedColumn(column({ exemptGroup: "admin" })).sentence).toBe("Masked (email) · public.customers.email · the client saw it unmasked as admin");
   });
 
   it("marks every cell of a lineage column, and only the listed rows of a detector column", () => {

@@ -2,8 +2,9 @@ import type { MaskedColumn } from "@/lib/shared/contracts/sessions";
 
 /**
  * How the player names why a recorded column was masked: a short marker for its header and cells
- * ("masked", "computed", "source unknown") and a sentence for tooltips, screen readers and the
- * legend under the table ("masked: computed from public.customers.email"). Pure, so it is tested.
+ * ("masked", "masked: computed", "masked: source unknown") and a sentence for tooltips, screen
+ * readers and the legend under the table ("Masked (email, transformed) · computed from
+ * public.customers.email"). Pure, so it is tested.
  */
 
 export type MaskLabel = { marker: string; sentence: string };
@@ -12,21 +13,16 @@ const list = (items: readonly string[] | undefined) => (items ?? []).join(", ");
 
 export function describeMaskedColumn(m: MaskedColumn): MaskLabel {
   const types = m.semanticTypes.join(", ");
-  const exempt = m.exemptGroup ? `; the client saw it unmasked as ${m.exemptGroup}` : "";
+  const exempt = m.exemptGroup ? ` · the client saw it unmasked as ${m.exemptGroup}` : "";
   switch (m.matchedBy) {
     case "lineage":
-      return {
-        marker: "masked: computed",
-        sentence: `masked${types ? ` (${types}, transformed)` : ""}: computed from ${list(m.sources) || m.rule || "a masked column"}${exempt}`,
-      };
+      return { marker: "masked: computed", sentence: `Masked (${types ? `${types}, ` : ""}transformed) · computed from ${list(m.sources) || m.rule || "a masked column"}${exempt}` };
     case "undetermined":
-      return { marker: "masked: source unknown", sentence: `masked: source unknown${m.reason ? ` (${m.reason})` : ""}${exempt}` };
-    case "detector":
-      return { marker: "masked", sentence: `masked (${types || "detected"}) where detectors found data${m.detectors?.length ? `: ${list(m.detectors)}` : ""}${exempt}` };
-    case "column_rule":
-      return { marker: "masked", sentence: `masked (${types || "masked"}) by the column rule ${m.rule ?? ""}`.trimEnd() + exempt };
-    case "name_pattern":
-      return { marker: "masked", sentence: `masked (${types || "masked"}) by the name pattern ${m.rule ?? ""}`.trimEnd() + exempt };
+      return { marker: "masked: source unknown", sentence: `Masked · source unknown${m.reason ? `: ${m.reason}` : ""}${exempt}` };
+    default: {
+      const how = m.rule ?? (m.detectors?.length ? `detectors: ${list(m.detectors)}` : m.matchedBy.replace("_", " "));
+      return { marker: "masked", sentence: `Masked (${types || "masked"}) · ${how}${exempt}` };
+    }
   }
 }
 

@@ -36,7 +36,7 @@ export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColum
               {columns.map((c, i) => {
                 const label = labels.get(i);
                 return (
-                  <th key={i} scope="col" className="px-3 py-1.5 font-medium whitespace-nowrap" title={label ? `${c.name}: ${label.sentence}` : pgTypeName(c.typeOid)}>
+                  <th key={i} scope="col" className="px-3 py-1.5 font-medium whitespace-nowrap" title={label ? label.sentence : pgTypeName(c.typeOid)}>
                     <span className="font-mono text-slate-800">{c.name}</span> <span className="font-normal text-slate-400">{pgTypeName(c.typeOid)}</span>
                     {label && (
                       <span className="ml-1.5 rounded bg-amber-100 px-1 py-px text-[10px] font-semibold text-amber-800 uppercase" data-testid="masked-column-marker">
@@ -69,7 +69,6 @@ export function ResultTable({ columns, rows, isTruncated, totalRows, maskedColum
                       data-masked={label ? masked.get(c)!.matchedBy : undefined}
                     >
                       {value === null ? <span className="text-slate-400 italic">NULL</span> : value}
-                      {label && <span className="sr-only"> (masked)</span>}
                     </td>
                   );
                 })}
