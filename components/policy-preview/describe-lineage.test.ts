@@ -18,6 +18,7 @@ describe("the policy preview's lineage wording", () => {
     expect(describeMethodShort({ algorithm: "partial", keepFirst: 4, keepLast: 4 })).toBe("partial (keep first 4, last 4)");
     expect(describeMethodShort({ algorithm: "outer", keepLast: 2 })).toBe("outer (mask last 2)");
     expect(describeMethodShort({ algorithm: "full" })).toBe("full");
+    expect(describeMethodShort({ algorithm: "full", replacement: "****" })).toBe("full");
     expect(describeMethodShort({ algorithm: "full", replacement: "[redacted]" })).toBe("full (“[redacted]”)");
     expect(describeMethodShort({ algorithm: "hash" })).toBe("keyed hash");
     expect(describeMethodShort({ algorithm: "inner" })).toBe("inner");

@@ -1,3 +1,4 @@
+import { DEFAULT_FULL_REPLACEMENT } from "@/lib/policy/masking";
 import type { MaskingMethod } from "@/lib/policy/policy-document";
 import type { PreviewColumnLineageDto, PreviewColumnMaskDto, PreviewLineageVerdictDto } from "@/lib/shared/contracts/policies";
 
@@ -21,7 +22,7 @@ export function describeColumnLineage(lineage: PreviewColumnLineageDto): string 
   }
 }
 
-/** A masking method, short: "partial (keep first 1)", "full (“[redacted]”)", "keyed hash". */
+/** A masking method, short: "partial (keep first 1)", "full (“[redacted]”)", "keyed hash"; the default substitute goes unsaid. */
 export function describeMethodShort(method: MaskingMethod): string {
   const ends = (verb: string) => {
     const parts = [method.keepFirst ? `first ${method.keepFirst}` : null, method.keepLast ? `last ${method.keepLast}` : null].filter(Boolean);
@@ -29,7 +30,7 @@ export function describeMethodShort(method: MaskingMethod): string {
   };
   switch (method.algorithm) {
     case "full":
-      return method.replacement ? `full (“${method.replacement}”)` : "full";
+      return method.replacement && method.replacement !== DEFAULT_FULL_REPLACEMENT ? `full (“${method.replacement}”)` : "full";
     case "partial":
     case "inner":
       return `${method.algorithm}${ends("keep")}`;
