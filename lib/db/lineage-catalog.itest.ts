@@ -34,6 +34,7 @@ describe("lineage catalog on a real PostgreSQL", () => {
       create table crm.contacts (email text, phone text);
       create function obfuscate(t text) returns text language sql as $$ select t $$;
       create temp table scratch as select id, email from customers;
+      create table accounts (id int, email text, email_rev text generated always as (reverse(email)) stored);
     `);
     target = {
       query: async (sql, params) => {
@@ -69,6 +70,21 @@ describe("lineage catalog on a real PostgreSQL", () => {
     expect(entries.relations[1]!.relations).toHaveLength(1);
   });
 
+  it("a generated column is derived from the columns its expression reads", async () => {
+    const entries = await loadLineageCatalogEntries(target, { relations: [{ schema: "public", name: "accounts" }], functions: [] });
+    expect(entries.relations[0]!.relations[0]!.columns.map((c) => fmt(c.lineage))).toEqual([
+      "direct:public.accounts.id",
+      "direct:public.accounts.email",
+      "derived:public.accounts.email,public.accounts.email_rev",
+    ]);
+  });
+
+  it("reads information_schema's views, whose helper functions are the system's own", async () => {
+    const lineage = await resolveLineage("select column_name, character_maximum_length from information_schema.columns where table_name = 'customers'", target);
+    expect(lineage.undetermined).toBeNull();
+    expect(lineage.columns!.map((c) => c.lineage.kind)).toEqual(["derived", "derived"]);
+  });
+
   it("tells builtin functions from user ones, in one query", async () => {
     const before = sent.length;
     const entries = await loadLineageCatalogEntries(target, {
@@ -80,10 +96,11 @@ describe("lineage catalog on a real PostgreSQL", () => {
         { schema: null, name: "no_such_function" },
         { schema: "pg_catalog", name: "lower" },
         { schema: "public", name: "lower" },
+        { schema: "information_schema", name: "_pg_char_max_length" },
       ],
     });
     expect(sent.length - before).toBe(1);
-    expect(entries.functions.map((f) => f.kind)).toEqual(["builtin", "user", "user", "user", "builtin", "user"]);
+    expect(entries.functions.map((f) => f.kind)).toEqual(["builtin", "user", "user", "user", "builtin", "user", "builtin"]);
   });
 
   it("resolves a view over a view end to end, loading level by level", async () => {

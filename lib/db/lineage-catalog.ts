@@ -1,5 +1,6 @@
 import { analyzeLineage } from "../policy/lineage/analyze-lineage";
 import { loadClassifier } from "../policy/classify-statement";
+import { unionSources } from "../policy/lineage/lineage-values";
 import type { ColumnLineage, LineageCatalog, LineageRelation, MissingCatalogEntries, StatementLineage } from "../policy/lineage/lineage-types";
 import type { TargetCatalogQueries } from "./target-catalog";
 
@@ -63,7 +64,13 @@ async function loadRelationsByName(target: TargetCatalogQueries, wanted: Missing
                rn.nspname, r.relname,
                case when c.relkind in ('v', 'm') then pg_catalog.pg_get_viewdef(c.oid) end,
                n.oid = pg_catalog.pg_my_temp_schema(),
-               n.nspname ~ '^pg_temp_' and n.oid <> pg_catalog.pg_my_temp_schema()
+               n.nspname ~ '^pg_temp_' and n.oid <> pg_catalog.pg_my_temp_schema(),
+               case when a.attgenerated <> '' then (
+                 select pg_catalog.array_agg(d.refobjsubid order by d.refobjsubid)
+                 from pg_catalog.pg_attrdef ad
+                 join pg_catalog.pg_depend d on d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass and d.objid = ad.oid
+                 where ad.adrelid = c.oid and ad.adnum = a.attnum and d.refobjid = c.oid and d.refobjsubid > 0
+               )::pg_catalog.text end
         from pg_catalog.pg_class c
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -74,7 +81,8 @@ async function loadRelationsByName(target: TargetCatalogQueries, wanted: Missing
     [textArray(names)],
   );
   const byOid = new Map<number, LoadedRelation>();
-  for (const [oid, schema, name, kind, attnum, attname, typeOid, rootSchema, rootName, viewDefinition, isOwnTemp, isOtherTemp] of rows) {
+  const generatedFrom = new Map<LoadedRelation["columns"][number], number[]>();
+  for (const [oid, schema, name, kind, attnum, attname, typeOid, rootSchema, rootName, viewDefinition, isOwnTemp, isOtherTemp, generatedFromAttnums] of rows) {
     const id = Number(oid);
     let r = byOid.get(id);
     if (!r) {
@@ -85,8 +93,18 @@ async function loadRelationsByName(target: TargetCatalogQueries, wanted: Missing
     const self = { schema: schema!, table: name!, column: attname };
     // A partition's rows are its root's rows too: rules written on the root cover it.
     const lineage: ColumnLineage = rootName && rootSchema ? { kind: "direct", sources: [self, { schema: rootSchema, table: rootName, column: attname }] } : { kind: "direct", sources: [self] };
-    r.columns.push({ name: attname, attnum: Number(attnum), typeOid: Number(typeOid), lineage });
+    const column = { name: attname, attnum: Number(attnum), typeOid: Number(typeOid), lineage };
+    r.columns.push(column);
+    if (generatedFromAttnums !== null) generatedFrom.set(column, parseIntArray(generatedFromAttnums));
   }
+  // A generated column is computed from the columns its expression reads: derived from them too.
+  for (const r of byOid.values())
+    for (const column of r.columns) {
+      const from = generatedFrom.get(column);
+      if (!from) continue;
+      const read = r.columns.filter((c) => from.includes(c.attnum) && c !== column);
+      column.lineage = { kind: "derived", sources: unionSources([column.lineage.sources, ...read.map((c) => c.lineage.sources)]) };
+    }
   const loaded = [...byOid.values()];
   return wanted.map(({ schema, name }) => {
     const matches = loaded.filter((r) => {
@@ -117,11 +135,19 @@ async function loadFunctionsByName(target: TargetCatalogQueries, wanted: Missing
   }
   return wanted.map(({ schema, name }) => {
     const schemas = schemasOf.get(name) ?? new Set<string>();
-    // Builtin only when pg_catalog is the one place it can resolve to: a same-named function
-    // elsewhere may be the one the session's search_path picks.
-    const builtin = schema === "pg_catalog" ? schemas.has("pg_catalog") : schema === null && schemas.size === 1 && schemas.has("pg_catalog");
+    // Builtin only when the system schemas are the one place it can resolve to: a same-named
+    // function elsewhere may be the one the session's search_path picks. (information_schema's
+    // helper functions are the system's own, used by its views.)
+    const system = [...schemas].every((s) => SYSTEM_SCHEMAS.includes(s));
+    const builtin = schema !== null ? SYSTEM_SCHEMAS.includes(schema) && schemas.has(schema) : schemas.size > 0 && system;
     return { schema, name, kind: builtin ? "builtin" : "user" };
   });
+}
+
+const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema"];
+
+function parseIntArray(text: string): number[] {
+  return text.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
 }
 
 /** A text[] literal for a bound parameter: every element quoted, so no name is ever spliced into SQL. */

@@ -482,3 +482,23 @@ describe("more constructs", () => {
     expect(result.missing?.functions).toEqual([{ schema: "public", name: "lookup_secret" }]);
   });
 });
+
+describe("rest columns and generated columns", () => {
+  it("a rest column absorbs the columns after it (their positions are unknown) and ordinality", () => {
+    const cols = analyse("select r.*, c.email from customers c, jsonb_to_record(to_jsonb(c)) with ordinality as r").columns!;
+    expect(cols).toHaveLength(2);
+    expect(cols[1]).toMatchObject({ isRest: true });
+    expect(cols[1]!.lineage.sources.map((s) => s.column)).toContain("email");
+    const sub = analyse("select s.* from (select r.*, 1 as one from customers c, jsonb_to_record(to_jsonb(c)) as r) s").columns!;
+    expect(sub[sub.length - 1]).toMatchObject({ isRest: true });
+  });
+
+  it("ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS and SET EXPRESSION copy into the column", () => {
+    expect(copies("alter table orders add column e text generated always as (note || 'x') stored")).toEqual(["orders.e <- derived:orders.note"]);
+    expect(copies("alter table customers alter column name set expression as (reverse(email))")).toEqual(["customers.name <- " + X_EMAIL]);
+  });
+
+  it("large objects are undetermined", () => {
+    expect(analyse("select lo_get(42)").columns![0]!.lineage.kind).toBe("undetermined");
+  });
+});

@@ -113,7 +113,7 @@ function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   if (stmts.length === 0) return { columns: null, copies: [], predicates: [], undetermined: null };
   if (stmts.length > 1) return wholeUndetermined("several statements in one text are not analysed one by one");
   const out = analyzeStatement(stmts[0]!.stmt, ctx, null);
-  return { ...out, columns: out.columns && mergeRests(out.columns), copies: ctx.copies, predicates: ctx.predicates };
+  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: ctx.predicates };
 }
 
 type Analysed = Omit<StatementLineage, "copies" | "predicates">;
@@ -162,6 +162,9 @@ function analyzeStatement(stmt: Node, ctx: Ctx, scope: Scope | null): Analysed {
       return { columns: null, undetermined: "DO runs procedural code that cannot be traced" };
     case "CallStmt":
       return { columns: null, undetermined: "CALL runs a procedure whose body cannot be traced" };
+    case "AlterTableStmt":
+      analyzeAlterTable(body, ctx, scope);
+      return { columns: null, undetermined: null };
     case "VariableShowStmt":
       return { columns: [{ name: body.name ?? "setting", lineage: CONSTANT }], undetermined: null };
     default:
@@ -228,14 +231,14 @@ function combineColumnwise(branches: Col[][]): Col[] {
   return out;
 }
 
-/** At most one `isRest` column per statement: several collapse into one that stands for every column. */
-function mergeRests(columns: Col[]): Col[] {
-  if (columns.filter((c) => c.isRest).length <= 1) return columns;
-  return [{ name: "?column?", lineage: deriveOrChoose(columns.map((c) => c.lineage)), isRest: true }];
-}
-
-function deriveOrChoose(parts: ColumnLineage[]): ColumnLineage {
-  return chooseFrom(parts);
+/**
+ * A rest column stands for zero or more columns, so the columns after it have no known position:
+ * it absorbs them (each may be any of them). At most one rest per statement, always last.
+ */
+function foldRest(columns: Col[]): Col[] {
+  const at = columns.findIndex((c) => c.isRest);
+  if (at < 0 || at === columns.length - 1) return columns;
+  return [...columns.slice(0, at), { name: columns[at]!.name, lineage: chooseFrom(columns.slice(at).map((c) => c.lineage)), isRest: true }];
 }
 
 function addCtes(withClause: Node, scope: Scope, ctx: Ctx): void {
@@ -317,7 +320,8 @@ function renamed(columns: Col[], names: string[]): Col[] {
   return columns.map((c, i) => (names[i] !== undefined && !c.isRest ? { ...c, name: names[i]! } : c));
 }
 
-function plainItem(refname: string | null, schema: string | null, columns: Col[], rest: ColumnLineage | null): RangeItem {
+function plainItem(refname: string | null, schema: string | null, unfolded: Col[], rest: ColumnLineage | null): RangeItem {
+  const columns = foldRest(unfolded);
   return { refname, schema, columns: columns.filter((c) => !c.isRest), rest: rest ?? columns.find((c) => c.isRest)?.lineage ?? null, nameVisible: true, columnsVisible: true };
 }
 
@@ -513,7 +517,8 @@ function functionItem(body: Node, scope: Scope, ctx: Ctx): RangeItem {
       rest = rest ? deriveFrom([rest, lineage]) : lineage;
     } else rest = rest ? deriveFrom([rest, lineage]) : lineage;
   }
-  if (body.ordinality) columns.push({ name: "ordinality", lineage: CONSTANT });
+  // After a function of unknown width, the ordinality column has no known position: the rest covers it.
+  if (body.ordinality && !rest) columns.push({ name: "ordinality", lineage: CONSTANT });
   const names = aliasNames(body.alias);
   const refname = body.alias?.aliasname ?? (body.functions?.length === 1 ? funcName(body.functions[0].List.items[0]?.FuncCall ?? { funcname: [] }).name : null);
   // A single-column function's column takes the alias's name.
@@ -1046,4 +1051,21 @@ function analyzeCopy(body: Node, ctx: Ctx, parent: Scope | null): Analysed {
   for (const c of columns) recordCopy(target, c.lineage, c.isRest ? undefined : c.name, ctx);
   // COPY TO a server file sends the client no rows.
   return { columns: toServer ? null : columns, undetermined: null };
+}
+
+/** ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS (expr), ALTER COLUMN … SET EXPRESSION: a copy into the column. */
+function analyzeAlterTable(body: Node, ctx: Ctx, parent: Scope | null): void {
+  const generated: { column: string; expr: Node }[] = [];
+  for (const c of body.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (cmd?.subtype === "AT_AddColumn") {
+      for (const con of cmd.def?.ColumnDef?.constraints ?? []) if (con.Constraint?.contype === "CONSTR_GENERATED") generated.push({ column: cmd.def.ColumnDef.colname, expr: con.Constraint.raw_expr });
+    }
+    if (cmd?.subtype === "AT_SetExpression" && cmd.def) generated.push({ column: cmd.name, expr: cmd.def });
+  }
+  if (generated.length === 0 || !body.relation) return;
+  const scope = childScope(parent);
+  const target = writeTarget(body.relation, scope, ctx);
+  scope.items.push(target.item);
+  for (const g of generated) recordCopy(columnTarget(target, g.column), expressionLineage(g.expr, scope, ctx), g.column, ctx);
 }

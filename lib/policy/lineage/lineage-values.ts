@@ -46,6 +46,9 @@ export const DYNAMIC_SQL_FUNCTIONS = [
   "pg_logical_slot_peek_binary_changes",
   // Values sampled by ANALYZE into an extended statistic's MCV list.
   "pg_mcv_list_items",
+  // Large objects: whatever was stored in them, by any statement before.
+  "lo_get",
+  "loread",
 ] as const;
 
 /** Types a cast to which keeps the value itself (a `direct` value stays direct). */
