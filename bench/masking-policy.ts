@@ -1,5 +1,5 @@
-import { defaultPolicy } from "@/lib/policy/default-policy";
-import { policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
+import { defaultPolicy, DETECTOR_SEMANTIC_TYPES } from "@/lib/policy/default-policy";
+import { DETECTORS, policyDocumentSchema, type PolicyDocument } from "@/lib/policy/policy-document";
 import { LARGE_TABLE, MASKED_COLUMNS } from "./large-table";
 
 const SEMANTIC_TYPES: Record<(typeof MASKED_COLUMNS)[number], string> = { email: "email", phone: "phone", card_number: "card_number" };
@@ -19,5 +19,14 @@ export function maskedLargeTablePolicy(): PolicyDocument {
       ...policy.masking,
       columnRules: MASKED_COLUMNS.map((column) => ({ column: `public.${LARGE_TABLE}.${column}`, semanticType: SEMANTIC_TYPES[column] })),
     },
+  });
+}
+
+/** The baseline with every content detector turned on (the default policy turns on some of them) and no column rules. */
+export function everyDetectorPolicy(): PolicyDocument {
+  const policy = unmaskedPolicy();
+  return policyDocumentSchema.parse({
+    ...policy,
+    masking: { ...policy.masking, detectors: DETECTORS.map((detector) => ({ detector, isEnabled: true, semanticType: DETECTOR_SEMANTIC_TYPES[detector] })) },
   });
 }
