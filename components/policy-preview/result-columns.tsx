@@ -1,8 +1,16 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import clsx from "clsx";
+import { Badge } from "@/components/ui/badge";
 import type { PreviewColumnMaskDto, PreviewStatementLineageDto } from "@/lib/shared/contracts/policies";
 import { describeColumnLineage, describeColumnMask } from "./describe-lineage";
 
-const MASK_TONES: Record<PreviewColumnMaskDto["kind"], BadgeTone> = { none: "neutral", rule: "warning", transformed: "warning", undetermined: "danger", detectors: "brand" };
+/** As badges look, but wrapping: a mask's words can be longer than a phone's column. */
+const MASK_STYLES: Record<PreviewColumnMaskDto["kind"], string> = {
+  none: "bg-slate-100 text-slate-700 ring-slate-200",
+  rule: "bg-amber-50 text-amber-800 ring-amber-200",
+  transformed: "bg-amber-50 text-amber-800 ring-amber-200",
+  undetermined: "bg-red-50 text-red-700 ring-red-200",
+  detectors: "bg-brand-50 text-brand-700 ring-brand-100",
+};
 
 /**
  * A statement's result columns as lineage traced them on the target: where each comes from and the
@@ -44,9 +52,7 @@ export function ResultColumns({ lineage }: { lineage: PreviewStatementLineageDto
                   </th>
                   <td className="px-3 py-1.5 break-words text-slate-700">{describeColumnLineage(c.lineage)}</td>
                   <td className="px-3 py-1.5">
-                    <Badge tone={MASK_TONES[c.mask.kind]} className="whitespace-normal">
-                      {describeColumnMask(c.mask)}
-                    </Badge>
+                    <span className={clsx("inline-block rounded px-1.5 py-0.5 font-medium ring-1 ring-inset", MASK_STYLES[c.mask.kind])}>{describeColumnMask(c.mask)}</span>
                     {c.mask.kind === "rule" && <span className="mt-0.5 block text-slate-500">{c.mask.matchedBy === "column_rule" ? "column rule" : "name pattern"} {c.mask.rule}</span>}
                   </td>
                 </tr>
