@@ -33,8 +33,9 @@ const DEFAULT_PUBLIC_URL = "http://localhost:3000";
  * Each concern lives in its own folder and contributes one entry here.
  */
 export function createDefaultHooks(deps: DefaultHookDeps): GatewayHooks {
-  const policy = createPolicyEnforcement({ ...deps, publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL });
-  const masking = createMaskingHooks(deps);
+  // Masking and policy share one lineage service, on masking's catalog connections.
+  const { lineage, ...masking } = createMaskingHooks(deps);
+  const policy = createPolicyEnforcement({ ...deps, publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL, lineage });
   const readSafetyCheck = createReadSafetyCheck({
     openCatalog: (connectionId) => openCatalogClient(deps.db, deps.secretKey, connectionId, 10_000),
     log: deps.log.child({ component: "read-safety" }),

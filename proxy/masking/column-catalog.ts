@@ -17,6 +17,8 @@ export class ColumnCatalog {
   private client: CatalogQueries | null = null;
   private opening: Promise<CatalogQueries> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Bumped by every clear(): what others cached from the catalog before (lineage, proxy/lineage) is stale. */
+  private epochNumber = 0;
 
   constructor(
     private readonly open: () => Promise<CatalogQueries>,
@@ -27,6 +29,18 @@ export class ColumnCatalog {
     this.relations = new Map();
     this.types = new Map();
     this.loadedAt = Date.now();
+    this.epochNumber++;
+  }
+
+  /** Which catalog generation is current (after expiring an old one): caches built on it key on this. */
+  epoch(): number {
+    this.expireIfOld();
+    return this.epochNumber;
+  }
+
+  /** Catalog SQL on this connection (lineage's loader, lib/db/lineage-catalog.ts), one request at a time like the rest. */
+  query(sql: string, params?: readonly (string | null)[]): Promise<(string | null)[][]> {
+    return this.run((c) => c.query(sql, params));
   }
 
   close(): void {

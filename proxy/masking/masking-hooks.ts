@@ -2,10 +2,13 @@ import type { RecordedColumn } from "@/drizzle/schema";
 import { deriveMaskingKey } from "@/lib/crypto/masking-key";
 import type { Db } from "@/lib/db/create-db";
 import { columnSources, type CatalogRelation, type DescribedField } from "@/lib/db/target-catalog";
-import { findActiveExemption, masksNothing, matchColumn, textValueClass, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
+import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
+import { findActiveExemption, masksNothing, matchColumn, planLineageColumn, textValueClass, type ColumnPlan as PolicyColumnPlan, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
 import type { AuthoredMessage, GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
+import { createLineageService, type LineageService } from "../lineage/lineage-service";
+import { resultColumnLineage } from "../lineage/result-lineage";
 import type { PolicyCache } from "../policy/policy-cache";
 import { openCatalogClient, type CatalogQueries } from "./catalog-client";
 import { ColumnCatalog } from "./column-catalog";
@@ -29,7 +32,10 @@ export type MaskingHookDeps = {
   upstreamTimeoutMs?: number;
 };
 
-export type MaskingHooks = Required<Pick<GatewayHooks, "createRowFilter" | "filterServerMessage" | "onStatementFinished" | "close">>;
+export type MaskingHooks = Required<Pick<GatewayHooks, "createRowFilter" | "filterServerMessage" | "onStatementFinished" | "close">> & {
+  /** Lineage on this masking's catalogs (one connection each), for policy enforcement to judge copies and inference with. */
+  lineage: LineageService;
+};
 
 type Maybe<T> = T | Promise<T>;
 
@@ -57,6 +63,8 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
     }
   };
   const stopListening = deps.policies.onInvalidate(forget);
+  // Lineage's cache follows each catalog's epoch: cleared with it (DDL, policy change, max age).
+  const lineage = createLineageService({ catalogFor: (connectionId) => catalogFor(connectionId) });
 
   /** The connection's masking, compiled; synchronous while cached. */
   const maskingFor = (connectionId: string): Maybe<CompiledMasking> => {
@@ -90,7 +98,7 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
   return {
     createRowFilter(result) {
       const connectionId = result.statement.session.connection.id;
-      return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId)) : rowFilter(m, result, catalogFor(connectionId))));
+      return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId), lineage) : rowFilter(m, result, catalogFor(connectionId), lineage)));
     },
 
     filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage) {
@@ -110,7 +118,10 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
       });
     },
 
+    lineage,
+
     onStatementFinished(statement) {
+      lineage.onStatementFinished(statement);
       // A DDL statement may rename or add columns: the catalog cache is reread. (Unparsed text may be DDL too.)
       if (statement.classification.kind === "ddl" || statement.parseError !== null) catalogs.get(statement.session.connection.id)?.clear();
     },
@@ -123,8 +134,12 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
   };
 }
 
-/** DataRow results: each column's rule (from its source column, or its name) or the detectors. */
-function rowFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog): Maybe<RowFilter | undefined> {
+/**
+ * DataRow results: each column's plan from its lineage (proxy/lineage: a source's rule, a
+ * transformed mask, undetermined) and the source RowDescription names; or, on a connection without
+ * column rules and name patterns, where nothing depends on sources, the detectors alone.
+ */
+function rowFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog, lineage: LineageService): Maybe<RowFilter | undefined> {
   if (masksNothing(m)) return undefined;
   const { columns } = result;
   const exemption = findActiveExemption(result.statement.session.groups, m.masking.exemptions, new Date());
@@ -132,15 +147,26 @@ function rowFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCat
   const binaryTypes = columns.filter((c) => c.format === "binary").map((c) => c.typeOid);
   const relations = sourced.length > 0 ? (catalog.peekRelations(sourced) ?? catalog.relationsFor(sourced)) : new Map<number, CatalogRelation>();
   const types = catalog.peekTypes(binaryTypes) ?? catalog.typesFor(binaryTypes);
-  const build = (known: Map<number, CatalogRelation>, classes: Map<number, ValueClass>): RowFilter | undefined => {
-    const plans = columns.map((c) => {
-      const match = m.matchesColumns ? matchColumn(m, columnSources(known, c.tableOid, c.columnNumber), c.name) : null;
-      return planColumn(m, match, classOf(c, classes), c.format === "binary");
+  const traced = m.matchesColumns ? lineage.lineageOf(result.statement) : null;
+  const build = (known: Map<number, CatalogRelation>, classes: Map<number, ValueClass>, statementLineage: StatementLineage | null): RowFilter | undefined => {
+    const described = columns.map((c) => columnSources(known, c.tableOid, c.columnNumber));
+    const lineages = statementLineage ? resultColumnLineage(statementLineage, described) : null;
+    const plans = columns.map((c, i) => {
+      const cls = classOf(c, classes);
+      if (lineages) return withFormat(planLineageColumn(m, lineages[i]!, c.name, cls), c.format === "binary");
+      return planColumn(m, m.matchesColumns ? matchColumn(m, described[i]!, c.name) : null, cls, c.format === "binary");
     });
     return createRowMasker(plans, columns.map((c) => c.name), m, exemption);
   };
-  if (relations instanceof Promise || types instanceof Promise) return Promise.all([relations, types]).then(([known, classes]) => build(known, classes));
-  return build(relations, types);
+  if (relations instanceof Promise || types instanceof Promise || traced instanceof Promise) {
+    return Promise.all([relations, types, traced]).then(([known, classes, statementLineage]) => build(known, classes, statementLineage));
+  }
+  return build(relations, types, traced);
+}
+
+/** A policy plan with the format its values come in. */
+function withFormat(plan: PolicyColumnPlan, isBinary: boolean): ColumnPlan {
+  return plan.kind === "pass" ? plan : { ...plan, isBinary };
 }
 
 /** A text-format value's class does not depend on binary layouts: built-ins, or "other". */
@@ -154,19 +180,26 @@ function classOf(c: RecordedColumn, binaryClasses: Map<number, ValueClass>): Val
  * masked by the detectors alone, unless it reads a table with column rules: then it is refused,
  * since the rules could not be applied.
  */
-function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog): Maybe<RowFilter | undefined> {
+function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog, lineage: LineageService): Maybe<RowFilter | undefined> {
   if (masksNothing(m)) return undefined;
   const copy = result.copy!;
   const statement = parseCopyStatement(result.statement.sql);
   if (!statement) throw new Error("the COPY statement could not be read, so its data cannot be masked");
   const exemption = findActiveExemption(result.statement.session.groups, m.masking.exemptions, new Date());
-  return copyColumns(m, statement, catalog, result, copy.columnFormats.length).then((columns) => {
-    if (columns.length !== copy.columnFormats.length) throw new Error(`COPY sends ${copy.columnFormats.length} columns, but ${columns.length} were expected`);
+  const count = copy.columnFormats.length;
+  const traced = m.matchesColumns ? Promise.resolve(lineage.lineageOf(result.statement)) : Promise.resolve(null);
+  // With lineage, a query the catalog connection cannot describe is masked by its trace alone.
+  const described = copyColumns(m, statement, catalog, result, count, traced);
+  return Promise.all([described, traced]).then(([columns, statementLineage]) => {
+    if (columns.length !== count) throw new Error(`COPY sends ${count} columns, but ${columns.length} were expected`);
     const binaryTypes = copy.isBinary ? columns.map((c) => c.typeOid).filter((t): t is number => t !== null) : [];
+    const lineages = statementLineage ? resultColumnLineage(statementLineage, columns.map((c) => c.sources)) : null;
     return then(catalog.peekTypes(binaryTypes) ?? catalog.typesFor(binaryTypes), (classes) => {
-      const plans: ColumnPlan[] = columns.map((c) =>
-        planColumn(m, m.matchesColumns ? matchColumn(m, c.sources, c.name) : null, c.typeOid === null ? "other" : (classes.get(c.typeOid) ?? textValueClass(c.typeOid)), copy.isBinary),
-      );
+      const plans: ColumnPlan[] = columns.map((c, i) => {
+        const cls = c.typeOid === null ? "other" : (classes.get(c.typeOid) ?? textValueClass(c.typeOid));
+        if (lineages) return withFormat(planLineageColumn(m, lineages[i]!, c.name, cls), copy.isBinary);
+        return planColumn(m, m.matchesColumns ? matchColumn(m, c.sources, c.name) : null, cls, copy.isBinary);
+      });
       if (plans.every((p) => p.kind === "pass")) return undefined;
       const names = columns.map((c) => c.name);
       const summary = new MaskedColumnsSummary(names, plans, m, exemption?.group ?? null);
@@ -186,7 +219,14 @@ function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCa
 
 type CopyColumn = { name: string; typeOid: number | null; sources: { schema: string; table: string; column: string }[] };
 
-async function copyColumns(m: CompiledMasking, statement: CopyStatement, catalog: ColumnCatalog, result: ResultContext, count: number): Promise<CopyColumn[]> {
+async function copyColumns(
+  m: CompiledMasking,
+  statement: CopyStatement,
+  catalog: ColumnCatalog,
+  result: ResultContext,
+  count: number,
+  traced: Promise<StatementLineage | null>,
+): Promise<CopyColumn[]> {
   const { source } = statement;
   if (source.kind === "relation") {
     const relation = await catalog.relationByName(source.schema, source.name);
@@ -211,6 +251,8 @@ async function copyColumns(m: CompiledMasking, statement: CopyStatement, catalog
   try {
     fields = await catalog.describe(source.sql);
   } catch (err) {
+    // Traced: each column is masked by its lineage (undetermined ones in full); nothing else is known.
+    if ((await traced.catch(() => null)) !== null) return Array.from({ length: count }, (_, i) => ({ name: `column${i + 1}`, typeOid: null, sources: [] }));
     const readsRuled = result.statement.classification.relations.some((r) =>
       m.masking.columnRules.some((rule) => {
         const [schema, table] = rule.column.toLowerCase().split(".");

@@ -82,7 +82,11 @@ export class MaskedColumnsSummary {
     this.plans.forEach((p, index) => {
       const name = this.names[index] ?? "";
       if (p.kind === "rule") {
-        out.push({ index, name, matchedBy: p.match.matchedBy, semanticTypes: [p.type.id], rule: p.match.rule, ...exempt });
+        const { match } = p;
+        // Lineage: the player says "masked: computed from public.customers.email" or "source unknown (why)".
+        if (match.matchedBy === "lineage") out.push({ index, name, matchedBy: "lineage", semanticTypes: match.semanticTypes, rule: match.rule, sources: match.sources, ...exempt });
+        else if (match.matchedBy === "undetermined") out.push({ index, name, matchedBy: "undetermined", semanticTypes: [], rule: null, reason: match.reason, ...exempt });
+        else out.push({ index, name, matchedBy: match.matchedBy, semanticTypes: [p.type.id], rule: match.rule, ...exempt });
         return;
       }
       const f = this.found.get(index);

@@ -4,11 +4,14 @@ import { evaluatePolicy, type PolicyActor } from "@/lib/policy/evaluate-policy";
 import { isSessionReadOnly } from "@/lib/policy/is-session-read-only";
 import { judgeStartupSettings } from "@/lib/policy/judge-startup-settings";
 import { describeBlastRadius, findBlastRadiusRule } from "@/lib/policy/blast-radius";
+import type { LineageVerdict } from "@/lib/policy/masking";
 import type { ApprovalRule, PolicyDocument } from "@/lib/policy/policy-document";
 import { ApprovalWaiter } from "../approvals/approval-waiter";
 import { createApprovalWebhookSender } from "../approvals/approval-webhook-sender";
 import { holdStatement, type HoldDeps } from "../approvals/hold-statement";
 import { type Decision, type GatewayHooks, type SessionInfo, type StartupSettingsDecision, type StatementContext } from "../hooks/gateway-hooks";
+import { judgeStatementLineage, lineageApprovalRule, lineageBlockName } from "../lineage/judge-statement-lineage";
+import type { LineageService } from "../lineage/lineage-service";
 import type { Logger } from "../log";
 import { SqlState } from "../protocol/sql-state";
 import { PolicyStoreUnreachable, type ActivePolicy, type PolicyCache } from "./policy-cache";
@@ -26,6 +29,8 @@ export type PolicyEnforcementDeps = {
   log: Logger;
   /** How often waiting requests are re-read in case a notification was missed. */
   approvalPollMs?: number;
+  /** Lineage (shared with masking): copies of masked data and inference on it, by the policy's masking.lineage. Absent: not judged. */
+  lineage?: LineageService;
 };
 
 /** What the client hears when no policy of the connection can be read because the store is away. */
@@ -57,17 +62,41 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
     const statement = ctx.classification;
     const actor = actorOf(ctx.session);
     const result = evaluatePolicy(policy, { statements: [statement], actor, parseError: ctx.parseError, isSessionReadOnly: ctx.session.isReadOnly });
-    switch (result.action) {
-      case "forward":
+    if (result.action === "block") return { action: "block", sqlState: result.sqlState, message: result.message, reason: `${result.rule.name}: ${result.reasons.join("; ")}` };
+    const decide = (lineage: LineageVerdict): Decision | Promise<Decision> => {
+      if (lineage.action === "block") {
+        const said = `${lineageBlockName(lineage)}: ${lineage.reasons.join("; ")}`;
+        return { action: "block", sqlState: SqlState.InsufficientPrivilege, message: said, reason: said };
+      }
+      if (result.action === "forward" && lineage.action === "forward") {
         // The same policy that let it run caps its result (recording, and an agent's rows).
         return forwardOf(policy, actor.actorKind);
-      case "block":
-        return { action: "block", sqlState: result.sqlState, message: result.message, reason: `${result.rule.name}: ${result.reasons.join("; ")}` };
-      case "hold": {
-        const caps = resultPolicyOf(policy, actor.actorKind);
-        return holdStatement(ctx, statement, result.rule, result.reasons, holdDeps).then((d) => withResultPolicy(d, caps));
       }
+      // One hold for everything that holds it: an approval rule's, with the lineage's reasons too
+      // (no grant may approve it then, since a grant would skip the copy's review).
+      const rule = result.action === "hold" ? (lineage.action === "hold" ? { ...result.rule, allowGrants: false } : result.rule) : lineageApprovalRule(policy, lineage as Exclude<LineageVerdict, { action: "forward" }>);
+      const reasons = [...(result.action === "hold" ? result.reasons : []), ...(lineage.action === "hold" ? lineage.reasons : [])];
+      const caps = resultPolicyOf(policy, actor.actorKind);
+      return holdStatement(ctx, statement, rule, reasons, holdDeps).then((d) => withResultPolicy(d, caps));
+    };
+    if (!deps.lineage) return decide({ action: "forward" });
+    let verdict: LineageVerdict | Promise<LineageVerdict>;
+    try {
+      verdict = judgeStatementLineage(deps.lineage, policy, ctx, actor);
+    } catch (err) {
+      verdict = Promise.reject(err as Error);
     }
+    if (!(verdict instanceof Promise)) return decide(verdict);
+    return verdict.then(decide, (err: Error): Decision => {
+      // Fail closed: what cannot be traced may copy masked data (its results would be withheld too).
+      log.error("lineage could not be worked out; the statement is refused", { connectionId: ctx.session.connection.id, error: err.message });
+      return {
+        action: "block",
+        sqlState: SqlState.InsufficientPrivilege,
+        message: `Warden cannot trace which columns this statement reads, so it is refused (the catalog could not be read: ${err.message})`,
+        reason: `lineage not worked out: ${err.message}`,
+      };
+    });
   };
 
   const startupDecision = (policy: ActivePolicy, session: SessionInfo, settings: Parameters<typeof judgeStartupSettings>[1]): StartupSettingsDecision => {

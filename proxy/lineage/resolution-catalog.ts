@@ -1,0 +1,53 @@
+import { LineageCatalogSnapshot, type LineageCatalogEntries } from "@/lib/db/lineage-catalog";
+import type { LineageCatalog, LineageRelation } from "@/lib/policy/lineage/lineage-types";
+
+/** A session's temporary tables made from queries (proxy/lineage/session-lineage.ts), by name. */
+export type SessionRelations = { temporaryRelation(name: string): LineageRelation | undefined };
+
+/**
+ * The catalog one analysis reads: the connection's snapshot (shared by its sessions, for one catalog
+ * epoch), the session's own temporary tables, and names found nowhere. A name found nowhere may be
+ * a table created in a transaction not committed yet, or another session's temporary table: it is
+ * kept for this analysis only (`sawUnknown`), so neither the snapshot nor the lineage cache keeps
+ * the answer past it.
+ */
+export class ResolutionCatalog implements LineageCatalog {
+  private readonly unknown = new Set<string>();
+  sawUnknown = false;
+
+  constructor(
+    private readonly snapshot: LineageCatalogSnapshot,
+    private readonly session: SessionRelations | null,
+  ) {}
+
+  relations(schema: string | null, name: string): LineageRelation[] | undefined {
+    const own = this.session && (schema === null || isTemporarySchema(schema)) ? this.session.temporaryRelation(name) : undefined;
+    // pg_temp is the client session's temporary schema, which the catalog connection cannot see.
+    if (own && schema !== null) return [own];
+    const found = this.unknown.has(key(schema, name)) ? [] : this.snapshot.relations(schema, name);
+    if (found === undefined) return undefined;
+    // Unqualified: the temporary table comes first in the search path, but every candidate feeds the result.
+    const all = own ? [own, ...found.filter((r) => !isTemporarySchema(r.schema))] : found;
+    if (all.length === 0) this.sawUnknown = true;
+    return all;
+  }
+
+  functionKind(schema: string | null, name: string): "builtin" | "user" | undefined {
+    return this.snapshot.functionKind(schema, name);
+  }
+
+  /** Loaded entries: found relations and functions into the shared snapshot, names found nowhere kept here. */
+  add(entries: LineageCatalogEntries, asked: readonly { schema: string | null; name: string }[]): void {
+    const found = entries.relations.filter((r) => r.relations.length > 0);
+    this.snapshot.add({ relations: found, functions: entries.functions });
+    for (const r of asked) if (!this.snapshot.relations(r.schema, r.name)) this.unknown.add(key(r.schema, r.name));
+  }
+}
+
+function key(schema: string | null, name: string): string {
+  return `${schema ?? ""}\u0000${name}`;
+}
+
+export function isTemporarySchema(schema: string): boolean {
+  return schema === "pg_temp" || schema.startsWith("pg_temp_");
+}
