@@ -173,6 +173,11 @@ test.describe("lineage in the console", () => {
       await emailType.getByRole("button", { name: /Email address/ }).click();
       await emailType.getByLabel("Mask values computed from this type's columns differently").check();
       await emailType.getByRole("group", { name: "Transformed values" }).getByLabel("Algorithm").selectOption("hash");
+      // Before saving: the draft traces reverse(email) to its new mask.
+      const tryIt = page.getByRole("form", { name: "Result columns of a statement" });
+      await tryIt.getByLabel("Statement", { exact: true }).fill("select reverse(email) as rev from customers");
+      await tryIt.getByRole("button", { name: "Trace columns" }).click();
+      await expect(page.getByRole("region", { name: "Result columns" })).toContainText("email, transformed: keyed hash");
       await shot(page, "editor-lineage-section");
 
       await page.getByRole("button", { name: "Save…" }).click();

@@ -8,6 +8,7 @@ import type { SchemaDto } from "@/lib/shared/contracts/connections";
 import { DetectorsSection } from "./detectors-section";
 import { ExemptionsSection } from "./exemptions-section";
 import { LineageSection } from "./lineage-section";
+import { LineageTry } from "./lineage-try";
 import { MaskedColumnsCard } from "./masked-columns-card";
 import { findChangedColumn } from "./masking-draft";
 import { MaskingPreview, type PreviewHighlight, type PreviewTable } from "./masking-preview";
@@ -84,6 +85,7 @@ export function MaskingEditor({ connectionId, isActive, masking, onChange, error
         <SemanticTypesSection masking={masking} onChange={onChange} errors={errors} />
         <DetectorsSection masking={masking} types={types} onChange={onChange} errors={errors} />
         <LineageSection masking={masking} onChange={onChange} errors={errors} />
+        {hasBeenActive && <LineageTry connectionId={connectionId} masking={masking} hasProblems={hasProblems} />}
         <NamePatternsSection masking={masking} types={types} schema={schema.data ?? null} onChange={onChange} errors={errors} />
         <ExemptionsSection masking={masking} onChange={onChange} errors={errors} />
       </div>

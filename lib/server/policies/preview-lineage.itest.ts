@@ -117,6 +117,16 @@ describe("policy preview: result columns' lineage and masks (real PostgreSQL, de
     expect(lineage.statements[1]!.describeError).toMatch(/no_such_table/);
   });
 
+  it("plans with a draft masking section when one is given, and refuses a draft with problems by path", async () => {
+    const masking = { ...demoPolicy().masking, semanticTypes: [{ id: "email", label: "Email address", method: { algorithm: "partial", keepFirst: 1 }, transformedMethod: { algorithm: "hash" } }] };
+    const p = await previewPolicy(db, { connectionId, sql: "select reverse(email) as rev from customers", actor: human, masking }, { secretKey: key });
+    expect(p.isDraftMasking).toBe(true);
+    expect(columnsOf(resolved(p).statements[0]!).rev!.mask).toMatchObject({ kind: "transformed", method: { algorithm: "hash" } });
+    await expect(
+      previewPolicy(db, { connectionId, sql: "select 1", actor: human, masking: { ...masking, lineage: { ...masking.lineage, timeoutSeconds: 1 } } }, { secretKey: key }),
+    ).rejects.toMatchObject({ status: 400, fieldErrors: { "masking.lineage.timeoutSeconds": expect.any(String) } });
+  });
+
   it("says the target is unreachable and keeps the rest of the preview", async () => {
     const other = await createConnection(db, key, "admin@example.com", {
       name: `gone-${randomBytes(3).toString("hex")}`,

@@ -2,7 +2,10 @@ import "server-only";
 import type { Db } from "@/lib/db/create-db";
 import { classifySql, loadClassifier } from "@/lib/policy/classify-statement";
 import { evaluatePolicy } from "@/lib/policy/evaluate-policy";
+import { policyDocumentSchema, type MaskingPolicy } from "@/lib/policy/policy-document";
+import { issuesByPath, policyIssuesOf } from "@/lib/policy/policy-issues";
 import { policyPreviewInput, type PolicyPreviewDto, type PolicyPreviewInput, type PreviewDecisionDto } from "@/lib/shared/contracts/policies";
+import { ServiceError } from "../connections/service-error";
 import { getCurrentPolicy } from "./get-current-policy";
 import { previewLineage } from "./preview-lineage";
 import { requireConnection } from "./require-connection";
@@ -15,7 +18,7 @@ import { requireConnection } from "./require-connection";
  * target too, with the mask each gets and what the policy's lineage options do (./preview-lineage.ts).
  */
 export async function previewPolicy(db: Db, input: PolicyPreviewInput, options: { secretKey?: Buffer } = {}): Promise<PolicyPreviewDto> {
-  const { connectionId, sql, actor } = policyPreviewInput.parse(input);
+  const { connectionId, sql, actor, masking: draftMasking } = policyPreviewInput.parse(input);
   const connection = await requireConnection(db, connectionId);
   const policy = await getCurrentPolicy(db, connectionId);
   await loadClassifier();
@@ -48,8 +51,10 @@ export async function previewPolicy(db: Db, input: PolicyPreviewInput, options: 
     };
   }
   // SQL that does not parse has no lineage to show; the fail-closed rule has decided already.
+  const isDraftMasking = draftMasking !== undefined;
+  const lineagePolicy = isDraftMasking ? { ...policy.document, masking: validateDraftMasking(draftMasking) } : policy.document;
   const lineage = options.secretKey && classification.isParsed && classification.statements.length > 0
-    ? await previewLineage(options.secretKey, connection, policy.document, classification.statements, actor)
+    ? await previewLineage(options.secretKey, connection, lineagePolicy, classification.statements, actor)
     : undefined;
   return {
     connectionName: connection.name,
@@ -58,5 +63,13 @@ export async function previewPolicy(db: Db, input: PolicyPreviewInput, options: 
     statements: classification.statements.map((s) => ({ sql: s.sql, kind: s.kind, command: s.command, flags: s.flags, relations: s.relations, fingerprint: s.fingerprint })),
     decision,
     ...(lineage ? { lineage } : {}),
+    ...(isDraftMasking ? { isDraftMasking } : {}),
   };
+}
+
+/** A draft masking section, checked as part of a policy (so unknown semantic types are caught too). */
+function validateDraftMasking(draft: unknown): MaskingPolicy {
+  const result = policyDocumentSchema.safeParse({ version: 1, masking: draft });
+  if (result.success) return result.data.masking;
+  throw new ServiceError("The masking draft has problems; fix them to see its result columns.", 400, issuesByPath(policyIssuesOf(result.error)));
 }

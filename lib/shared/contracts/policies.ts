@@ -69,6 +69,12 @@ export const policyPreviewInput = z.object({
     groups: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     applicationName: optionalText(200),
   }),
+  /**
+   * A DRAFT masking section (the policy editor's): result columns are planned, and lineage judged,
+   * with it instead of the one in force; the rules' decision is still the policy in force's. Validated
+   * by the policy schema in the service (errors keyed by path, "masking.lineage.timeoutSeconds").
+   */
+  masking: z.unknown().optional(),
 });
 export type PolicyPreviewInput = z.input<typeof policyPreviewInput>;
 
@@ -121,6 +127,8 @@ export type PolicyPreviewDto = {
    * what lineage makes of its copies and predicates. Absent where the caller did not ask for it.
    */
   lineage?: PreviewLineageDto;
+  /** The lineage was worked out with the draft masking section the request carried. */
+  isDraftMasking?: boolean;
 };
 
 /** A result column's sources (`schema.table.column`), as lineage found them (lib/policy/lineage/lineage-types.ts). */
