@@ -44,7 +44,7 @@ test.describe("lineage in the console", () => {
     await expect(row("rev")).toContainText("email, transformed: full");
     await expect(row("email")).toContainText("direct from public.customers.email");
     await expect(row("email")).toContainText("email, partial (keep first 1)");
-    await expect(row("n")).toContainText("exempt aggregate count (over public.customers.email)");
+    await expect(row("n")).toContainText("exempt aggregate count");
     await expect(row("n")).toContainText(/none$/);
     await expect(page.getByRole("status").filter({ hasText: "Forwarded" })).toBeVisible();
     await shot(page, "preview-reverse-email-1440");
