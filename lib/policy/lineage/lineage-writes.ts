@@ -1,0 +1,197 @@
+import type { ColumnLineage, CopyTarget } from "./lineage-types";
+import { CONSTANT, chooseFrom, deriveFrom, undetermined } from "./lineage-values";
+import { type Analysed, analyzeStatement } from "./analyze-lineage";
+import { columnOf, targetColumns } from "./lineage-columns";
+import { expressionLineage } from "./lineage-expressions";
+import { addFromItem, relationItem } from "./lineage-from";
+import { recordPredicate } from "./lineage-predicates";
+import { type Col, type Ctx, type Node, type RangeItem, type Scope, childScope, plainItem, renamed, starOf } from "./lineage-scope";
+import { addCtes, analyzeSelect } from "./lineage-select";
+
+/** Writes that move values (copies): INSERT, UPDATE, MERGE, CREATE TABLE AS / VIEW, COPY TO, generated columns; and RETURNING. */
+
+export function recordCopy(target: CopyTarget, lineage: ColumnLineage, targetColumnName: string | undefined, ctx: Ctx): void {
+  if (!ctx.recordsUses) return;
+  if (lineage.kind !== "undetermined" && lineage.sources.length === 0) return;
+  ctx.copies.push(targetColumnName === undefined ? { target, lineage } : { target, lineage, targetColumnName });
+}
+
+export type WriteTarget = { item: RangeItem; schema: string | null; table: string; isTemporary: boolean; columnNames: string[] };
+
+export function writeTarget(rv: Node, scope: Scope, ctx: Ctx): WriteTarget {
+  const item = relationItem({ ...rv, alias: rv.alias ? { aliasname: rv.alias.aliasname } : undefined }, childScope(null), ctx);
+  const candidates = ctx.catalog.relations(rv.schemaname ?? null, rv.relname) ?? [];
+  const schema = rv.schemaname ?? (candidates.length === 1 ? candidates[0]!.schema : null);
+  const isTemporary = rv.relpersistence === "t" || (schema ?? "").startsWith("pg_temp") || candidates.some((c) => c.schema.startsWith("pg_temp"));
+  void scope;
+  return { item, schema, table: rv.relname, isTemporary, columnNames: candidates[0]?.columns.map((c) => c.name) ?? [] };
+}
+
+export function columnTarget(t: WriteTarget, column: string | null): CopyTarget {
+  return { kind: "column", schema: t.schema, table: t.table, column, isTemporary: t.isTemporary };
+}
+
+/** RETURNING (PostgreSQL 18: `returningClause`, with OLD and NEW naming the row before and after). */
+export function returning(body: Node, target: WriteTarget, scope: Scope, ctx: Ctx): Col[] | null {
+  const list: Node[] | undefined = body.returningClause?.exprs ?? body.returningList;
+  if (!list || list.length === 0) return null;
+  const retScope: Scope = { ...scope, items: [...scope.items], star: scope.star.length > 0 ? scope.star : [starOf(target.item)] };
+  if (!retScope.items.includes(target.item)) retScope.items.push(target.item);
+  let oldName = "old";
+  let newName = "new";
+  for (const o of body.returningClause?.options ?? []) {
+    const opt = o.ReturningOption;
+    if (opt?.option === "RETURNING_OPTION_OLD") oldName = opt.value;
+    if (opt?.option === "RETURNING_OPTION_NEW") newName = opt.value;
+  }
+  for (const refname of [oldName, newName]) retScope.items.push({ ...target.item, refname, columnsVisible: false });
+  return targetColumns(list, retScope, ctx);
+}
+
+export function analyzeInsert(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
+  const scope = childScope(parent);
+  if (body.withClause) addCtes(body.withClause, scope, ctx);
+  const target = writeTarget(body.relation, scope, ctx);
+  const names: string[] = (body.cols ?? []).map((c: Node) => c.ResTarget?.name);
+  const targetNames = names.length > 0 ? names : target.columnNames;
+  let values: Col[] = [];
+  if (body.selectStmt) values = analyzeSelect(body.selectStmt, ctx, scope);
+  values.forEach((v, i) => {
+    const column = v.isRest ? null : (targetNames[i] ?? null);
+    recordCopy(columnTarget(target, column), v.lineage, column ?? undefined, ctx);
+  });
+  const conflict = body.onConflictClause;
+  if (conflict) {
+    const excluded = plainItem("excluded", null, targetNames.map((n, i) => ({ name: n, lineage: values[i]?.lineage ?? CONSTANT })), values.some((v) => v.isRest) ? chooseFrom(values.map((v) => v.lineage)) : null);
+    const conflictScope = childScope(scope);
+    conflictScope.items.push(target.item, excluded);
+    for (const t of conflict.targetList ?? []) assignColumn(t.ResTarget, conflictScope, target, ctx);
+    if (conflict.whereClause) recordPredicate("where", conflict.whereClause, conflictScope, ctx);
+  }
+  return returning(body, target, childScope(scope), ctx);
+}
+
+export function assignColumn(rt: Node, scope: Scope, target: WriteTarget, ctx: Ctx): void {
+  const val = rt.val;
+  if (val?.MultiAssignRef) {
+    const source = val.MultiAssignRef.source;
+    const colno = val.MultiAssignRef.colno - 1;
+    let lineage: ColumnLineage;
+    if (source?.SubLink) {
+      const cols = analyzeSelect(source.SubLink.subselect, ctx, scope);
+      lineage = cols[colno]?.lineage ?? chooseFrom(cols.map((c) => c.lineage));
+    } else if (source?.RowExpr) lineage = expressionLineage(source.RowExpr.args?.[colno], scope, ctx);
+    else lineage = expressionLineage(source, scope, ctx);
+    recordCopy(columnTarget(target, rt.name), lineage, rt.name, ctx);
+    return;
+  }
+  const lineage = expressionLineage(val, scope, ctx);
+  recordCopy(columnTarget(target, rt.name), rt.indirection?.length ? deriveFrom([lineage]) : lineage, rt.name, ctx);
+}
+
+export function analyzeUpdate(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
+  const scope = childScope(parent);
+  if (body.withClause) addCtes(body.withClause, scope, ctx);
+  const target = writeTarget(body.relation, scope, ctx);
+  scope.items.push(target.item);
+  scope.star.push(starOf(target.item));
+  for (const item of body.fromClause ?? []) addFromItem(item, scope, ctx);
+  // Every row's SET values are read from the same MULTIEXPR subquery once per assignment: fine.
+  for (const t of body.targetList ?? []) assignColumn(t.ResTarget, scope, target, ctx);
+  if (body.whereClause) recordPredicate("where", body.whereClause, scope, ctx);
+  return returning(body, target, scope, ctx);
+}
+
+export function analyzeDelete(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
+  const scope = childScope(parent);
+  if (body.withClause) addCtes(body.withClause, scope, ctx);
+  const target = writeTarget(body.relation, scope, ctx);
+  scope.items.push(target.item);
+  scope.star.push(starOf(target.item));
+  for (const item of body.usingClause ?? []) addFromItem(item, scope, ctx);
+  if (body.whereClause) recordPredicate("where", body.whereClause, scope, ctx);
+  return returning(body, target, scope, ctx);
+}
+
+export function analyzeMerge(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
+  const scope = childScope(parent);
+  if (body.withClause) addCtes(body.withClause, scope, ctx);
+  const target = writeTarget(body.relation, scope, ctx);
+  scope.items.push(target.item);
+  scope.star.push(starOf(target.item));
+  addFromItem(body.sourceRelation, scope, ctx);
+  if (body.joinCondition) recordPredicate("join", body.joinCondition, scope, ctx);
+  for (const w of body.mergeWhenClauses ?? []) {
+    const when = w.MergeWhenClause;
+    if (when.condition) recordPredicate("where", when.condition, scope, ctx);
+    if (when.commandType === "CMD_UPDATE") for (const t of when.targetList ?? []) assignColumn(t.ResTarget, scope, target, ctx);
+    if (when.commandType === "CMD_INSERT") {
+      const names: string[] = (when.targetList ?? []).map((t: Node) => t.ResTarget?.name);
+      const targetNames = names.length > 0 ? names : target.columnNames;
+      (when.values ?? []).forEach((v: Node, i: number) => {
+        const column = targetNames[i] ?? null;
+        recordCopy(columnTarget(target, column), expressionLineage(v, scope, ctx), column ?? undefined, ctx);
+      });
+    }
+  }
+  return returning(body, target, scope, ctx);
+}
+
+export function createRelationFrom(into: Node, relationKind: "table" | "view" | "materialized_view", columns: Col[], ctx: Ctx): Analysed {
+  const rel = into.rel ?? into;
+  const names: string[] = (into.colNames ?? into.aliases ?? []).map((n: Node) => n.String?.sval);
+  const named = renamed(columns, names);
+  const isTemporary = rel.relpersistence === "t" || (rel.schemaname ?? "").startsWith("pg_temp");
+  const target: CopyTarget = { kind: "new_relation", schema: rel.schemaname ?? null, name: rel.relname, relationKind, isTemporary };
+  for (const c of named) recordCopy(target, c.lineage, c.isRest ? undefined : c.name, ctx);
+  const out: Analysed = { columns: null, undetermined: null };
+  if (isTemporary && relationKind === "table") out.createsTemporary = { schema: rel.schemaname ?? null, name: rel.relname, columns: named };
+  return out;
+}
+
+export function analyzeCreateTableAs(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
+  const analysed = body.query?.SelectStmt ? { columns: analyzeSelect(body.query, ctx, scope), undetermined: null } : analyzeStatement(body.query, ctx, scope);
+  // CREATE TABLE … AS EXECUTE p: what it copies is the prepared statement's, which this text does not show.
+  if (analysed.undetermined) return { columns: null, undetermined: analysed.undetermined };
+  if (body.into?.skipData) return { columns: null, undetermined: null };
+  return createRelationFrom(body.into, body.objtype === "OBJECT_MATVIEW" ? "materialized_view" : "table", analysed.columns ?? [], ctx);
+}
+
+export function analyzeCreateView(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
+  const columns = analyzeSelect(body.query, ctx, scope);
+  return createRelationFrom({ rel: body.view, aliases: body.aliases }, "view", columns, ctx);
+}
+
+export function analyzeCopy(body: Node, ctx: Ctx, parent: Scope | null): Analysed {
+  if (body.is_from) return { columns: null, undetermined: null };
+  let columns: Col[];
+  if (body.query) columns = analyzeStatement(body.query, ctx, parent).columns ?? [];
+  else {
+    const scope = childScope(parent);
+    const item = relationItem(body.relation, scope, ctx);
+    const attlist: string[] = (body.attlist ?? []).map((n: Node) => n.String?.sval);
+    columns = attlist.length > 0 ? attlist.map((name) => ({ name, lineage: columnOf(item, name) ?? undetermined(`unknown column ${name}`) })) : starOf(item);
+  }
+  const toServer = !!(body.filename || body.is_program);
+  const target: CopyTarget = toServer ? { kind: "server_file", isProgram: !!body.is_program } : { kind: "client" };
+  for (const c of columns) recordCopy(target, c.lineage, c.isRest ? undefined : c.name, ctx);
+  // COPY TO a server file sends the client no rows.
+  return { columns: toServer ? null : columns, undetermined: null };
+}
+
+/** ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS (expr), ALTER COLUMN … SET EXPRESSION: a copy into the column. */
+export function analyzeAlterTable(body: Node, ctx: Ctx, parent: Scope | null): void {
+  const generated: { column: string; expr: Node }[] = [];
+  for (const c of body.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (cmd?.subtype === "AT_AddColumn") {
+      for (const con of cmd.def?.ColumnDef?.constraints ?? []) if (con.Constraint?.contype === "CONSTR_GENERATED") generated.push({ column: cmd.def.ColumnDef.colname, expr: con.Constraint.raw_expr });
+    }
+    if (cmd?.subtype === "AT_SetExpression" && cmd.def) generated.push({ column: cmd.name, expr: cmd.def });
+  }
+  if (generated.length === 0 || !body.relation) return;
+  const scope = childScope(parent);
+  const target = writeTarget(body.relation, scope, ctx);
+  scope.items.push(target.item);
+  for (const g of generated) recordCopy(columnTarget(target, g.column), expressionLineage(g.expr, scope, ctx), g.column, ctx);
+}
