@@ -1,5 +1,5 @@
 import { parseSync } from "libpg-query";
-import type { LineageCatalog, LineageResult, StatementLineage } from "./lineage-types";
+import type { LineageCatalog, LineageResult, PredicateUse, StatementLineage } from "./lineage-types";
 import { CONSTANT } from "./lineage-values";
 import { type Ctx, type Node, type Scope, foldRest, missingOf, newContext, nodeEntry } from "./lineage-scope";
 import { analyzeSelect } from "./lineage-select";
@@ -48,7 +48,7 @@ export function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   if (stmts.length === 0) return { columns: null, copies: [], predicates: [], undetermined: null };
   if (stmts.length > 1) return wholeUndetermined("several statements in one text are not analysed one by one");
   const out = analyzeStatement(stmts[0]!.stmt, ctx, null);
-  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: ctx.predicates };
+  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: distinctPredicates(ctx.predicates) };
 }
 
 export type Analysed = Omit<StatementLineage, "copies" | "predicates">;
@@ -113,4 +113,15 @@ export function analyzeSelectStatement(body: Node, ctx: Ctx, scope: Scope | null
     return createRelationFrom(body.intoClause, "table", columns, ctx);
   }
   return { columns: analyzeSelect(body, ctx, scope), undetermined: null };
+}
+
+/** One entry per clause and set of sources (a clause met again, as a CTE used twice, adds nothing). */
+function distinctPredicates(predicates: PredicateUse[]): PredicateUse[] {
+  const seen = new Set<string>();
+  return predicates.filter((p) => {
+    const key = `${p.clause}|${p.sources.map((s) => `${s.schema}.${s.table}.${s.column}`).join(",")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 import type { ColumnLineage } from "./lineage-types";
-import { chooseFrom, lineageKey } from "./lineage-values";
+import { chooseFrom, lineageKey, undetermined } from "./lineage-values";
 import { analyzeStatement } from "./analyze-lineage";
 import { targetColumns } from "./lineage-columns";
 import { expressionLineage } from "./lineage-expressions";
@@ -57,6 +57,8 @@ export function combineColumnwise(branches: Col[][]): Col[] {
   return out;
 }
 
+/** Rounds of a recursive CTE's recursive term before its columns count as undetermined. */
+const MAX_RECURSIVE_ROUNDS = 32;
 
 export function addCtes(withClause: Node, scope: Scope, ctx: Ctx): void {
   const recursive = !!withClause.recursive;
@@ -73,15 +75,25 @@ export function addCtes(withClause: Node, scope: Scope, ctx: Ctx): void {
       const anchorScope = childScope(scope);
       if (body.withClause) addCtes(body.withClause, anchorScope, ctx);
       let columns = rename(analyzeSelect(body.larg, ctx, anchorScope))!;
-      for (let round = 0; round < 16; round++) {
-        entry.columns = columns;
-        const recursiveTerm = rename(analyzeSelect(body.rarg, ctx, anchorScope))!;
-        const next = combineColumnwise([columns, recursiveTerm]).map((col, i) => ({ ...col, name: columns[i]?.name ?? col.name }));
-        const same = next.length === columns.length && next.every((col, i) => lineageKey(col.lineage) === lineageKey(columns[i]!.lineage));
-        columns = next;
-        if (same) break;
+      // Lineages only grow (more sources; direct, then derived, then undetermined), so this ends;
+      // the rounds record no predicates or copies, the last run below does.
+      const records = ctx.recordsUses;
+      ctx.recordsUses = false;
+      let converged = false;
+      try {
+        for (let round = 0; round < MAX_RECURSIVE_ROUNDS && !converged; round++) {
+          entry.columns = columns;
+          const recursiveTerm = rename(analyzeSelect(body.rarg, ctx, anchorScope))!;
+          const next = combineColumnwise([columns, recursiveTerm]).map((col, i) => ({ ...col, name: columns[i]?.name ?? col.name }));
+          converged = next.length === columns.length && next.every((col, i) => lineageKey(col.lineage) === lineageKey(columns[i]!.lineage));
+          columns = next;
+        }
+      } finally {
+        ctx.recordsUses = records;
       }
+      if (!converged) columns = columns.map((col) => ({ ...col, lineage: undetermined(`recursive CTE ${cte.ctename} did not settle`, col.lineage.sources) }));
       entry.columns = columns;
+      analyzeSelect(body.rarg, ctx, anchorScope);
       continue;
     }
     const analysed = analyzeStatement(query, ctx, scope);
