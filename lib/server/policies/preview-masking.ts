@@ -12,6 +12,7 @@ import {
   type ColumnPlan,
   type CompiledMaskingPolicy,
   type ColumnSource,
+  type RuleMatch,
   type ValueClass,
 } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
@@ -97,11 +98,12 @@ function validateMasking(draft: unknown): MaskingPolicy {
   throw new ServiceError("The masking draft has problems; fix them to see the preview.", 400, issuesByPath(policyIssuesOf(result.error)));
 }
 
-type PreviewColumnPlan = ColumnPlan & { sources: ColumnSource[] };
+/** A table's own column is matched by a rule or a pattern, never by lineage (matchColumn returns a RuleMatch). */
+type PreviewColumnPlan = (Exclude<ColumnPlan, { kind: "rule" }> | (Extract<ColumnPlan, { kind: "rule" }> & { match: RuleMatch })) & { sources: ColumnSource[] };
 
 /** As the gateway plans a result column in text format: the same matching and planning (lib/policy/masking/column-plan.ts). */
 function planPreviewColumn(m: CompiledMaskingPolicy, sources: ColumnSource[], resultName: string, cls: ValueClass): PreviewColumnPlan {
-  return { ...planColumn(m, m.matchesColumns ? matchColumn(m, sources, resultName) : null, cls), sources };
+  return { ...planColumn(m, m.matchesColumns ? matchColumn(m, sources, resultName) : null, cls), sources } as PreviewColumnPlan;
 }
 
 function maskCell(value: string | null, plan: PreviewColumnPlan, m: CompiledMaskingPolicy): MaskingPreviewCellDto {
