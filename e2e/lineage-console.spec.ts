@@ -3,7 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import { connections, sessions, statements } from "@/drizzle/schema";
+import { createToken } from "@/lib/server/tokens/create-token";
+import { gatewayTls } from "./fixtures/gateway-tls";
 import { signIn } from "./fixtures/sign-in";
 import { openE2eStore } from "./fixtures/store";
 
@@ -141,6 +144,38 @@ test.describe("lineage in the console", () => {
     await shot(page, "player-lineage-390");
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, "player-lineage-1440");
+  });
+
+  test("through the real gateway: reverse(email) comes back masked, and the player names its source", async ({ page }) => {
+    const store = openE2eStore();
+    let token: string;
+    try {
+      ({ token } = await createToken(store.db, store.secretKey, "e2e", { userName: DEV, connectionName: "demo", groups: ["developer"], actorKind: "human", ttlMs: 3_600_000 }));
+    } finally {
+      await store.close();
+    }
+    const app = `e2e-lineage-${Date.now()}`;
+    const client = new pg.Client({ host: "localhost", port: Number(process.env.E2E_GATEWAY_PORT), database: "demo", user: DEV, password: token, ssl: gatewayTls(), application_name: app });
+    client.on("error", () => {});
+    await client.connect();
+    let rows: { rev: string; name: string }[];
+    try {
+      rows = (await client.query<{ rev: string; name: string }>("select reverse(email) as rev, name from customers order by id limit 2")).rows;
+    } finally {
+      await client.end();
+    }
+    // The demo policy masks email; a value computed from it gets email's mask for transformed values (full by default).
+    expect(rows.map((r) => r.rev)).toEqual(["****", "****"]);
+
+    await signIn(page, AUDITOR, `/sessions?user=${encodeURIComponent(DEV)}`);
+    const sessionRow = page.getByRole("row").filter({ hasText: app });
+    await expect(sessionRow).toHaveCount(1);
+    await sessionRow.getByRole("link").first().click();
+    const table = page.getByRole("region", { name: "Selected statement" }).getByRole("table", { name: "Result rows" });
+    const cells = table.locator("tbody tr").first().locator("td");
+    await expect(cells).toHaveText(["****", rows[0]!.name]);
+    await expect(cells.nth(0)).toHaveAttribute("title", "Masked (email, transformed) · computed from public.customers.email");
+    await expect(table.getByRole("columnheader", { name: /^rev\b/ })).toContainText("masked: computed");
   });
 
   test("the masking tab's Lineage section and a type's mask for transformed values save, and the preview follows", async ({ page }) => {
