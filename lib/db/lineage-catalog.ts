@@ -76,7 +76,7 @@ async function loadRelationsByName(target: TargetCatalogQueries, wanted: Missing
         left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         left join pg_catalog.pg_class r on c.relispartition and r.oid = pg_catalog.pg_partition_root(c.oid)
         left join pg_catalog.pg_namespace rn on rn.oid = r.relnamespace
-        where c.relname = any($1::pg_catalog.text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+        where c.relname = any($1::pg_catalog.text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
         order by c.oid, a.attnum`,
     [textArray(names)],
   );

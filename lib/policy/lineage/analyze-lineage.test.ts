@@ -285,7 +285,8 @@ describe("writes: copies", () => {
   it("INSERT … ON CONFLICT DO UPDATE SET and RETURNING", () => {
     const sql = "insert into archive (id, email) select id, email from customers on conflict (id) do update set card_number = excluded.email returning email";
     expect(copies(sql)).toEqual(["archive.id <- direct:customers.id", "archive.email <- " + D_EMAIL, "archive.card_number <- " + D_EMAIL]);
-    expect(columns(sql)).toEqual(["direct:archive.email"]);
+    // What RETURNING reads is what was just written: the copied value.
+    expect(columns(sql)).toEqual(["direct:archive.email,customers.email"]);
   });
 
   it("UPDATE … SET col = expr, SET (a, b) = (subquery), with FROM in scope", () => {
@@ -328,6 +329,19 @@ describe("writes: copies", () => {
     const sql = "with moved as (insert into archive (email) select email from customers returning id) select id from moved";
     expect(copies(sql)).toEqual(["archive.email <- " + D_EMAIL]);
     expect(columns(sql)).toEqual(["direct:archive.id"]);
+  });
+
+  it("RETURNING of an UPDATE reads the new values, with FROM items in scope", () => {
+    expect(columns("update orders o set note = c.email from customers c where c.id = o.customer_id returning o.note, note, c.name")).toEqual([
+      "direct:customers.email,orders.note",
+      "direct:customers.email,orders.note",
+      "direct:customers.name",
+    ]);
+    expect(columns("insert into archive select id, email, reverse(card_number) from customers returning *")).toEqual([
+      "direct:archive.id,customers.id",
+      "direct:archive.email,customers.email",
+      "derived:archive.card_number,customers.card_number",
+    ]);
   });
 
   it("RETURNING of UPDATE and DELETE", () => {
@@ -450,7 +464,7 @@ describe("more constructs", () => {
   });
 
   it("RETURNING OLD and NEW (PostgreSQL 18)", () => {
-    expect(columns("update customers set email = lower(email) returning old.email, new.email")).toEqual([D_EMAIL, D_EMAIL]);
+    expect(columns("update customers set email = lower(email) returning old.email, new.email, email")).toEqual([D_EMAIL, X_EMAIL, X_EMAIL]);
     expect(columns("update customers set email = 'x' returning with (old as o) o.card_number")).toEqual(["direct:customers.card_number"]);
   });
 

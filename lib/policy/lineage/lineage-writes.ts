@@ -16,7 +16,8 @@ export function recordCopy(target: CopyTarget, lineage: ColumnLineage, targetCol
   ctx.copies.push(targetColumnName === undefined ? { target, lineage } : { target, lineage, targetColumnName });
 }
 
-export type WriteTarget = { item: RangeItem; schema: string | null; table: string; isTemporary: boolean; columnNames: string[] };
+/** A write's target table; `assigned`: what the statement writes into each column (RETURNING's new values). */
+export type WriteTarget = { star: Col[]; item: RangeItem; schema: string | null; table: string; isTemporary: boolean; columnNames: string[]; assigned: Map<string, ColumnLineage[]>; assignedAll: ColumnLineage[] };
 
 export function writeTarget(rv: Node, scope: Scope, ctx: Ctx): WriteTarget {
   const item = relationItem({ ...rv, alias: rv.alias ? { aliasname: rv.alias.aliasname } : undefined }, childScope(null), ctx);
@@ -24,19 +25,42 @@ export function writeTarget(rv: Node, scope: Scope, ctx: Ctx): WriteTarget {
   const schema = rv.schemaname ?? (candidates.length === 1 ? candidates[0]!.schema : null);
   const isTemporary = rv.relpersistence === "t" || (schema ?? "").startsWith("pg_temp") || candidates.some((c) => c.schema.startsWith("pg_temp"));
   void scope;
-  return { item, schema, table: rv.relname, isTemporary, columnNames: candidates[0]?.columns.map((c) => c.name) ?? [] };
+  return { star: starOf(item), item, schema, table: rv.relname, isTemporary, columnNames: candidates[0]?.columns.map((c) => c.name) ?? [], assigned: new Map(), assignedAll: [] };
+}
+
+/** A value written into a column of the target (`column` null: which one is not known): a copy, and what RETURNING then reads. */
+export function assign(target: WriteTarget, column: string | null, lineage: ColumnLineage, ctx: Ctx): void {
+  recordCopy(columnTarget(target, column), lineage, column ?? undefined, ctx);
+  if (column === null) target.assignedAll.push(lineage);
+  else target.assigned.set(column, [...(target.assigned.get(column) ?? []), lineage]);
+}
+
+/** The target's row after the write: each column is its own value or one of those written into it. */
+function rowAfterWrite(target: WriteTarget): RangeItem {
+  const columns = target.item.columns.map((c) => {
+    const written = [...(target.assigned.get(c.name) ?? []), ...target.assignedAll];
+    return written.length === 0 ? c : { ...c, lineage: chooseFrom([c.lineage, ...written]) };
+  });
+  const rest = target.item.rest && target.assignedAll.length > 0 ? chooseFrom([target.item.rest, ...target.assignedAll]) : target.item.rest;
+  return { ...target.item, columns, rest };
 }
 
 export function columnTarget(t: WriteTarget, column: string | null): CopyTarget {
   return { kind: "column", schema: t.schema, table: t.table, column, isTemporary: t.isTemporary };
 }
 
-/** RETURNING (PostgreSQL 18: `returningClause`, with OLD and NEW naming the row before and after). */
+/**
+ * RETURNING (PostgreSQL 18: `returningClause`, with OLD and NEW naming the row before and after):
+ * the target's columns are the values just written into them (an INSERT … SELECT returns what it
+ * copied), or their own.
+ */
 export function returning(body: Node, target: WriteTarget, scope: Scope, ctx: Ctx): Col[] | null {
   const list: Node[] | undefined = body.returningClause?.exprs ?? body.returningList;
   if (!list || list.length === 0) return null;
-  const retScope: Scope = { ...scope, items: [...scope.items], star: scope.star.length > 0 ? scope.star : [starOf(target.item)] };
-  if (!retScope.items.includes(target.item)) retScope.items.push(target.item);
+  const after = rowAfterWrite(target);
+  const items = scope.items.filter((i) => i !== target.item);
+  const star = scope.star.length > 0 ? scope.star.map((cols) => (cols === target.star ? starOf(after) : cols)) : [starOf(after)];
+  const retScope: Scope = { ...scope, items: [after, ...items], star };
   let oldName = "old";
   let newName = "new";
   for (const o of body.returningClause?.options ?? []) {
@@ -44,7 +68,7 @@ export function returning(body: Node, target: WriteTarget, scope: Scope, ctx: Ct
     if (opt?.option === "RETURNING_OPTION_OLD") oldName = opt.value;
     if (opt?.option === "RETURNING_OPTION_NEW") newName = opt.value;
   }
-  for (const refname of [oldName, newName]) retScope.items.push({ ...target.item, refname, columnsVisible: false });
+  retScope.items.push({ ...target.item, refname: oldName, columnsVisible: false }, { ...after, refname: newName, columnsVisible: false });
   return targetColumns(list, retScope, ctx);
 }
 
@@ -56,10 +80,7 @@ export function analyzeInsert(body: Node, ctx: Ctx, parent: Scope | null): Col[]
   const targetNames = names.length > 0 ? names : target.columnNames;
   let values: Col[] = [];
   if (body.selectStmt) values = analyzeSelect(body.selectStmt, ctx, scope);
-  values.forEach((v, i) => {
-    const column = v.isRest ? null : (targetNames[i] ?? null);
-    recordCopy(columnTarget(target, column), v.lineage, column ?? undefined, ctx);
-  });
+  values.forEach((v, i) => assign(target, v.isRest ? null : (targetNames[i] ?? null), v.lineage, ctx));
   const conflict = body.onConflictClause;
   if (conflict) {
     const excluded = plainItem("excluded", null, targetNames.map((n, i) => ({ name: n, lineage: values[i]?.lineage ?? CONSTANT })), values.some((v) => v.isRest) ? chooseFrom(values.map((v) => v.lineage)) : null);
@@ -82,11 +103,11 @@ export function assignColumn(rt: Node, scope: Scope, target: WriteTarget, ctx: C
       lineage = cols[colno]?.lineage ?? chooseFrom(cols.map((c) => c.lineage));
     } else if (source?.RowExpr) lineage = expressionLineage(source.RowExpr.args?.[colno], scope, ctx);
     else lineage = expressionLineage(source, scope, ctx);
-    recordCopy(columnTarget(target, rt.name), lineage, rt.name, ctx);
+    assign(target, rt.name, lineage, ctx);
     return;
   }
   const lineage = expressionLineage(val, scope, ctx);
-  recordCopy(columnTarget(target, rt.name), rt.indirection?.length ? deriveFrom([lineage]) : lineage, rt.name, ctx);
+  assign(target, rt.name, rt.indirection?.length ? deriveFrom([lineage]) : lineage, ctx);
 }
 
 export function analyzeUpdate(body: Node, ctx: Ctx, parent: Scope | null): Col[] | null {
@@ -94,7 +115,7 @@ export function analyzeUpdate(body: Node, ctx: Ctx, parent: Scope | null): Col[]
   if (body.withClause) addCtes(body.withClause, scope, ctx);
   const target = writeTarget(body.relation, scope, ctx);
   scope.items.push(target.item);
-  scope.star.push(starOf(target.item));
+  scope.star.push(target.star);
   for (const item of body.fromClause ?? []) addFromItem(item, scope, ctx);
   // Every row's SET values are read from the same MULTIEXPR subquery once per assignment: fine.
   for (const t of body.targetList ?? []) assignColumn(t.ResTarget, scope, target, ctx);
@@ -107,7 +128,7 @@ export function analyzeDelete(body: Node, ctx: Ctx, parent: Scope | null): Col[]
   if (body.withClause) addCtes(body.withClause, scope, ctx);
   const target = writeTarget(body.relation, scope, ctx);
   scope.items.push(target.item);
-  scope.star.push(starOf(target.item));
+  scope.star.push(target.star);
   for (const item of body.usingClause ?? []) addFromItem(item, scope, ctx);
   if (body.whereClause) recordPredicate("where", body.whereClause, scope, ctx);
   return returning(body, target, scope, ctx);
@@ -118,7 +139,7 @@ export function analyzeMerge(body: Node, ctx: Ctx, parent: Scope | null): Col[] 
   if (body.withClause) addCtes(body.withClause, scope, ctx);
   const target = writeTarget(body.relation, scope, ctx);
   scope.items.push(target.item);
-  scope.star.push(starOf(target.item));
+  scope.star.push(target.star);
   addFromItem(body.sourceRelation, scope, ctx);
   if (body.joinCondition) recordPredicate("join", body.joinCondition, scope, ctx);
   for (const w of body.mergeWhenClauses ?? []) {
@@ -128,10 +149,7 @@ export function analyzeMerge(body: Node, ctx: Ctx, parent: Scope | null): Col[] 
     if (when.commandType === "CMD_INSERT") {
       const names: string[] = (when.targetList ?? []).map((t: Node) => t.ResTarget?.name);
       const targetNames = names.length > 0 ? names : target.columnNames;
-      (when.values ?? []).forEach((v: Node, i: number) => {
-        const column = targetNames[i] ?? null;
-        recordCopy(columnTarget(target, column), expressionLineage(v, scope, ctx), column ?? undefined, ctx);
-      });
+      (when.values ?? []).forEach((v: Node, i: number) => assign(target, targetNames[i] ?? null, expressionLineage(v, scope, ctx), ctx));
     }
   }
   return returning(body, target, scope, ctx);
@@ -193,5 +211,5 @@ export function analyzeAlterTable(body: Node, ctx: Ctx, parent: Scope | null): v
   const scope = childScope(parent);
   const target = writeTarget(body.relation, scope, ctx);
   scope.items.push(target.item);
-  for (const g of generated) recordCopy(columnTarget(target, g.column), expressionLineage(g.expr, scope, ctx), g.column, ctx);
+  for (const g of generated) assign(target, g.column, expressionLineage(g.expr, scope, ctx), ctx);
 }
