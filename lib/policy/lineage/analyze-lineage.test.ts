@@ -546,3 +546,22 @@ describe("shape-stable: literals' values never change the lineage (the gateway c
     for (const variant of variants) expect(analyzeLineage(variant, fixtureCatalog()), variant).toEqual(expected);
   });
 });
+
+describe("values stored where a later statement reads them back", () => {
+  it("pg_notify's payload, set_config's value and large object writes are copies", () => {
+    expect(copies("select pg_notify('ch', email) from customers")).toEqual(["client <- " + D_EMAIL]);
+    expect(copies("select set_config('app.x', reverse(card_number), false) from customers")).toEqual(["pg_settings.setting (temp) <- derived:customers.card_number"]);
+    expect(copies("select lo_from_bytea(0, email::bytea) from customers")).toEqual(["pg_largeobject.data <- " + X_EMAIL]);
+    expect(copies("select pg_notify('ch', 'constant'), set_config('a.b', 'c', false)")).toEqual([]);
+  });
+});
+
+describe("odd corners", () => {
+  it("JOIN … USING (x) AS j names the merged column", () => {
+    expect(columns("select j.id from customers c join orders o using (id) as j")).toEqual(["direct:customers.id,orders.id"]);
+  });
+
+  it("SHOW ALL has three columns", () => {
+    expect(names("show all")).toEqual(["name", "setting", "description"]);
+  });
+});

@@ -101,6 +101,8 @@ export function analyzeStatement(stmt: Node, ctx: Ctx, scope: Scope | null): Ana
       analyzeAlterTable(body, ctx, scope);
       return { columns: null, undetermined: null };
     case "VariableShowStmt":
+      // SHOW ALL: name, setting, description.
+      if (body.name === "all") return { columns: ["name", "setting", "description"].map((name) => ({ name, lineage: CONSTANT })), undetermined: null };
       return { columns: [{ name: body.name ?? "setting", lineage: CONSTANT }], undetermined: null };
     default:
       return { columns: null, undetermined: null };

@@ -1,9 +1,10 @@
 import type { ColumnLineage } from "./lineage-types";
-import { CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
+import { CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, STORING_FUNCTIONS, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
 import { columnOf, columnRefLineage, findItem } from "./lineage-columns";
 import { recordPredicate, recordWindow } from "./lineage-predicates";
 import { type Ctx, type Node, type Scope, nodeEntry } from "./lineage-scope";
 import { analyzeSelect, selectBody } from "./lineage-select";
+import { recordCopy } from "./lineage-writes";
 
 /**
  * Lineage of an expression: direct (the value itself), derived (computed from its sources) or
@@ -131,6 +132,8 @@ export function functionLineage(call: Node, scope: Scope, ctx: Ctx): ColumnLinea
   const sources = unionSources(args.map((a) => a.sources));
   if (kind === "user") return undetermined(`${schema ? `${schema}.` : ""}${name} is a user function, opaque to lineage`, sources);
   if ((DYNAMIC_SQL_FUNCTIONS as readonly string[]).includes(name)) return undetermined(`${name} runs SQL or reads data that cannot be traced`, sources);
+  const stores = Object.hasOwn(STORING_FUNCTIONS, name) ? STORING_FUNCTIONS[name] : undefined;
+  if (stores && args[stores.arg]) recordCopy(stores.target, args[stores.arg]!, undefined, ctx);
   if ((EXEMPT_AGGREGATES as readonly string[]).includes(name)) {
     const inner = deriveFrom(args);
     if (inner.kind === "undetermined") return inner;

@@ -95,9 +95,9 @@ export function joinItem(body: Node, scope: Scope, ctx: Ctx): FromResult {
     const joined = plainItem(body.alias.aliasname, null, renamed(star, aliasNames(body.alias)), null);
     return { items: [...hidden, joined], star: starOf(joined) };
   }
-  if (using.length > 0) {
-    // The merged columns resolve unqualified names to either side's value.
-    const mergedItem: RangeItem = { refname: null, schema: null, columns: star.slice(0, using.length), rest: null, nameVisible: false, columnsVisible: false };
+  if (using.length > 0 && body.join_using_alias) {
+    // JOIN … USING (x) AS j: j.x names the merged column (unqualified names resolve through the sides).
+    const mergedItem: RangeItem = { refname: body.join_using_alias.aliasname, schema: null, columns: star.slice(0, using.length), rest: null, nameVisible: true, columnsVisible: false };
     return { items: [...items, mergedItem], star };
   }
   return { items, star };

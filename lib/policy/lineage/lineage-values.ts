@@ -1,4 +1,4 @@
-import type { ColumnLineage, LineageSource } from "./lineage-types";
+import type { ColumnLineage, CopyTarget, LineageSource } from "./lineage-types";
 
 /**
  * The small algebra of column lineages the analyzer combines: a value computed from several others,
@@ -116,3 +116,16 @@ export function lineageKey(l: ColumnLineage): string {
   const reason = l.kind === "undetermined" ? l.reason : "";
   return `${l.kind}|${reason}|${l.sources.map(sourceKey).sort().join(",")}`;
 }
+
+/**
+ * Builtins that store a value where a later statement reads it back untraced: the value written is
+ * a copy (argument `arg`, 0-based) into `target`: a NOTIFY payload goes to the clients listening,
+ * a setting to the session's settings (current_setting), bytes to a large object.
+ */
+export const STORING_FUNCTIONS: Record<string, { arg: number; target: CopyTarget }> = {
+  pg_notify: { arg: 1, target: { kind: "client" } },
+  set_config: { arg: 1, target: { kind: "column", schema: "pg_catalog", table: "pg_settings", column: "setting", isTemporary: true } },
+  lo_from_bytea: { arg: 1, target: { kind: "column", schema: "pg_catalog", table: "pg_largeobject", column: "data", isTemporary: false } },
+  lo_put: { arg: 2, target: { kind: "column", schema: "pg_catalog", table: "pg_largeobject", column: "data", isTemporary: false } },
+  lowrite: { arg: 1, target: { kind: "column", schema: "pg_catalog", table: "pg_largeobject", column: "data", isTemporary: false } },
+};
