@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/tests/test-database";
 import { loadClassifier } from "../policy/classify-statement";
 import type { ColumnLineage } from "../policy/lineage/lineage-types";
+import { BUILTIN_OPERATORS } from "../policy/lineage/lineage-values";
 import { LineageCatalogSnapshot, loadLineageCatalogEntries, resolveLineage } from "./lineage-catalog";
 import type { TargetCatalogQueries } from "./target-catalog";
 
@@ -117,6 +118,11 @@ describe("lineage catalog on a real PostgreSQL", () => {
   it("resolves a user function as undetermined, a temp table and a partition end to end", async () => {
     const lineage = await resolveLineage("select obfuscate(s.email), p.payload from scratch s, events_low p", target);
     expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual([expect.stringMatching(/^undetermined:pg_temp_\d+\.scratch\.email$/), "direct:public.events.payload,public.events_low.payload"]);
+  });
+
+  it("the analyzer's list of builtin operators is PostgreSQL's", async () => {
+    const { rows } = await client.query<{ oprname: string }>("select distinct oprname from pg_catalog.pg_operator o join pg_catalog.pg_namespace n on n.oid = o.oprnamespace where n.nspname = 'pg_catalog' order by 1");
+    expect([...BUILTIN_OPERATORS].sort()).toEqual(rows.map((r) => r.oprname).sort());
   });
 
   it("gives up after maxRounds when the loader never answers", async () => {

@@ -565,3 +565,11 @@ describe("odd corners", () => {
     expect(names("show all")).toEqual(["name", "setting", "description"]);
   });
 });
+
+describe("operators", () => {
+  it("PostgreSQL's own operators derive from their operands; any other is opaque", () => {
+    expect(columns("select email || '@' , card_number ~~ '4%', id + 1, email ilike 'a%', email operator(pg_catalog.||) 'x' from customers")).toEqual([X_EMAIL, "derived:customers.card_number", "derived:customers.id", X_EMAIL, X_EMAIL]);
+    const user = analyse("select email ### 'x', 1 <#> 2, email operator(public.||) 'x' from customers").columns!;
+    expect(user.map((c) => fmt(c.lineage))).toEqual(["undetermined:customers.email", "undetermined:", "undetermined:customers.email"]);
+  });
+});

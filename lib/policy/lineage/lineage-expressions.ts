@@ -1,5 +1,5 @@
 import type { ColumnLineage } from "./lineage-types";
-import { CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, STORING_FUNCTIONS, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
+import { BUILTIN_OPERATORS, CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, STORING_FUNCTIONS, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
 import { columnOf, columnRefLineage, findItem } from "./lineage-columns";
 import { recordPredicate, recordWindow } from "./lineage-predicates";
 import { type Ctx, type Node, type Scope, nodeEntry } from "./lineage-scope";
@@ -56,7 +56,11 @@ export function expressionLineage(node: Node, scope: Scope, ctx: Ctx): ColumnLin
       return expressionLineage(body.arg, scope, ctx);
     case "A_Expr": {
       if (body.kind === "AEXPR_NULLIF") return chooseFrom(many([body.lexpr, body.rexpr], scope, ctx));
-      return deriveFrom([expressionLineage(body.lexpr, scope, ctx), expressionLineage(body.rexpr, scope, ctx)]);
+      const operands = deriveFrom([expressionLineage(body.lexpr, scope, ctx), expressionLineage(body.rexpr, scope, ctx)]);
+      const opName: string[] = (body.name ?? []).map((n: Node) => n.String?.sval);
+      const isUserOperator = ["AEXPR_OP", "AEXPR_OP_ANY", "AEXPR_OP_ALL"].includes(body.kind) && ((opName.length > 1 && opName[0] !== "pg_catalog") || !BUILTIN_OPERATORS.includes(opName[opName.length - 1] ?? ""));
+      if (isUserOperator && operands.kind !== "undetermined") return undetermined(`operator ${opName.join(".")} is not PostgreSQL's own, opaque to lineage`, operands.sources);
+      return operands;
     }
     case "CoalesceExpr":
     case "MinMaxExpr":

@@ -129,3 +129,16 @@ export const STORING_FUNCTIONS: Record<string, { arg: number; target: CopyTarget
   lo_put: { arg: 2, target: { kind: "column", schema: "pg_catalog", table: "pg_largeobject", column: "data", isTemporary: false } },
   lowrite: { arg: 1, target: { kind: "column", schema: "pg_catalog", table: "pg_largeobject", column: "data", isTemporary: false } },
 };
+
+/**
+ * The operator names PostgreSQL's own catalog defines (pg_catalog.pg_operator). Any other operator
+ * is a user's, calling a function that may read any table: its result is undetermined. (A user's
+ * overload of one of these names, for their own types, is not told apart.)
+ */
+export const BUILTIN_OPERATORS: readonly string[] = [
+  "!!", "!~", "!~*", "!~~", "!~~*", "#", "##", "#-", "#>", "#>>", "%", "&", "&&", "&<", "&<|", "&>", "*",
+  "*<", "*<=", "*<>", "*=", "*>", "*>=", "+", "-", "->", "->>", "-|-", "/", "<", "<->", "<<", "<<=", "<<|",
+  "<=", "<>", "<@", "<^", "=", ">", ">=", ">>", ">>=", ">^", "?", "?#", "?&", "?-", "?-|", "?|", "?||", "@",
+  "@-@", "@>", "@?", "@@", "@@@", "^", "^@", "|", "|&>", "|/", "|>>", "||", "||/", "~", "~*", "~<=~", "~<~",
+  "~=", "~>=~", "~>~", "~~", "~~*",
+];
