@@ -243,6 +243,12 @@ describe("views, partitions and special relations", () => {
     expect(columns("select email from mv_emails")).toEqual([D_EMAIL]);
   });
 
+  it("follows views 4 deep; a fifth is undetermined", () => {
+    expect(columns("select email from chain_4")).toEqual([D_EMAIL]);
+    const tooDeep = analyse("select email from chain_5").columns![0]!.lineage;
+    expect(tooDeep).toMatchObject({ kind: "undetermined", reason: expect.stringMatching(/nested more than 4 views deep/) });
+  });
+
   it("a view nested too deeply (or through itself) is undetermined", () => {
     const l = analyse("select x from loop_a").columns![0]!.lineage;
     expect(l.kind).toBe("undetermined");

@@ -33,6 +33,8 @@ export const FIXTURE_RELATIONS: LineageRelation[] = [
   view("public", "customer_emails", ["id", "email"], " SELECT customers.id,\n    customers.email\n   FROM customers;"),
   view("public", "emails_again", ["email"], " SELECT customer_emails.email\n   FROM customer_emails;"),
   view("public", "masked_summary", ["n", "domain"], " SELECT count(*) AS n,\n    split_part(customers.email, '@'::text, 2) AS domain\n   FROM customers\n  GROUP BY (split_part(customers.email, '@'::text, 2));"),
+  // A chain of views, each over the one before: chain_1 over customers … chain_6 over chain_5.
+  ...[1, 2, 3, 4, 5, 6].map((n) => view("public", `chain_${n}`, ["email"], n === 1 ? "SELECT customers.email FROM customers" : `SELECT chain_${n - 1}.email FROM chain_${n - 1}`)),
   view("public", "loop_a", ["x"], "SELECT x FROM loop_b"),
   view("public", "loop_b", ["x"], "SELECT x FROM loop_a"),
   view("public", "mv_emails", ["email"], " SELECT customers.email FROM customers;", "m"),
