@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { demoPolicy } from "@/lib/policy/default-policy";
 import { matchColumn } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
-import { compileMasking, createRowMasker, maskCell, planColumn, UNCHANGED } from "./result-masking";
+import { decodeDataRow, encodeDataRow } from "../protocol/backend-decoders";
+import { compileMasking, createRowMasker, maskCell, planColumn, UNCHANGED, type ColumnPlan } from "./result-masking";
 
 const m = compileMasking(1, demoPolicy().masking, createNodeMaskingContext(Buffer.alloc(32, 7)));
 const rule = (semanticType: string) => ({ semanticType, matchedBy: "column_rule" as const, rule: `public.customers.${semanticType}` });
@@ -55,5 +56,61 @@ describe("result masking", () => {
 
   it("needs no filter when no column can be masked", () => {
     expect(createRowMasker([{ kind: "pass" }], ["id"], m, null)).toBeUndefined();
+  });
+
+  it("masks a whole frame as transformRow masks its values, in place where the lengths allow", () => {
+    const withFull = compileMasking(
+      1,
+      { ...demoPolicy().masking, semanticTypes: [{ id: "secret", label: "Secret", method: { algorithm: "full", replacement: "[redacted]" } }, { id: "hashed", label: "Hashed", method: { algorithm: "hash" } }] },
+      createNodeMaskingContext(Buffer.alloc(32, 7)),
+    );
+    const plans: ColumnPlan[] = [
+      { kind: "pass" },
+      planColumn(withFull, rule("email"), "text", false),
+      planColumn(withFull, rule("card_number"), "text", false),
+      planColumn(withFull, rule("secret"), "text", false),
+      planColumn(withFull, rule("hashed"), "text", false),
+      planColumn(withFull, null, "text", false),
+      planColumn(withFull, null, "jsonb", true),
+      planColumn(withFull, null, "json", false),
+      planColumn(withFull, rule("secret"), "plain", true),
+    ];
+    const names = plans.map((_, i) => `c${i}`);
+    const rows: (string | Buffer | null)[][] = [
+      ["1", "ann@example.com", "4111 1111 1111 1111", "s3cret", "x", "call +14155550123", Buffer.from([1, ...Buffer.from('{"a":"123-45-6789"}')]), '{"card": 4111111111111111}', Buffer.alloc(4)],
+      ["2", "zoë@exämple.de", "4111-1111-1111-1111", null, "y", "nothing here", Buffer.from([1, ...Buffer.from("{}")]), "{}", null],
+      ["3", null, "", "", "", "mail ann@example.com, card 5500 0000 0000 0004 or ☎ +44 20 7946 0958", null, '"x"', Buffer.alloc(4)],
+      [],
+      ["4"],
+    ];
+    const byValues = createRowMasker(plans, names, withFull, null)!;
+    const byFrames = createRowMasker(plans, names, withFull, null)!;
+    for (const r of rows) {
+      const values = r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v)));
+      const wanted = encodeDataRow(byValues.transformRow(decodeDataRow(encodeDataRow(values))));
+      const frame = encodeDataRow(values);
+      const got = byFrames.transformFrame!(frame);
+      expect(got.toString("hex"), JSON.stringify(r)).toBe(wanted.toString("hex"));
+      if (got.equals(frame) && got.buffer === frame.buffer && got !== frame) expect(got.byteOffset).toBe(frame.byteOffset);
+    }
+    expect(byFrames.maskedColumns!()).toEqual(byValues.maskedColumns!());
+  });
+
+  it("masks in place (a new view of the same bytes) when only lengths-keeping masks apply, and returns the frame itself when nothing changed", () => {
+    const plans = [planColumn(m, rule("email"), "text", false), planColumn(m, null, "text", false)];
+    const masker = createRowMasker(plans, ["email", "notes"], m, null)!;
+    const frame = encodeDataRow([Buffer.from("ann@example.com"), Buffer.from("nothing")]);
+    const masked = masker.transformFrame!(frame);
+    expect(masked).not.toBe(frame);
+    expect(masked.buffer).toBe(frame.buffer);
+    expect(decodeDataRow(masked).map((v) => v!.toString())).toEqual(["a**@example.com", "nothing"]);
+    const untouched = encodeDataRow([null, Buffer.from("nothing")]);
+    expect(masker.transformFrame!(untouched)).toBe(untouched);
+  });
+
+  it("refuses a DataRow frame whose lengths run past its end", () => {
+    const masker = createRowMasker([planColumn(m, rule("email"), "text", false)], ["email"], m, null)!;
+    const frame = encodeDataRow([Buffer.from("ann@example.com")]);
+    expect(() => masker.transformFrame!(frame.subarray(0, frame.length - 2))).toThrow(/invalid length in DataRow/);
   });
 });

@@ -11,7 +11,11 @@ import {
   type MaskingExemption,
   type ValueClass,
 } from "@/lib/policy/masking";
-import type { RowFilter } from "../hooks/gateway-hooks";
+import { createAsciiMasker } from "@/lib/policy/masking/ascii-mask";
+import { detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
+import { maskDetected } from "@/lib/policy/masking/mask-detected";
+import { protocolViolation } from "../protocol/client-error";
+import type { FrameRowFilter } from "../session/result-stream";
 import { createMaskTally } from "../metrics/mask-tally";
 import { canWriteText, readValueText, writeValueText } from "./value-types";
 
@@ -108,12 +112,72 @@ export class MaskedColumnsSummary {
   }
 }
 
+/** A cell masked where it lies in the frame: same length, new bytes. */
+const IN_PLACE = Symbol("in place");
+type FrameCellResult = CellResult | typeof IN_PLACE;
+
+/**
+ * One column's masking on the hot path: the value is bytes[start, end) of a DataRow frame, which it
+ * may overwrite (IN_PLACE) when the masked value has the same length, and otherwise returns like
+ * maskCell. The result is always maskCell's; only the work differs:
+ * - a rule whose method keeps the length (partial, inner, outer) masks an ASCII value byte by byte;
+ * - a rule whose mask does not depend on the value (full) returns one buffer, made once;
+ * - detectors first scan the bytes once (possibleDetectors), and a value in which none of them can
+ *   find anything is neither decoded nor searched; the others run only the detectors that can.
+ */
+type CellMasker = (frame: Buffer, start: number, end: number, fired: Set<Detector>) => FrameCellResult;
+
+function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: CompiledMasking): CellMasker {
+  const { cls, isBinary } = plan;
+  const slow: CellMasker = (frame, start, end, fired) => maskCell(frame.subarray(start, end), plan, m, fired);
+  const isJson = cls === "json" || cls === "jsonb";
+  // The value's bytes are its text (writeValueText writes the text as it is): text format, or binary text and json.
+  const isTextAsIs = !isBinary || cls === "text" || cls === "json";
+  if (plan.kind === "rule") {
+    if (!canWriteText(cls, isBinary)) return () => null;
+    if (!isTextAsIs) return slow;
+    if (plan.type.method.algorithm === "full") {
+      const constant = maskColumnText("", plan, m);
+      const value = constant === null || constant.text === null ? null : writeValueText(constant.text, cls, isBinary);
+      return () => value;
+    }
+    const ascii = isJson ? null : createAsciiMasker(plan.type.method, plan.type.format);
+    if (!ascii) return slow;
+    return (frame, start, end, fired) => (ascii(frame, start, end) ? IN_PLACE : slow(frame, start, end, fired));
+  }
+  // Detectors. Binary int8 and numeric are decoded to digits first: no byte scan for them.
+  const skip = isBinary && cls === "jsonb" ? 1 : 0;
+  if (!isTextAsIs && cls !== "other" && skip === 0) return slow;
+  const enabled = detectorMask(m.detectors.map((d) => d.detector));
+  return (frame, start, end, fired) => {
+    // jsonb's version byte is checked where it is read (readValueText).
+    if (skip && frame[start] !== 1) return slow(frame, start, end, fired);
+    const possible = possibleDetectors(frame, start + skip, end, enabled);
+    if (possible === 0) return UNCHANGED;
+    // A JSON value's masked text may need to become a JSON string: maskColumnText knows how.
+    if (isJson) return slow(frame, start, end, fired);
+    const found = maskDetected(frame.toString("utf8", start, end), m.detectors, m.ctx, possible);
+    if (found.fired.length === 0) return UNCHANGED;
+    for (const d of found.fired) fired.add(d);
+    if (found.text === null || !canWriteText(cls, isBinary)) return null;
+    if (isTextAsIs && Buffer.byteLength(found.text) === end - start) {
+      frame.write(found.text, start, "utf8");
+      return IN_PLACE;
+    }
+    return writeValueText(found.text, cls, isBinary);
+  };
+}
+
 /**
  * Masks DataRow values column by column. For a session under an exemption, rows reach the client
  * as they are and only the recording's copy is masked (the recording is read by people the
  * exemption does not cover).
+ *
+ * Rows the recording keeps go through transformRow (the values, decoded); every other row through
+ * transformFrame, which masks the frame as it came, in place where the lengths allow, so a stream
+ * of masked rows is still written as whole chunks (OutputBuffer), with nothing decoded or copied.
  */
-export function createRowMasker(plans: ColumnPlan[], names: string[], m: CompiledMasking, exemption: MaskingExemption | null): RowFilter | undefined {
+export function createRowMasker(plans: ColumnPlan[], names: string[], m: CompiledMasking, exemption: MaskingExemption | null): FrameRowFilter | undefined {
   const active = plans.map((p, i) => (p.kind === "pass" ? -1 : i)).filter((i) => i >= 0);
   if (active.length === 0) return undefined;
   const summary = new MaskedColumnsSummary(names, plans, m, exemption?.group ?? null);
@@ -137,9 +201,90 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
     row++;
     return out;
   };
-  const filter: RowFilter = exemption
-    ? { transformRow: (values) => values, recordRow: maskRow }
-    : { transformRow: maskRow };
-  filter.maskedColumns = () => summary.result();
-  return filter;
+  if (exemption) return { transformRow: (values) => values, recordRow: maskRow, transformFrame: (frame) => frame, maskedColumns: () => summary.result() };
+  const maskFrame = createFrameMasker(plans, m, {
+    noteFindings: (column, found) => summary.noteFindings(column, row, found),
+    noteMasked: (column, found) => tally?.note(column, found),
+    nextRow: () => row++,
+  });
+  return { transformRow: maskRow, transformFrame: maskFrame, maskedColumns: () => summary.result() };
+}
+
+/**
+ * transformFrame: walks a DataRow's values in the frame itself (as decodeDataRow reads them, with
+ * the same checks) and masks the active columns' values. Returns the frame when nothing changed, a
+ * new view of it when values were masked in place (a new object, so a caller comparing identities,
+ * as function-call.ts does, sees the change), or a new frame when a value's length changed.
+ */
+function createFrameMasker(
+  plans: readonly ColumnPlan[],
+  m: CompiledMasking,
+  notes: {
+    /** Detectors found something in a column's value (`fired` is not empty). */
+    noteFindings(column: number, fired: Set<Detector>): void;
+    /** A column's value was masked. */
+    noteMasked(column: number, fired: Set<Detector>): void;
+    nextRow(): void;
+  },
+): (frame: Buffer) => Buffer {
+  const { noteFindings, noteMasked, nextRow } = notes;
+  const maskers: (CellMasker | null)[] = plans.map((p) => (p.kind === "pass" ? null : createCellMasker(p, m)));
+  const fired = new Set<Detector>();
+  // Values replaced by ones of another length, for the row being masked: where each was, and what replaces it.
+  let replacedAt: number[] = [];
+  let replacedEnd: number[] = [];
+  let replacedBy: (Buffer | null)[] = [];
+  return (frame) => {
+    if (frame.length < 7) throw protocolViolation("invalid length in DataRow message");
+    const n = frame.readInt16BE(5);
+    if (n < 0) throw protocolViolation("invalid column count in DataRow message");
+    let off = 7;
+    let isChanged = false;
+    let replaced = 0;
+    for (let i = 0; i < n; i++) {
+      if (off + 4 > frame.length) throw protocolViolation("invalid length in DataRow message");
+      const len = frame.readInt32BE(off);
+      off += 4;
+      if (len === -1) continue;
+      if (len < 0 || off + len > frame.length) throw protocolViolation("invalid length in DataRow message");
+      const masker = i < maskers.length ? maskers[i] : null;
+      if (masker) {
+        fired.clear();
+        const r = masker(frame, off, off + len, fired);
+        if (fired.size > 0) noteFindings(i, fired);
+        if (r !== UNCHANGED) {
+          noteMasked(i, fired);
+          if (r === IN_PLACE) isChanged = true;
+          else {
+            replacedAt[replaced] = off - 4;
+            replacedEnd[replaced] = off + len;
+            replacedBy[replaced] = r;
+            replaced++;
+          }
+        }
+      }
+      off += len;
+    }
+    nextRow();
+    if (replaced === 0) return isChanged ? frame.subarray(0) : frame;
+    let size = frame.length;
+    for (let k = 0; k < replaced; k++) size += 4 + (replacedBy[k]?.length ?? 0) - (replacedEnd[k]! - replacedAt[k]!);
+    const out = Buffer.allocUnsafe(size);
+    let from = 0;
+    let to = 0;
+    for (let k = 0; k < replaced; k++) {
+      to += frame.copy(out, to, from, replacedAt[k]);
+      const v = replacedBy[k];
+      out.writeInt32BE(v ? v.length : -1, to);
+      to += 4;
+      if (v) to += v.copy(out, to);
+      from = replacedEnd[k]!;
+    }
+    frame.copy(out, to, from);
+    out.writeInt32BE(size - 1, 1);
+    // Nothing of this row is kept past it.
+    if (replacedBy.length > 64) [replacedAt, replacedEnd, replacedBy] = [[], [], []];
+    else replacedBy.fill(null, 0, replaced);
+    return out;
+  };
 }

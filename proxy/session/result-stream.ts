@@ -3,6 +3,7 @@ import { SqlState } from "../protocol/sql-state";
 import { decodeDataRow, encodeDataRow } from "../protocol/backend-decoders";
 import { noticeResponse } from "../protocol/backend-messages";
 import { BackendCode } from "../protocol/message-codes";
+import type { RowFilter } from "../hooks/gateway-hooks";
 import type { StatementRun } from "./statement-run";
 
 /**
@@ -14,6 +15,15 @@ import type { StatementRun } from "./statement-run";
 type Out = (buf: Buffer) => void;
 
 /**
+ * A row filter that can also mask a whole DataRow frame as it came (proxy/masking/result-masking.ts).
+ * It is used for the rows the recording does not keep, which are most of a large result: nothing
+ * is decoded into values or encoded again. It returns the frame itself when nothing changed, and
+ * another Buffer object (maybe over the same bytes, masked in place) when something did.
+ * (Its place is RowFilter in proxy/hooks/gateway-hooks.ts; it is declared here, where it is used.)
+ */
+export type FrameRowFilter = RowFilter & { transformFrame?(frame: Buffer): Buffer };
+
+/**
  * DataRow. Returns a promise when the run's row filter is still being set up: the caller holds this
  * row and everything after it until the promise settles, then hands the row in again.
  */
@@ -22,7 +32,7 @@ export function passDataRow(run: StatementRun, frame: Buffer, out: Out): void | 
   if (run.pendingRowFilter) return run.pendingRowFilter;
   // Past an agent's row cap a row is counted, not sent, masked or kept (see rowCapReply).
   if (run.hasRowCap && !run.admitCappedRow()) return;
-  const filter = run.rowFilter;
+  const filter: FrameRowFilter | undefined = run.rowFilter;
   if (!filter) {
     if (run.isCapturing) run.captureRow(decodeDataRow(frame));
     else run.countRow();
@@ -30,6 +40,13 @@ export function passDataRow(run: StatementRun, frame: Buffer, out: Out): void | 
     return;
   }
   try {
+    // Past what the recording keeps, a row costs only its masking.
+    if (filter.transformFrame && !run.isCapturing) {
+      const masked = filter.transformFrame(frame);
+      run.countRow();
+      out(masked);
+      return;
+    }
     const original = decodeDataRow(frame);
     const values = filter.transformRow(original);
     if (run.isCapturing) run.captureRow(filter.recordRow ? filter.recordRow(original) : values);

@@ -1,6 +1,7 @@
 import type { Detector, MaskingPolicy } from "../policy-document";
 import { applyMaskingMethod } from "./algorithms";
 import { CONTENT_DETECTORS, type DetectedSpan } from "./detectors";
+import { detectorBit } from "./detectors/prefilter";
 import type { MaskingContext } from "./masking-context";
 import { resolveSemanticType, type SemanticTypeDefinition } from "./semantic-types";
 
@@ -36,14 +37,25 @@ export function resolveEnabledDetectors(masking: Pick<MaskingPolicy, "detectors"
  * A finding whose type's method is `null` nulls the whole text: the policy said such values must
  * not appear at all, and a cell that held one becomes SQL NULL. Callers masking message text (an
  * error's DETAIL) substitute their own placeholder.
+ *
+ * `possible` (a mask of detectorBit, from possibleDetectors over the text's bytes) skips the
+ * detectors that cannot find anything in it; the result is the same as without it.
  */
-export function maskDetected(text: string, detectors: readonly EnabledDetector[], ctx: MaskingContext): DetectionResult {
+export function maskDetected(text: string, detectors: readonly EnabledDetector[], ctx: MaskingContext, possible = -1): DetectionResult {
   const findings: (DetectedSpan & { rank: number })[] = [];
-  detectors.forEach((d, rank) => {
-    for (const span of CONTENT_DETECTORS[d.detector].find(text)) findings.push({ ...span, rank });
-  });
+  for (let rank = 0; rank < detectors.length; rank++) {
+    const d = detectors[rank]!;
+    if ((possible & detectorBit(d.detector)) === 0) continue;
+    for (const span of CONTENT_DETECTORS[d.detector].find(text)) findings.push({ start: span.start, end: span.end, rank });
+  }
   if (findings.length === 0) return { text, fired: [] };
-
+  if (findings.length === 1 && findings[0]!.end > findings[0]!.start) {
+    // The usual finding: one detector, once; nothing to choose between.
+    const f = findings[0]!;
+    const d = detectors[f.rank]!;
+    const masked = applyMaskingMethod(text.slice(f.start, f.end), d.semanticType.method, ctx, d.semanticType.format);
+    return { text: masked === null ? null : text.slice(0, f.start) + masked + text.slice(f.end), fired: [d.detector] };
+  }
   const chosen = chooseLongestDisjoint(findings).sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;

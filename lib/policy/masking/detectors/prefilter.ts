@@ -1,0 +1,148 @@
+import { DETECTORS, type Detector } from "../../policy-document";
+
+/**
+ * One pass over a value's UTF-8 bytes that tells which content detectors could possibly find
+ * something in its text, so that the others are not run and, most often, the value is not even
+ * decoded. Each test is a necessary condition of its detector's patterns, read off the patterns
+ * (see the detectors' files), on ASCII bytes only: every pattern's anchors (digits, "@", ".", "+",
+ * key prefixes) are ASCII, a UTF-8 byte below 0x80 is always that same character in the decoded
+ * text (also around invalid sequences, which decode to U+FFFD), and the text has no more UTF-16
+ * units than the value has bytes. prefilter.test.ts checks it against every detector's own tests
+ * and random texts: whenever a detector finds something, its bit is set.
+ */
+
+const BIT = Object.fromEntries(DETECTORS.map((d, i) => [d, 1 << i])) as Record<Detector, number>;
+
+/** A detector's bit in a mask: its position in DETECTORS. */
+export function detectorBit(d: Detector): number {
+  return BIT[d];
+}
+
+/** The mask of the given detectors. */
+export function detectorMask(detectors: Iterable<Detector>): number {
+  let mask = 0;
+  for (const d of detectors) mask |= BIT[d];
+  return mask;
+}
+
+// Byte classes, by table: digit, ASCII letter, base64url character of a JWT ([A-Za-z0-9_-]).
+const DIGIT = 1;
+const LETTER = 2;
+const JWT_CHAR = 4;
+const CLASS = new Uint8Array(256);
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT | JWT_CHAR;
+for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = LETTER | JWT_CHAR;
+for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LETTER | JWT_CHAR;
+CLASS[0x5f] = JWT_CHAR; // _
+CLASS[0x2d] = JWT_CHAR; // -
+
+/** The detectors among `enabled` (a mask of detectorBit) that could find something in bytes[start, end). */
+export function possibleDetectors(b: Uint8Array, start: number, end: number, enabled: number): number {
+  const length = end - start;
+  let digits = 0;
+  let firstAt = -1;
+  let lastDot = -1;
+  let hasPlus = false;
+  let hasParen = false;
+  let hasDashOrDot = false;
+  let found = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    const cls = CLASS[c]!;
+    if (cls & DIGIT) {
+      digits++;
+      continue;
+    }
+    if (c >= 0x80) continue;
+    switch (c) {
+      case 0x40: // @
+        if (firstAt < 0) firstAt = i;
+        break;
+      case 0x2e: // .
+        lastDot = i;
+        hasDashOrDot = true;
+        break;
+      case 0x2d: // -
+        hasDashOrDot = true;
+        if (isSsnShape(b, start, end, i)) found |= BIT.us_ssn;
+        break;
+      case 0x2b: // +
+        hasPlus = true;
+        break;
+      case 0x28: // (
+        hasParen = true;
+        break;
+      case 0x65: // e: a JWT's header starts with it
+        if ((found & BIT.jwt) === 0 && isJwtStart(b, start, end, i)) found |= BIT.jwt;
+        break;
+      case 0x50: // P
+        if (hasText(b, i, end, "PRIVATE KEY")) found |= BIT.private_key;
+        break;
+      case 0x22: // " of "private_key"
+        if (hasText(b, i, end, '"private_key"')) found |= BIT.cloud_key;
+        break;
+      case 0x41: // A: AKIA, ASIA, AIza
+        if (hasText(b, i, end, "AKIA") || hasText(b, i, end, "ASIA") || hasText(b, i, end, "AIza")) found |= BIT.cloud_key;
+        break;
+      case 0x53: // S or s: secret_access_key, in any case
+      case 0x73:
+        if (hasTextIgnoringCase(b, i, end, "secret")) found |= BIT.cloud_key;
+        break;
+      case 0x67: // g: ghp_ gho_ ghu_ ghs_ ghr_ github_pat_
+        if (isGitHubPrefix(b, i, end)) found |= BIT.cloud_key;
+        break;
+      case 0x78: // x: xoxb- and the other Slack tokens
+        if (hasText(b, i, end, "xox")) found |= BIT.cloud_key;
+        break;
+      case 0x68: // h: https://hooks.slack.com/
+        if (hasText(b, i, end, "hooks.slack.com/")) found |= BIT.cloud_key;
+        break;
+    }
+    // IBAN: two ASCII letters then two digits, at the start of an alphanumeric run.
+    if (cls & LETTER && (i === start || !(CLASS[b[i - 1]!]! & (LETTER | DIGIT))) && i + 3 < end && CLASS[b[i + 1]!]! & LETTER && CLASS[b[i + 2]!]! & DIGIT && CLASS[b[i + 3]!]! & DIGIT) {
+      found |= BIT.iban;
+    }
+  }
+  if (digits >= 13) found |= BIT.card_number;
+  if (firstAt >= 0 && lastDot > firstAt) found |= BIT.email;
+  if (digits >= 8 && (hasPlus || hasParen || hasDashOrDot)) found |= BIT.phone;
+  // The length floors the detectors check themselves, on text no longer than the bytes.
+  if (length < 15) found &= ~BIT.iban;
+  if (length < 20) found &= ~BIT.cloud_key;
+  return found & enabled;
+}
+
+/** ddd-dd-dddd around the first dash at `dash`. */
+function isSsnShape(b: Uint8Array, start: number, end: number, dash: number): boolean {
+  if (dash - 3 < start || dash + 8 > end) return false;
+  const digit = (i: number) => (CLASS[b[i]!]! & DIGIT) !== 0;
+  return digit(dash - 3) && digit(dash - 2) && digit(dash - 1) && digit(dash + 1) && digit(dash + 2) && b[dash + 3] === 0x2d && digit(dash + 4) && digit(dash + 5) && digit(dash + 6) && digit(dash + 7);
+}
+
+/** An "e" not preceded by [A-Za-z0-9_.-], then at least 9 more of [A-Za-z0-9_-], then a dot (jwt.ts's JWT_CANDIDATE). */
+function isJwtStart(b: Uint8Array, start: number, end: number, at: number): boolean {
+  if (at > start && (CLASS[b[at - 1]!]! & JWT_CHAR || b[at - 1] === 0x2e)) return false;
+  let i = at + 1;
+  while (i < end && CLASS[b[i]!]! & JWT_CHAR) i++;
+  return i - at >= 10 && i < end && b[i] === 0x2e;
+}
+
+function isGitHubPrefix(b: Uint8Array, at: number, end: number): boolean {
+  if (at + 4 > end) return false;
+  const kind = b[at + 2];
+  if (b[at + 1] === 0x68 && b[at + 3] === 0x5f && (kind === 0x70 || kind === 0x6f || kind === 0x75 || kind === 0x73 || kind === 0x72)) return true;
+  return hasText(b, at, end, "github_pat_");
+}
+
+function hasText(b: Uint8Array, at: number, end: number, text: string): boolean {
+  if (at + text.length > end) return false;
+  for (let k = 0; k < text.length; k++) if (b[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/** ASCII case folding only, as a regex with the i flag and no u flag folds. */
+function hasTextIgnoringCase(b: Uint8Array, at: number, end: number, lower: string): boolean {
+  if (at + lower.length > end) return false;
+  for (let k = 0; k < lower.length; k++) if ((b[at + k]! | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
+}
