@@ -316,6 +316,16 @@ describe("writes: copies", () => {
     expect(copies("create temp table t4 as select email from customers")).toEqual(["table t4 (temp).email <- " + D_EMAIL]);
   });
 
+  it("a temporary table made without a query, and a temporary view, are remembered by the session", () => {
+    expect(analyse("create temp table t7 (id int primary key, x text, like archive)").createsTemporary).toEqual({
+      schema: null,
+      name: "t7",
+      columns: ["id", "x", "id", "email", "card_number"].map((c) => ({ name: c, lineage: { kind: "direct", sources: [{ schema: "pg_temp", table: "t7", column: c }] } })),
+    });
+    expect(analyse("create table t8 (x text)").createsTemporary).toBeUndefined();
+    expect(analyse("create temp view v8 as select reverse(email) as r from customers").createsTemporary).toMatchObject({ name: "v8", columns: [{ name: "r", lineage: { kind: "derived" } }] });
+  });
+
   it("CREATE [MATERIALIZED] VIEW is a copy", () => {
     expect(copies("create view v9 as select email from customers")).toEqual(["view v9.email <- " + D_EMAIL]);
     expect(copies("create temp view v9 (e) as select email from customers")).toEqual(["view v9 (temp).e <- " + D_EMAIL]);

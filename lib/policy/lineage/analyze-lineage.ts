@@ -3,7 +3,7 @@ import type { LineageCatalog, LineageResult, PredicateUse, StatementLineage } fr
 import { CONSTANT } from "./lineage-values";
 import { type Ctx, type Node, type Scope, foldRest, missingOf, newContext, nodeEntry } from "./lineage-scope";
 import { analyzeSelect } from "./lineage-select";
-import { analyzeAlterTable, analyzeCopy, analyzeCreateTableAs, analyzeCreateView, analyzeDelete, analyzeInsert, analyzeMerge, analyzeUpdate, createRelationFrom } from "./lineage-writes";
+import { analyzeAlterTable, analyzeCopy, analyzeCreateTable, analyzeCreateTableAs, analyzeCreateView, analyzeDelete, analyzeInsert, analyzeMerge, analyzeUpdate, createRelationFrom } from "./lineage-writes";
 
 export { EXEMPT_AGGREGATES } from "./lineage-values";
 export { MAX_VIEW_DEPTH } from "./lineage-scope";
@@ -97,6 +97,8 @@ export function analyzeStatement(stmt: Node, ctx: Ctx, scope: Scope | null): Ana
       return { columns: null, undetermined: "DO runs procedural code that cannot be traced" };
     case "CallStmt":
       return { columns: null, undetermined: "CALL runs a procedure whose body cannot be traced" };
+    case "CreateStmt":
+      return analyzeCreateTable(body, ctx);
     case "AlterTableStmt":
       analyzeAlterTable(body, ctx, scope);
       return { columns: null, undetermined: null };

@@ -163,8 +163,32 @@ export function createRelationFrom(into: Node, relationKind: "table" | "view" | 
   const target: CopyTarget = { kind: "new_relation", schema: rel.schemaname ?? null, name: rel.relname, relationKind, isTemporary };
   for (const c of named) recordCopy(target, c.lineage, c.isRest ? undefined : c.name, ctx);
   const out: Analysed = { columns: null, undetermined: null };
-  if (isTemporary && relationKind === "table") out.createsTemporary = { schema: rel.schemaname ?? null, name: rel.relname, columns: named };
+  // A temporary view is read like a temporary table: the session remembers its columns' lineage.
+  if (isTemporary && relationKind !== "materialized_view") out.createsTemporary = { schema: rel.schemaname ?? null, name: rel.relname, columns: named };
   return out;
+}
+
+/**
+ * CREATE TEMP TABLE t (…): the gateway's catalog connection cannot see another session's temporary
+ * tables, so the session remembers this one (its columns are themselves; what is copied into them
+ * later is a copy into a temporary table). Other tables: nothing to trace.
+ */
+export function analyzeCreateTable(body: Node, ctx: Ctx): Analysed {
+  const rel = body.relation;
+  const isTemporary = rel?.relpersistence === "t" || (rel?.schemaname ?? "").startsWith("pg_temp");
+  if (!isTemporary) return { columns: null, undetermined: null };
+  const names: string[] = [];
+  for (const e of body.tableElts ?? []) {
+    if (e.ColumnDef) names.push(e.ColumnDef.colname);
+    else if (e.TableLikeClause) {
+      const like = relationItem(e.TableLikeClause.relation, childScope(null), ctx);
+      // LIKE a relation Warden cannot count: the table's columns are unknown, so it is not remembered.
+      if (like.rest) return { columns: null, undetermined: null };
+      names.push(...like.columns.map((c) => c.name));
+    }
+  }
+  const self = (column: string): ColumnLineage => ({ kind: "direct", sources: [{ schema: "pg_temp", table: rel.relname, column }] });
+  return { columns: null, undetermined: null, createsTemporary: { schema: rel.schemaname ?? null, name: rel.relname, columns: names.map((name) => ({ name, lineage: self(name) })) } };
 }
 
 export function analyzeCreateTableAs(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
