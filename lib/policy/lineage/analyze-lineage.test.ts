@@ -77,6 +77,10 @@ describe("column references", () => {
     expect(names("select c.email as e, email, c.name from customers c")).toEqual(["e", "email", "name"]);
   });
 
+  it("a cast written as a call keeps a direct value direct", () => {
+    expect(columns("select text(email), \"varchar\"(card_number), upper(email) from customers")).toEqual([D_EMAIL, "direct:customers.card_number", X_EMAIL]);
+  });
+
   it("keeps a cast to a text type direct and makes any other cast derived", () => {
     expect(columns("select email::text, email::varchar(20), cast(email as character varying), email::name, card_number::bigint, email::text[] from customers")).toEqual([D_EMAIL, D_EMAIL, D_EMAIL, D_EMAIL, "derived:customers.card_number", X_EMAIL]);
   });
@@ -218,6 +222,11 @@ describe("CTEs and set operations", () => {
     const all = "direct:customers.card_number,customers.email,customers.name";
     expect(columns("with recursive t(a, b, c, n) as (select email, name, card_number, 1 from customers union all select b, c, a, n + 1 from t where n < 5) select a, b, c from t")).toEqual([all, all, all]);
     expect(predicates("with recursive t(e, n) as (select email, 1 from customers union all select e, n + 1 from t where e like 'a%') select n from t")).toEqual(["where customers.email"]);
+  });
+
+  it("SEARCH and CYCLE add their columns, derived from the columns they list", () => {
+    expect(names("with recursive t(a, b) as (select email, name from customers union all select a, b from t) search depth first by a set ord cycle b set seen using path select * from t")).toEqual(["a", "b", "ord", "seen", "path"]);
+    expect(columns("with recursive t(a, b) as (select email, name from customers union all select a, b from t) search depth first by a set ord cycle b set seen using path select ord, seen, path from t")).toEqual([X_EMAIL, "derived:customers.name", "derived:customers.name"]);
   });
 
   it("set operations combine column-wise", () => {

@@ -143,6 +143,8 @@ export function functionLineage(call: Node, scope: Scope, ctx: Ctx): ColumnLinea
     if (inner.kind === "undetermined") return inner;
     return { kind: "derived", sources: [], exemptBy: name, exempted: sources };
   }
+  // text(email), varchar(email): a cast written as a call.
+  if ((TEXT_TYPES as readonly string[]).includes(name) && args.length === 1 && !call.agg_star && !call.over && args[0]!.kind === "direct") return args[0]!;
   if ((VALUE_PRESERVING_FUNCTIONS as readonly string[]).includes(name) && args.length > 0) {
     const valueArgs = name === "lag" || name === "lead" ? [args[0]!, ...(args[2] ? [args[2]] : [])] : [args[0]!];
     const controls = name === "lag" || name === "lead" ? args.slice(1, 2) : args.slice(1);

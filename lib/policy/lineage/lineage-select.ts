@@ -1,5 +1,5 @@
 import type { ColumnLineage } from "./lineage-types";
-import { chooseFrom, lineageKey, undetermined } from "./lineage-values";
+import { CONSTANT, chooseFrom, deriveFrom, lineageKey, undetermined } from "./lineage-values";
 import { analyzeStatement } from "./analyze-lineage";
 import { targetColumns } from "./lineage-columns";
 import { expressionLineage } from "./lineage-expressions";
@@ -92,7 +92,7 @@ export function addCtes(withClause: Node, scope: Scope, ctx: Ctx): void {
         ctx.recordsUses = records;
       }
       if (!converged) columns = columns.map((col) => ({ ...col, lineage: undetermined(`recursive CTE ${cte.ctename} did not settle`, col.lineage.sources) }));
-      entry.columns = columns;
+      entry.columns = withSearchAndCycle(cte, columns);
       analyzeSelect(body.rarg, ctx, anchorScope);
       continue;
     }
@@ -107,4 +107,19 @@ export function referencesName(node: Node, name: string): boolean {
     if (key === "RangeVar" && !value.schemaname && value.relname === name) found = true;
   });
   return found;
+}
+
+/**
+ * SEARCH … SET seq and CYCLE … SET mark USING path add columns to a recursive CTE: the sequence and
+ * the path hold the listed columns' values (derived from them), the mark whether a row repeats.
+ */
+function withSearchAndCycle(cte: Node, columns: Col[]): Col[] {
+  const out = [...columns];
+  const of = (list: Node[] | undefined) => deriveFrom([CONSTANT, ...(list ?? []).map((n: Node) => out.find((c) => c.name === n.String?.sval)?.lineage ?? CONSTANT)]);
+  const search = cte.search_clause;
+  if (search?.search_seq_column) out.push({ name: search.search_seq_column, lineage: of(search.search_col_list) });
+  const cycle = cte.cycle_clause;
+  if (cycle?.cycle_mark_column) out.push({ name: cycle.cycle_mark_column, lineage: of(cycle.cycle_col_list) });
+  if (cycle?.cycle_path_column) out.push({ name: cycle.cycle_path_column, lineage: of(cycle.cycle_col_list) });
+  return out;
 }
