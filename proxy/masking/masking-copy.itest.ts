@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoPolicy } from "@/lib/policy/default-policy";
 import { copyQuery } from "../testing/copy-query";
 import { runTool } from "../testing/run-tool";
 import { startMaskingFixture, type MaskingFixture } from "./testing/masking-fixture";
@@ -25,7 +26,10 @@ function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
 describe("masking: COPY TO STDOUT", () => {
   let fx: MaskingFixture;
   beforeAll(async () => {
-    fx = await startMaskingFixture();
+    // COPY (query) TO STDOUT is a copy of masked data, held by default (proxy/lineage/lineage-copies.itest.ts):
+    // allowed here, where its masking is under test.
+    const demo = demoPolicy();
+    fx = await startMaskingFixture({}, { ...demo, masking: { ...demo.masking, lineage: { ...demo.masking.lineage, copies: "allow" } } });
     // Text that needs COPY's escapes around a detected address.
     await fx.admin.query(`update customers set notes = E'write to ann@example.com\\tor call\\\\back' where id = 1; cluster customers using customers_pkey`);
   });
@@ -55,10 +59,10 @@ describe("masking: COPY TO STDOUT", () => {
     );
   });
 
-  it("COPY (query): columns traced through the described query; computed ones by the detectors", async () => {
+  it("COPY (query): columns traced through the described query; computed ones by lineage (once by the detectors)", async () => {
     const r = await psql("\\copy (select id, national_id as nid, upper(email) from customers order by id) to stdout with (format csv)", "copy-query");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe(['1,"***-**-6789","A**@EXAMPLE.COM"', '2,"***-**-7890","B********@EXAMPLE.ORG"', ""].join("\n"));
+    expect(r.stdout).toBe(['1,"***-**-6789","****"', '2,"***-**-7890","****"', ""].join("\n"));
   });
 
   it("binary COPY: text values masked in place, a masked value of another type is NULL", async () => {

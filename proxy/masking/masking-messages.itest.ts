@@ -1,6 +1,9 @@
 import type pg from "pg";
 import { serialize } from "pg-protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoPolicy } from "@/lib/policy/default-policy";
+import { decideApproval } from "@/lib/server/approvals/decide-approval";
+import { addPeople, pendingRequest, REVIEWER } from "../approvals/testing/approval-fixtures";
 import { eventually } from "../testing/gateway-fixture";
 import { RawClient } from "../testing/raw-client";
 import { startMaskingFixture, type MaskingFixture } from "./testing/masking-fixture";
@@ -48,21 +51,30 @@ describe("masking: errors, notices and notifications that echo data", () => {
     expect(err2).toMatchObject({ code: "23503", detail: 'Key (email)=(a**@example.com) is still referenced from table "referrals".' });
   });
 
-  it("not caught: a value a statement sets as a reported parameter (ParameterStatus)", async () => {
+  it("caught as a copy: a statement that sets a masked value as a reported parameter (ParameterStatus) is held; rejected, nothing is sent", async () => {
+    await addPeople(fx.db);
     const { client } = await RawClient.signIn(fx.gateway.port, fx.email, fx.connectionName, fx.token);
     try {
-      client.send(serialize.query("select set_config('application_name', email, false) as v from customers where id = 1"));
+      // Lineage reads set_config(…, email, …) as a copy of the email into a setting, which the
+      // server would report to the client unmasked: held for a reviewer (it once ran).
+      const sql = "select set_config('application_name', email, false) as v from customers where id = 1";
+      client.send(serialize.query(sql));
+      const request = await pendingRequest(fx.db, sql);
+      expect(request.reasons).toEqual(["copies masked data from customers.email"]);
+      await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "reject" });
       const answer = await client.readyCount(1);
-      const status = answer.find((m) => m.type === "S")!;
-      expect(status.frame.toString("utf8")).toContain("ann@example.com");
-      // The query's own result is caught by the email detector.
-      expect(answer.find((m) => m.type === "D")!.frame.toString("utf8")).toContain("a**@example.com");
+      expect(answer.map((m) => m.type)).not.toContain("S");
+      expect(answer.find((m) => m.type === "E")!.decoded).toMatchObject({ code: "42501" });
+      expect(answer.map((m) => m.frame.toString("utf8")).join("")).not.toContain("ann@example.com");
     } finally {
       client.close();
     }
   });
 
   it("masks a notice raised with data, and a notification's payload", async () => {
+    // pg_notify(…, email) copies the email to the listeners: held by default (above); allowed here.
+    const demo = demoPolicy();
+    await fx.setPolicy({ ...demo, masking: { ...demo.masking, lineage: { ...demo.masking.lineage, copies: "allow" } } });
     const notices: string[] = [];
     c.on("notice", (n) => notices.push(n.message ?? ""));
     await c.query("do $$ begin raise notice 'card on file: %', (select card_number from customers where id = 1); end $$");
@@ -73,5 +85,6 @@ describe("masking: errors, notices and notifications that echo data", () => {
     await eventually(async () => notices.length === 1 && payloads.length === 1);
     expect(notices).toEqual(["card on file: **** **** **** 1111"]);
     expect(payloads).toEqual(["a**@example.com"]);
+    await fx.setPolicy(demo);
   });
 });
