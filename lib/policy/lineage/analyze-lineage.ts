@@ -1,7 +1,7 @@
 import { parseSync } from "libpg-query";
 import type { LineageCatalog, LineageResult, PredicateUse, StatementLineage } from "./lineage-types";
 import { CONSTANT } from "./lineage-values";
-import { type Ctx, type Node, type Scope, foldRest, missingOf, newContext, nodeEntry } from "./lineage-scope";
+import { AnalysisTooComplex, type Ctx, type Node, type Scope, foldRest, missingOf, newContext, nodeEntry } from "./lineage-scope";
 import { analyzeSelect } from "./lineage-select";
 import { analyzeAlterTable, analyzeCopy, analyzeCreateTable, analyzeCreateTableAs, analyzeCreateView, analyzeDelete, analyzeInsert, analyzeMerge, analyzeUpdate, createRelationFrom } from "./lineage-writes";
 
@@ -24,7 +24,7 @@ export function analyzeLineage(sql: string, catalog: LineageCatalog): LineageRes
   try {
     lineage = analyzeText(sql, ctx);
   } catch (err) {
-    const reason = err instanceof RangeError ? "the statement is nested too deeply to analyse" : `the statement could not be analysed (${err instanceof Error ? err.message : String(err)})`;
+    const reason = err instanceof RangeError ? "the statement is nested too deeply to analyse" : err instanceof AnalysisTooComplex ? err.message : `the statement could not be analysed (${err instanceof Error ? err.message : String(err)})`;
     return { lineage: wholeUndetermined(reason), missing: null };
   }
   const missing = missingOf(ctx);

@@ -23,10 +23,18 @@ export type Ctx = {
   copies: CopyFlow[];
   viewDepth: number;
   views: Map<number, Col[]>;
+  /** Queries analysed so far may not exceed this, views' included (nested recursive CTEs multiply). */
+  work: { left: number };
 };
 
+/** How many (sub)queries one analysis may go through before the statement counts as too complex. */
+export const MAX_ANALYSED_QUERIES = 5_000;
+
+/** Thrown when an analysis exceeds MAX_ANALYSED_QUERIES: the statement is undetermined. */
+export class AnalysisTooComplex extends Error {}
+
 export function newContext(catalog: LineageCatalog, viewDepth: number, recordsUses: boolean): Ctx {
-  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), recordsUses, predicates: [], copies: [], viewDepth, views: new Map() };
+  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), recordsUses, predicates: [], copies: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
 }
 
 export function missingOf(ctx: Ctx): MissingCatalogEntries | null {

@@ -5,7 +5,7 @@ import { targetColumns } from "./lineage-columns";
 import { expressionLineage } from "./lineage-expressions";
 import { addFromItem } from "./lineage-from";
 import { recordGroupBy, recordOutputAware, recordPredicate, recordWindow } from "./lineage-predicates";
-import { type Col, type Cte, type Ctx, type Node, type Scope, childScope, walk } from "./lineage-scope";
+import { AnalysisTooComplex, type Col, type Cte, type Ctx, type Node, type Scope, childScope, walk } from "./lineage-scope";
 
 /** Lineage of a SELECT's result columns: set operations, VALUES, WITH (recursive too), and its clauses' predicates. */
 
@@ -15,6 +15,7 @@ export function selectBody(node: Node): Node {
 
 /** The output columns of a SELECT (set operations, VALUES, WITH included). */
 export function analyzeSelect(raw: Node, ctx: Ctx, parent: Scope | null): Col[] {
+  if (--ctx.work.left < 0) throw new AnalysisTooComplex("the statement is too complex to analyse");
   const body = selectBody(raw);
   const scope = childScope(parent);
   if (body.withClause) addCtes(body.withClause, scope, ctx);
