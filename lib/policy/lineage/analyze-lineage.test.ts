@@ -304,6 +304,11 @@ describe("writes: copies", () => {
     expect(columns(sql)).toEqual(["direct:archive.email,customers.email"]);
   });
 
+  it("ON CONFLICT's arbiter columns are tested against the inserted values", () => {
+    expect(predicates("insert into archive (id, email) select id, email from customers on conflict (email) do nothing")).toEqual(["where archive.email,customers.email"]);
+    expect(predicates("insert into archive (id, email) values (1, 'x') on conflict (lower(card_number)) do nothing")).toEqual(["where archive.card_number"]);
+  });
+
   it("UPDATE … SET col = expr, SET (a, b) = (subquery), with FROM in scope", () => {
     expect(copies("update orders set note = c.email from customers c where c.id = orders.customer_id")).toEqual(["orders.note <- " + D_EMAIL]);
     expect(copies("update orders o set (note, total) = (select email, 1 from customers c where c.id = o.customer_id)")).toEqual(["orders.note <- " + D_EMAIL]);

@@ -29,7 +29,7 @@ export function recordOutputAware(clause: PredicateClause, node: Node, columns: 
   const fields = node?.ColumnRef?.fields;
   if (fields?.length === 1 && fields[0].String) {
     const byName = columns.find((c) => c.name === fields[0].String.sval && !c.isRest);
-    if (byName && clause === "order by") return recordSources(clause, byName.lineage.sources, ctx);
+    if (byName && clause !== "group by") return recordSources(clause, byName.lineage.sources, ctx);
   }
   recordPredicate(clause, node, scope, ctx);
 }

@@ -1,10 +1,10 @@
 import type { ColumnLineage, CopyTarget } from "./lineage-types";
-import { CONSTANT, chooseFrom, deriveFrom, undetermined } from "./lineage-values";
+import { CONSTANT, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
 import { type Analysed, analyzeStatement } from "./analyze-lineage";
 import { columnOf, targetColumns } from "./lineage-columns";
 import { expressionLineage } from "./lineage-expressions";
 import { addFromItem, relationItem } from "./lineage-from";
-import { recordPredicate } from "./lineage-predicates";
+import { recordPredicate, recordSources } from "./lineage-predicates";
 import { type Col, type Ctx, type Node, type RangeItem, type Scope, childScope, plainItem, renamed, starOf } from "./lineage-scope";
 import { addCtes, analyzeSelect } from "./lineage-select";
 
@@ -86,6 +86,15 @@ export function analyzeInsert(body: Node, ctx: Ctx, parent: Scope | null): Col[]
     const excluded = plainItem("excluded", null, targetNames.map((n, i) => ({ name: n, lineage: values[i]?.lineage ?? CONSTANT })), values.some((v) => v.isRest) ? chooseFrom(values.map((v) => v.lineage)) : null);
     const conflictScope = childScope(scope);
     conflictScope.items.push(target.item, excluded);
+    // ON CONFLICT (email): whether the row goes in tells whether that value is there already.
+    const arbiterScope = childScope(scope);
+    arbiterScope.items.push(target.item);
+    for (const e of conflict.infer?.indexElems ?? []) {
+      const elem = e.IndexElem;
+      const l = elem?.name ? (columnOf(target.item, elem.name) ?? CONSTANT) : expressionLineage(elem?.expr, arbiterScope, ctx);
+      const i = elem?.name ? targetNames.indexOf(elem.name) : -1;
+      recordSources("where", unionSources([l.sources, i >= 0 ? (values[i]?.lineage.sources ?? []) : []]), ctx);
+    }
     for (const t of conflict.targetList ?? []) assignColumn(t.ResTarget, conflictScope, target, ctx);
     if (conflict.whereClause) recordPredicate("where", conflict.whereClause, conflictScope, ctx);
   }
