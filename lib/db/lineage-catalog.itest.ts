@@ -36,6 +36,7 @@ describe("lineage catalog on a real PostgreSQL", () => {
       create function obfuscate(t text) returns text language sql as $$ select t $$;
       create temp table scratch as select id, email from customers;
       create table accounts (id int, email text, email_rev text generated always as (reverse(email)) stored);
+      create table "odd\\name"",{x}" (secret text);
     `);
     target = {
       query: async (sql, params) => {
@@ -84,6 +85,15 @@ describe("lineage catalog on a real PostgreSQL", () => {
     const lineage = await resolveLineage("select column_name, character_maximum_length from information_schema.columns where table_name = 'customers'", target);
     expect(lineage.undetermined).toBeNull();
     expect(lineage.columns!.map((c) => c.lineage.kind)).toEqual(["derived", "derived"]);
+  });
+
+  it("binds names as parameters: quotes, backslashes, commas and braces are only names", async () => {
+    const name = 'odd\\name",{x}';
+    const entries = await loadLineageCatalogEntries(target, { relations: [{ schema: null, name }, { schema: null, name: "customers" }], functions: [{ schema: null, name: "x'); select pg_sleep(5); --" }] });
+    expect(entries.relations[0]!.relations.map((r) => r.name)).toEqual([name]);
+    expect(entries.relations[0]!.relations[0]!.columns.map((c) => c.name)).toEqual(["secret"]);
+    expect(entries.relations[1]!.relations).toHaveLength(1);
+    expect(entries.functions[0]!.kind).toBe("user");
   });
 
   it("tells builtin functions from user ones, in one query", async () => {
