@@ -135,6 +135,25 @@ describe("lineage catalog on a real PostgreSQL", () => {
     expect([...BUILTIN_OPERATORS].sort()).toEqual(rows.map((r) => r.oprname).sort());
   });
 
+  it("traces psql's \\d queries on the system catalogs without undetermined columns", async () => {
+    const describeTables = `SELECT n.nspname as "Schema", c.relname as "Name",
+      CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'p' THEN 'partitioned table' END as "Type",
+      pg_catalog.pg_get_userbyid(c.relowner) as "Owner"
+      FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
+      WHERE c.relkind IN ('r','p','') AND n.nspname <> 'pg_catalog' AND n.nspname !~ '^pg_toast' AND n.nspname <> 'information_schema'
+        AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1,2`;
+    const describeColumns = `SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+      (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef),
+      a.attnotnull, (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation
+      FROM pg_catalog.pg_attribute a WHERE a.attrelid = (SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(customers)$' COLLATE pg_catalog.default)
+        AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`;
+    for (const sql of [describeTables, describeColumns]) {
+      const lineage = await resolveLineage(sql, target);
+      expect(lineage.undetermined).toBeNull();
+      expect(lineage.columns!.filter((c) => c.lineage.kind === "undetermined")).toEqual([]);
+    }
+  });
+
   it("gives up after maxRounds when the loader never answers", async () => {
     let calls = 0;
     const lineage = await resolveLineage("select email from customers", new LineageCatalogSnapshot(), async () => {
