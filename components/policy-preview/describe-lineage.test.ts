@@ -30,7 +30,7 @@ describe("the policy preview's lineage wording", () => {
     );
     expect(describeColumnMask({ kind: "transformed", semanticTypes: ["email"], sources: ["public.customers.email"], method: { algorithm: "full" } })).toBe("email, transformed: full");
     expect(describeColumnMask({ kind: "detectors", detectors: [] })).toBe("detectors");
-    expect(describeColumnMask({ kind: "detectors", detectors: ["luhn"] })).toBe("detectors (luhn)");
+    expect(describeColumnMask({ kind: "detectors", detectors: ["card_number"] })).toBe("detectors");
     expect(describeColumnMask({ kind: "none" })).toBe("none");
     expect(describeColumnMask({ kind: "undetermined", action: "mask", reason: "x" })).toBe("masked in full: source unknown");
     expect(describeColumnMask({ kind: "undetermined", action: "refuse", reason: "x" })).toBe("refused: source unknown");

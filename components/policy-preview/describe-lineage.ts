@@ -55,7 +55,7 @@ export function describeColumnMask(mask: PreviewColumnMaskDto): string {
     case "undetermined":
       return mask.action === "refuse" ? "refused: source unknown" : "masked in full: source unknown";
     case "detectors":
-      return mask.detectors.length ? `detectors (${list(mask.detectors)})` : "detectors";
+      return "detectors";
   }
 }
 
