@@ -617,3 +617,24 @@ describe("cost", () => {
     expect(lineage.undetermined).toBe("the statement is too complex to analyse");
   });
 });
+
+describe("the rest of the brief's list", () => {
+  it("any_value keeps a direct value direct", () => {
+    expect(columns("select any_value(email) from customers group by name")).toEqual([D_EMAIL]);
+  });
+
+  it("pg_statistic's stavalues are undetermined, its other columns are not", () => {
+    const cols = analyse("select staattnum, stavalues1, stavalues5 from pg_catalog.pg_statistic").columns!;
+    expect(cols.map((c) => c.lineage.kind)).toEqual(["direct", "undetermined", "undetermined"]);
+  });
+
+  it("MERGE … RETURNING reads the merged values", () => {
+    const sql = "merge into archive a using customers c on a.id = c.id when matched then update set email = c.email returning a.email, merge_action()";
+    expect(columns(sql)).toEqual(["direct:archive.email,customers.email", "derived:"]);
+  });
+
+  it("DELETE's WHERE and USING, OFFSET are predicates", () => {
+    expect(predicates("delete from orders o using customers c where o.customer_id = c.id and c.email like '%x'")).toEqual(["where customers.email,customers.id,orders.customer_id"]);
+    expect(predicates("select id from customers offset (select count(*) from orders where note = 'x')")).toEqual(["where orders.note"]);
+  });
+});

@@ -42,6 +42,7 @@ export const FIXTURE_RELATIONS: LineageRelation[] = [
   partition("public", "events_2026", "events", ["id", "payload"]),
   table("public", "contacts", ["email"]),
   table("crm", "contacts", ["email", "phone"]),
+  table("pg_catalog", "pg_statistic", ["starelid", "staattnum", "stanullfrac", "stavalues1", "stavalues5"]),
   view("pg_catalog", "pg_stats", ["schemaname", "tablename", "attname", "null_frac", "most_common_vals", "histogram_bounds"], "SELECT 'x'::name AS schemaname, 'y'::name AS tablename, 'z'::name AS attname, 0::real AS null_frac, NULL::anyarray AS most_common_vals, NULL::anyarray AS histogram_bounds"),
 ];
 
