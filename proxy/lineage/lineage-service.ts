@@ -68,17 +68,31 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
     if (ctx.sqlDigest) return wholeUndetermined("the statement is too large to analyse");
     const sql = ctx.classification.executedSql ?? ctx.sql;
     const { state, access } = connectionLineage(ctx.session.connection.id);
-    const key = shapeOfSql(sql)?.key ?? sql;
     const results = session.hasTemporaries ? session.resultsFor(state.epoch) : state.results;
+    // A prepared text repeats as it is (its values are parameters): found by its text, the shape
+    // (a lexer pass, some microseconds) is not worked out again. A text with no literal is its own
+    // shape, so the two kinds of key cannot mean different statements.
+    const isRepeated = ctx.protocol === "extended" || ctx.classification.executedSql !== undefined;
+    if (isRepeated) {
+      const same = results.get(sql);
+      if (same !== undefined) return same;
+    }
+    const key = shapeOfSql(sql)?.key ?? sql;
     const hit = results.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      if (isRepeated) results.set(sql, hit);
+      return hit;
+    }
     const pending = session.hasTemporaries ? undefined : state.pending.get(key);
     if (pending) return pending;
 
     const catalog = new ResolutionCatalog(state.snapshot, session.hasTemporaries ? session : null);
     const keep = (lineage: StatementLineage) => {
       // Names found nowhere may exist after a COMMIT: such an answer is not kept.
-      if (!catalog.sawUnknown) results.set(key, lineage);
+      if (!catalog.sawUnknown) {
+        results.set(key, lineage);
+        if (isRepeated) results.set(sql, lineage);
+      }
       return lineage;
     };
     // The classifier (libpg-query) is loaded before any statement is classified.

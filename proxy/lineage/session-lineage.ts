@@ -3,8 +3,6 @@ import { LruCache } from "@/lib/policy/lru-cache";
 import type { SessionInfo } from "../hooks/gateway-hooks";
 import type { SessionRelations } from "./resolution-catalog";
 
-type Maybe<T> = T | Promise<T>;
-
 /**
  * What lineage remembers of one session: its cursors (DECLARE name -> the query's columns, for FETCH)
  * and its temporary tables made from queries (CREATE TEMP TABLE … AS, SELECT … INTO TEMP), whose
@@ -15,7 +13,7 @@ export class SessionLineage implements SessionRelations {
   private readonly cursors = new Map<string, { columns: OutputColumn[] | null; undetermined: string | null }>();
   private readonly temporaries = new Map<string, LineageRelation>();
   /** Analyses that read this session's temporary tables depend on the session: cached here, per epoch. */
-  private results: { epoch: number; generation: number; cache: LruCache<string, Maybe<StatementLineage>> } | null = null;
+  private results: { epoch: number; generation: number; cache: LruCache<string, StatementLineage> } | null = null;
   private generation = 0;
 
   get hasTemporaries(): boolean {
@@ -27,7 +25,7 @@ export class SessionLineage implements SessionRelations {
   }
 
   /** The session's own cache of analyses for this catalog epoch (emptied when its temporary tables change). */
-  resultsFor(epoch: number): LruCache<string, Maybe<StatementLineage>> {
+  resultsFor(epoch: number): LruCache<string, StatementLineage> {
     if (!this.results || this.results.epoch !== epoch || this.results.generation !== this.generation) {
       this.results = { epoch, generation: this.generation, cache: new LruCache(256) };
     }
