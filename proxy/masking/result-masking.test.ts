@@ -80,6 +80,8 @@ describe("result masking", () => {
       ["1", "ann@example.com", "4111 1111 1111 1111", "s3cret", "x", "call +14155550123", Buffer.from([1, ...Buffer.from('{"a":"123-45-6789"}')]), '{"card": 4111111111111111}', Buffer.alloc(4)],
       ["2", "zoë@exämple.de", "4111-1111-1111-1111", null, "y", "nothing here", Buffer.from([1, ...Buffer.from("{}")]), "{}", null],
       ["3", null, "", "", "", "mail ann@example.com, card 5500 0000 0000 0004 or ☎ +44 20 7946 0958", null, '"x"', Buffer.alloc(4)],
+      ["5", "bob@example.org", "5500 0000 0000 0004", "z", "w", "mail ann@example.com, card 5500 0000 0000 0004, ssn 123-45-6789, +14155550123", null, "1", null],
+      ["6", "x", "x", "x", "x", "key AKIAIOSFODNN7EXAMPLE and DE89370400440532013000", null, '{"k":"AKIAIOSFODNN7EXAMPLE"}', null],
       [],
       ["4"],
     ];

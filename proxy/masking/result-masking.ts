@@ -13,7 +13,7 @@ import {
 } from "@/lib/policy/masking";
 import { createAsciiMasker } from "@/lib/policy/masking/ascii-mask";
 import { detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
-import { maskDetected } from "@/lib/policy/masking/mask-detected";
+import { applyFindings, findDetected } from "@/lib/policy/masking/mask-detected";
 import { protocolViolation } from "../protocol/client-error";
 import type { FrameRowFilter } from "../session/result-stream";
 import { createMaskTally } from "../metrics/mask-tally";
@@ -148,23 +148,35 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
   // Detectors. Binary int8 and numeric are decoded to digits first: no byte scan for them.
   const skip = isBinary && cls === "jsonb" ? 1 : 0;
   if (!isTextAsIs && cls !== "other" && skip === 0) return slow;
-  const enabled = detectorMask(m.detectors.map((d) => d.detector));
+  const { detectors, ctx } = m;
+  const enabled = detectorMask(detectors.map((d) => d.detector));
+  // Each detector's method on bytes, where it keeps the length (by rank, as findings name them).
+  const asciiMaskers = detectors.map((d) => createAsciiMasker(d.semanticType.method, d.semanticType.format));
+  const scan = { isAscii: false };
   return (frame, start, end, fired) => {
     // jsonb's version byte is checked where it is read (readValueText).
     if (skip && frame[start] !== 1) return slow(frame, start, end, fired);
-    const possible = possibleDetectors(frame, start + skip, end, enabled);
+    const possible = possibleDetectors(frame, start + skip, end, enabled, scan);
     if (possible === 0) return UNCHANGED;
     // A JSON value's masked text may need to become a JSON string: maskColumnText knows how.
     if (isJson) return slow(frame, start, end, fired);
-    const found = maskDetected(frame.toString("utf8", start, end), m.detectors, m.ctx, possible);
-    if (found.fired.length === 0) return UNCHANGED;
-    for (const d of found.fired) fired.add(d);
-    if (found.text === null || !canWriteText(cls, isBinary)) return null;
-    if (isTextAsIs && Buffer.byteLength(found.text) === end - start) {
-      frame.write(found.text, start, "utf8");
+    const text = frame.toString(scan.isAscii ? "latin1" : "utf8", start, end);
+    const chosen = findDetected(text, detectors, possible);
+    if (chosen.length === 0) return UNCHANGED;
+    for (const f of chosen) fired.add(detectors[f.rank]!.detector);
+    if (!canWriteText(cls, isBinary)) return null;
+    // ASCII: a finding's offsets in the text are its bytes' offsets, and its mask may go right there.
+    if (scan.isAscii && isTextAsIs && chosen.every((f) => asciiMaskers[f.rank])) {
+      for (const f of chosen) asciiMaskers[f.rank]!(frame, start + f.start, start + f.end);
       return IN_PLACE;
     }
-    return writeValueText(found.text, cls, isBinary);
+    const masked = applyFindings(text, chosen, detectors, ctx);
+    if (masked === null) return null;
+    if (isTextAsIs && Buffer.byteLength(masked) === end - start) {
+      frame.write(masked, start, "utf8");
+      return IN_PLACE;
+    }
+    return writeValueText(masked, cls, isBinary);
   };
 }
 

@@ -42,31 +42,49 @@ export function resolveEnabledDetectors(masking: Pick<MaskingPolicy, "detectors"
  * detectors that cannot find anything in it; the result is the same as without it.
  */
 export function maskDetected(text: string, detectors: readonly EnabledDetector[], ctx: MaskingContext, possible = -1): DetectionResult {
-  const findings: (DetectedSpan & { rank: number })[] = [];
+  const chosen = findDetected(text, detectors, possible);
+  if (chosen.length === 0) return { text, fired: [] };
+  return { text: applyFindings(text, chosen, detectors, ctx), fired: firedDetectors(detectors, chosen) };
+}
+
+/** A finding maskDetected masks: where, and the rank (index) of its detector among the enabled ones. */
+export type RankedSpan = DetectedSpan & { rank: number };
+
+/**
+ * The findings maskDetected masks, in text order: the longest of overlapping ones, none empty.
+ * For a caller that masks them itself (the gateway, on a value's bytes), with the same result.
+ */
+export function findDetected(text: string, detectors: readonly EnabledDetector[], possible = -1): RankedSpan[] {
+  const findings: RankedSpan[] = [];
   for (let rank = 0; rank < detectors.length; rank++) {
     const d = detectors[rank]!;
     if ((possible & detectorBit(d.detector)) === 0) continue;
-    for (const span of CONTENT_DETECTORS[d.detector].find(text)) findings.push({ start: span.start, end: span.end, rank });
+    for (const span of CONTENT_DETECTORS[d.detector].find(text)) if (span.end > span.start) findings.push({ start: span.start, end: span.end, rank });
   }
-  if (findings.length === 0) return { text, fired: [] };
-  if (findings.length === 1 && findings[0]!.end > findings[0]!.start) {
-    // The usual finding: one detector, once; nothing to choose between.
-    const f = findings[0]!;
-    const d = detectors[f.rank]!;
-    const masked = applyMaskingMethod(text.slice(f.start, f.end), d.semanticType.method, ctx, d.semanticType.format);
-    return { text: masked === null ? null : text.slice(0, f.start) + masked + text.slice(f.end), fired: [d.detector] };
-  }
-  const chosen = chooseLongestDisjoint(findings).sort((a, b) => a.start - b.start);
+  // The usual case, one finding (or none), needs no choosing.
+  if (findings.length < 2) return findings;
+  return chooseLongestDisjoint(findings).sort((a, b) => a.start - b.start);
+}
+
+/** The text with each of findDetected's findings masked by its type's method; null when one's method is `null`. */
+export function applyFindings(text: string, chosen: readonly RankedSpan[], detectors: readonly EnabledDetector[], ctx: MaskingContext): string | null {
   let out = "";
   let at = 0;
   for (const f of chosen) {
     const d = detectors[f.rank]!;
     const masked = applyMaskingMethod(text.slice(f.start, f.end), d.semanticType.method, ctx, d.semanticType.format);
-    if (masked === null) return { text: null, fired: firedDetectors(detectors, chosen) };
+    if (masked === null) return null;
     out += text.slice(at, f.start) + masked;
     at = f.end;
   }
-  return { text: out + text.slice(at), fired: firedDetectors(detectors, chosen) };
+  return out + text.slice(at);
+}
+
+/** The detectors of findDetected's findings, each once, in the order they were enabled. */
+export function firedDetectors(detectors: readonly EnabledDetector[], chosen: readonly { rank: number }[]): Detector[] {
+  if (chosen.length === 1) return [detectors[chosen[0]!.rank]!.detector];
+  const ranks = new Set(chosen.map((c) => c.rank));
+  return [...new Set(detectors.filter((_, i) => ranks.has(i)).map((d) => d.detector))];
 }
 
 /** Longest first; ties go to the earlier start, then to the detector enabled first. */
@@ -78,9 +96,4 @@ function chooseLongestDisjoint<T extends DetectedSpan & { rank: number }>(findin
     if (chosen.every((c) => f.end <= c.start || f.start >= c.end)) chosen.push(f);
   }
   return chosen;
-}
-
-function firedDetectors(detectors: readonly EnabledDetector[], chosen: readonly { rank: number }[]): Detector[] {
-  const ranks = new Set(chosen.map((c) => c.rank));
-  return [...new Set(detectors.filter((_, i) => ranks.has(i)).map((d) => d.detector))];
 }

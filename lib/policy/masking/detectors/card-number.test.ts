@@ -52,3 +52,50 @@ describe("card number detector", () => {
     expect(found("ref 1234 4111 1111 1111 1111 end")).toEqual(["4111 1111 1111 1111"]);
   });
 });
+
+/** The detector as first written (regexes and group arrays), kept as the reference the faster one must agree with. */
+function referenceFindCardNumbers(text: string): { start: number; end: number }[] {
+  const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+  if ([...text].filter((c) => isDigit(c)).length < 13) return [];
+  const spans: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(/\d+(?:[ -]\d+)*/g)) {
+    const [start, end] = [m.index, m.index + m[0].length];
+    if ((text[start - 1] === "." && isDigit(text[start - 2])) || (text[end] === "." && isDigit(text[end + 1]))) continue;
+    const groups = [...m[0].matchAll(/\d+/g)].map((g) => ({ start: start + g.index, end: start + g.index + g[0].length, digits: g[0], separator: m[0][g.index - 1] ?? "" }));
+    const found: { start: number; end: number }[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      let digits = "";
+      for (let j = i; j < groups.length; j++) {
+        const g = groups[j]!;
+        if (j > i && g.separator !== groups[i + 1]!.separator) break;
+        digits += g.digits;
+        if (digits.length > 19) break;
+        if (j > i && !groups.slice(i, j + 1).every((x) => x.digits.length >= 3 && x.digits.length <= 6)) break;
+        if (digits.length >= 13 && digits[0] !== "0" && isLuhnValid(digits)) {
+          const last = found[found.length - 1];
+          if (last && groups[i]!.start <= last.end) last.end = Math.max(last.end, g.end);
+          else found.push({ start: groups[i]!.start, end: g.end });
+        }
+      }
+    }
+    spans.push(...found);
+  }
+  return spans;
+}
+
+describe("card number detector, against its first version", () => {
+  it("finds the same spans in random runs of digits, separators and text", () => {
+    let s = 11;
+    const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const parts = ["4111", "1111", "5500", "0000", "0004", "3782", "822463", "10005", "1", "12", "0", " ", "-", ".", "x", "  ", "4", "411111", "9"];
+    const differing: string[] = [];
+    for (let n = 0; n < 4000; n++) {
+      let text = "";
+      const count = 1 + Math.floor(next() * 14);
+      for (let i = 0; i < count; i++) text += parts[Math.floor(next() * parts.length)];
+      const [got, wanted] = [findCardNumbers(text), referenceFindCardNumbers(text)];
+      if (JSON.stringify(got) !== JSON.stringify(wanted)) differing.push(`${JSON.stringify(text)}: ${JSON.stringify(got)} instead of ${JSON.stringify(wanted)}`);
+    }
+    expect(differing.slice(0, 5)).toEqual([]);
+  });
+});

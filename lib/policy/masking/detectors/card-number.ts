@@ -1,4 +1,4 @@
-import type { ContentDetector, DetectedSpan } from "./detected-span";
+import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /** Digits joined by single spaces or dashes: one candidate run, bounded by anything else. */
 const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
@@ -35,48 +35,79 @@ export function isLuhnValid(digits: string): boolean {
 export function findCardNumbers(text: string): DetectedSpan[] {
   if (countDigits(text) < MIN_DIGITS) return [];
   const spans: DetectedSpan[] = [];
-  for (const m of text.matchAll(DIGIT_RUN)) {
+  for (const m of execAll(DIGIT_RUN, text)) {
     const start = m.index;
     const end = start + m[0].length;
     if (isPartOfDecimal(text, start, end)) continue;
-    spans.push(...findCardsInRun(m[0], start));
+    findCardsInRun(text, start, end, spans);
   }
   return spans;
 }
 
 export const cardNumberDetector: ContentDetector = { name: "card_number", find: findCardNumbers };
 
-type Group = { start: number; end: number; digits: string; separator: string };
+// The digit groups of the run being searched, reused from run to run: where each starts and ends.
+const groupStart: number[] = [];
+const groupEnd: number[] = [];
 
-function findCardsInRun(run: string, offset: number): DetectedSpan[] {
-  const groups: Group[] = [];
-  for (const g of run.matchAll(/\d+/g)) {
-    groups.push({ start: offset + g.index, end: offset + g.index + g[0].length, digits: g[0], separator: run[g.index - 1] ?? "" });
+/** Appends to `found` the cards in text[start, end), one run of DIGIT_RUN; windows that overlap are fused. */
+function findCardsInRun(text: string, start: number, end: number, found: DetectedSpan[]): void {
+  let groups = 0;
+  for (let i = start; i < end; ) {
+    const from = i;
+    while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+    groupStart[groups] = from;
+    groupEnd[groups] = i;
+    groups++;
+    i++; // the separator
   }
-  const found: DetectedSpan[] = [];
-  for (let i = 0; i < groups.length; i++) {
-    let digits = "";
-    for (let j = i; j < groups.length; j++) {
-      const g = groups[j]!;
+  const firstOfRun = found.length;
+  for (let i = 0; i < groups; i++) {
+    const first = groupEnd[i]! - groupStart[i]!;
+    let digits = 0;
+    for (let j = i; j < groups; j++) {
       // Within one number the separator is always the same; groups only when there are several.
-      if (j > i && g.separator !== groups[i + 1]!.separator) break;
-      digits += g.digits;
-      if (digits.length > MAX_DIGITS) break;
-      const isGrouped = j > i;
-      if (isGrouped && !groups.slice(i, j + 1).every((x) => x.digits.length >= MIN_GROUP && x.digits.length <= MAX_GROUP)) break;
-      if (digits.length >= MIN_DIGITS && digits[0] !== "0" && isLuhnValid(digits)) {
-        const last = found[found.length - 1];
-        if (last && groups[i]!.start <= last.end) last.end = Math.max(last.end, g.end);
-        else found.push({ start: groups[i]!.start, end: g.end });
+      if (j > i + 1 && text.charCodeAt(groupStart[j]! - 1) !== text.charCodeAt(groupStart[i + 1]! - 1)) break;
+      const size = groupEnd[j]! - groupStart[j]!;
+      digits += size;
+      if (digits > MAX_DIGITS) break;
+      // Grouped: every group of the window is of a card's group size (those before j were checked already).
+      if (j > i && !(isGroupSize(first) && isGroupSize(size))) break;
+      if (digits >= MIN_DIGITS && text.charCodeAt(groupStart[i]!) !== 0x30 && isLuhnValidGroups(text, i, j)) {
+        const last = found.length > firstOfRun ? found[found.length - 1]! : undefined;
+        if (last && groupStart[i]! <= last.end) last.end = Math.max(last.end, groupEnd[j]!);
+        else found.push({ start: groupStart[i]!, end: groupEnd[j]! });
       }
     }
   }
-  return found;
+}
+
+const isGroupSize = (n: number) => n >= MIN_GROUP && n <= MAX_GROUP;
+
+/** isLuhnValid over the digits of groups i to j, separators left out. */
+function isLuhnValidGroups(text: string, i: number, j: number): boolean {
+  let sum = 0;
+  let isDoubled = false;
+  for (let g = j; g >= i; g--) {
+    for (let k = groupEnd[g]! - 1; k >= groupStart[g]!; k--, isDoubled = !isDoubled) {
+      let d = text.charCodeAt(k) - 48;
+      if (isDoubled) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+    }
+  }
+  return sum % 10 === 0;
 }
 
 /** "1234567890123.45" or "1.4111111111111111" is a number with a fraction, not a card. */
 function isPartOfDecimal(text: string, start: number, end: number): boolean {
   return (text[start - 1] === "." && isDigit(text[start - 2])) || (text[end] === "." && isDigit(text[end + 1]));
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function isDigit(c: string | undefined): boolean {

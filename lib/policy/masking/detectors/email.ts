@@ -1,4 +1,4 @@
-import type { ContentDetector, DetectedSpan } from "./detected-span";
+import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /**
  * Email addresses as they appear in data: a local part of letters, digits and `._%+'-` starting
@@ -15,7 +15,7 @@ const EMAIL =
 
 export function findEmails(text: string): DetectedSpan[] {
   if (!text.includes("@")) return [];
-  return Array.from(text.matchAll(EMAIL), (m) => ({ start: m.index, end: m.index + m[0].length }));
+  return execAll(EMAIL, text).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 export const emailDetector: ContentDetector = { name: "email", find: findEmails };

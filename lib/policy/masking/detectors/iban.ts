@@ -25,15 +25,20 @@ export function isIbanChecksumValid(iban: string): boolean {
 export function findIbans(text: string): DetectedSpan[] {
   if (text.length < 15) return [];
   const spans: DetectedSpan[] = [];
-  // A private copy: `lastIndex` is moved past each IBAN found, and must not leak between calls.
-  const start = new RegExp(IBAN_START.source, "g");
-  for (let m = start.exec(text); m; m = start.exec(text)) {
-    const length = IBAN_LENGTHS[m[1]!.toUpperCase()];
-    const read = length === undefined ? null : readIban(text, m.index, length);
-    if (read && isIbanChecksumValid(read.iban)) {
-      spans.push({ start: m.index, end: read.end });
-      start.lastIndex = read.end;
+  // `lastIndex` is moved past each IBAN found; it is back at 0 for the next call.
+  const start = IBAN_START;
+  start.lastIndex = 0;
+  try {
+    for (let m = start.exec(text); m; m = start.exec(text)) {
+      const length = IBAN_LENGTHS[m[1]!.toUpperCase()];
+      const read = length === undefined ? null : readIban(text, m.index, length);
+      if (read && isIbanChecksumValid(read.iban)) {
+        spans.push({ start: m.index, end: read.end });
+        start.lastIndex = read.end;
+      }
     }
+  } finally {
+    start.lastIndex = 0;
   }
   return spans;
 }

@@ -1,4 +1,4 @@
-import type { ContentDetector, DetectedSpan } from "./detected-span";
+import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /**
  * Three base64url segments (five for an encrypted JWT), the first starting with "e" as every
@@ -18,7 +18,7 @@ const MAX_HEADER_CHARS = 4096;
 export function findJwts(text: string): DetectedSpan[] {
   if (!text.includes(".")) return [];
   const spans: DetectedSpan[] = [];
-  for (const m of text.matchAll(JWT_CANDIDATE)) {
+  for (const m of execAll(JWT_CANDIDATE, text)) {
     if (isJwtHeader(m[1]!)) spans.push({ start: m.index, end: m.index + m[0].length });
   }
   return spans;

@@ -1,4 +1,4 @@
-import { mergeSpans, type ContentDetector, type DetectedSpan } from "./detected-span";
+import { execAll, mergeSpans, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /**
  * Phone numbers in the shapes people and systems write them. Bare digit strings ("4155550123") are
@@ -29,15 +29,17 @@ const MAX_DIGITS = 15;
 
 export function findPhoneNumbers(text: string): DetectedSpan[] {
   const spans: DetectedSpan[] = [];
-  for (const m of text.matchAll(E164)) spans.push({ start: m.index, end: m.index + m[0].length });
-  for (const m of text.matchAll(INTERNATIONAL)) {
-    const end = trimToPhoneLength(m[0]);
-    if (end !== null && !isFollowedByFraction(text, m.index + end)) spans.push({ start: m.index, end: m.index + end });
+  // Each pattern only where the character it cannot match without is there.
+  if (text.includes("+")) {
+    for (const m of execAll(E164, text)) spans.push({ start: m.index, end: m.index + m[0].length });
+    for (const m of execAll(INTERNATIONAL, text)) {
+      const end = trimToPhoneLength(m[0]);
+      if (end !== null && !isFollowedByFraction(text, m.index + end)) spans.push({ start: m.index, end: m.index + end });
+    }
   }
-  for (const re of [NANP_PARENTHESES, NANP_SEPARATED]) {
-    for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length });
-  }
-  return mergeSpans(spans);
+  if (text.includes("(")) for (const m of execAll(NANP_PARENTHESES, text)) spans.push({ start: m.index, end: m.index + m[0].length });
+  if (text.includes("-") || text.includes(".")) for (const m of execAll(NANP_SEPARATED, text)) spans.push({ start: m.index, end: m.index + m[0].length });
+  return spans.length === 0 ? spans : mergeSpans(spans);
 }
 
 export const phoneDetector: ContentDetector = { name: "phone", find: findPhoneNumbers };

@@ -36,8 +36,11 @@ for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LETTER | JWT_CHAR;
 CLASS[0x5f] = JWT_CHAR; // _
 CLASS[0x2d] = JWT_CHAR; // -
 
-/** The detectors among `enabled` (a mask of detectorBit) that could find something in bytes[start, end). */
-export function possibleDetectors(b: Uint8Array, start: number, end: number, enabled: number): number {
+/**
+ * The detectors among `enabled` (a mask of detectorBit) that could find something in bytes[start, end).
+ * `scan.isAscii` is set to whether every byte was ASCII (then offsets in the text are byte offsets).
+ */
+export function possibleDetectors(b: Uint8Array, start: number, end: number, enabled: number, scan?: { isAscii: boolean }): number {
   const length = end - start;
   let digits = 0;
   let firstAt = -1;
@@ -46,6 +49,7 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
   let hasParen = false;
   let hasDashOrDot = false;
   let found = 0;
+  let isAscii = true;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
     const cls = CLASS[c]!;
@@ -53,7 +57,10 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
       digits++;
       continue;
     }
-    if (c >= 0x80) continue;
+    if (c >= 0x80) {
+      isAscii = false;
+      continue;
+    }
     switch (c) {
       case 0x40: // @
         if (firstAt < 0) firstAt = i;
@@ -109,6 +116,7 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
   // The length floors the detectors check themselves, on text no longer than the bytes.
   if (length < 15) found &= ~BIT.iban;
   if (length < 20) found &= ~BIT.cloud_key;
+  if (scan) scan.isAscii = isAscii;
   return found & enabled;
 }
 

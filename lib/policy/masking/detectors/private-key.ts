@@ -1,4 +1,4 @@
-import type { ContentDetector, DetectedSpan } from "./detected-span";
+import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /**
  * PEM private keys of any kind ("RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", none) and PGP
@@ -11,7 +11,7 @@ const PEM_PRIVATE_KEY =
 
 export function findPrivateKeys(text: string): DetectedSpan[] {
   if (!text.includes("PRIVATE KEY")) return [];
-  return Array.from(text.matchAll(PEM_PRIVATE_KEY), (m) => ({ start: m.index, end: m.index + m[0].length }));
+  return execAll(PEM_PRIVATE_KEY, text).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 export const privateKeyDetector: ContentDetector = { name: "private_key", find: findPrivateKeys };

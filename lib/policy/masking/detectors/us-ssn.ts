@@ -1,4 +1,4 @@
-import type { ContentDetector, DetectedSpan } from "./detected-span";
+import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
 
 /** AAA-GG-SSSS with dashes, not inside a longer run of digits and dashes. */
 const SSN = /(?<!\d)(?<!\d-)(\d{3})-(\d{2})-(\d{4})(?!\d)(?!-\d)/g;
@@ -11,7 +11,7 @@ const SSN = /(?<!\d)(?<!\d-)(\d{3})-(\d{2})-(\d{4})(?!\d)(?!-\d)/g;
 export function findUsSsns(text: string): DetectedSpan[] {
   if (!text.includes("-")) return [];
   const spans: DetectedSpan[] = [];
-  for (const m of text.matchAll(SSN)) {
+  for (const m of execAll(SSN, text)) {
     const area = m[1]!;
     const group = m[2]!;
     const serial = m[3]!;
