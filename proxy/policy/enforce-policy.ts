@@ -43,6 +43,9 @@ const STORE_UNREACHABLE_MESSAGE = "the Warden store is unreachable; try again";
  * judged as the SET statements they stand for. While the store is unreachable the last policy
  * loaded stays in force (the cache keeps it); with none, statements and sign-ins are refused with
  * 57P03 (try again). A policy that does not validate refuses every statement (fail closed).
+ * Lineage (proxy/lineage) then judges what a statement the policy lets through does with masked
+ * columns: copies and inference are held for the policy's lineage reviewers, or refused, as
+ * masking.lineage says; a statement whose lineage cannot be worked out is refused.
  */
 export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<Pick<GatewayHooks, "decideStatement" | "decideStartupSettings" | "blastRadiusRule" | "holdBlastRadius" | "close">> {
   const log = deps.log.child({ component: "policy" });
@@ -93,7 +96,7 @@ export function createPolicyEnforcement(deps: PolicyEnforcementDeps): Required<P
       return {
         action: "block",
         sqlState: SqlState.InsufficientPrivilege,
-        message: `Warden cannot trace which columns this statement reads, so it is refused (the catalog could not be read: ${err.message})`,
+        message: `Warden cannot trace which columns this statement reads, so it is refused (${err.message})`,
         reason: `lineage not worked out: ${err.message}`,
       };
     });
