@@ -3,7 +3,7 @@ import { MCP_GOAL_MS } from "./mcp-query-scenario";
 import type { BenchReport, PgbenchRow } from "./report";
 
 /**
- * Issue 8's speed targets (and issue 11's for MCP), each compared with this run's measurement. Ratios, never times: the
+ * Issue 8's speed targets (and issue 11's for MCP, issue 13's for masking), each compared with this run's measurement. Ratios, never times: the
  * machine's speed cancels out, its other load does not (hence the load average beside every row).
  */
 export type GoalResult = { label: string; wanted: string; measured: string | null; isMet: boolean; whyNotMeasured?: string };
@@ -79,11 +79,31 @@ const GOALS: Goal[] = [
     },
     isMet: atLeast(0.8),
   },
+  largeReadGoal("issue 13: large read, 3 masked columns, on the wire (strict)", "gateway-strict-masked", 0.5),
+  largeReadGoal("issue 13: large read, a new connection's default policy (6 content detectors), on the wire (strict)", "gateway-strict-default-policy", 0.3),
+  largeReadGoal("issue 13: large read, every content detector on, on the wire (strict)", "gateway-strict-every-detector", 0.3),
   rssGoal("gateway-strict"),
   rssGoal("gateway-async"),
   mcpGoal("stdio"),
   mcpGoal("http"),
 ];
+
+/** Issue 13 item 4: a large-result scenario's wire rate as a ratio to direct's, in the same run. */
+function largeReadGoal(label: string, scenarioId: string, least: number): Goal {
+  return {
+    label,
+    wanted: `≥ ${fixed2(least)} direct`,
+    measure: (r) => {
+      const row = r.largeResults.find((l) => l.scenario.id === scenarioId);
+      const gateway = row?.reads?.wire;
+      const direct = r.largeResults.find((l) => l.scenario.target === "direct")?.reads?.wire;
+      if (!gateway || !direct) return { missing: row?.note ?? "not read" };
+      const value = gateway.mbPerSecond / direct.mbPerSecond;
+      return { value, shown: `${fixed2(value)} direct (${gateway.mbPerSecond.toFixed(1)} of ${direct.mbPerSecond.toFixed(1)} MB/s)` };
+    },
+    isMet: atLeast(least),
+  };
+}
 
 /** Issue 11 item 7: what a query tool call adds over psql, medians; an absolute time, since psql's own time is the baseline. */
 function mcpGoal(transport: "stdio" | "http"): Goal {

@@ -6,7 +6,7 @@ import { defaultPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
 import type { Endpoint, PgbouncerPooling, Target } from "./endpoints";
 import { LARGE_TABLE, MASKED_COLUMNS, ROW_ONE_UNMASKED } from "./large-table";
-import { maskedLargeTablePolicy } from "./masking-policy";
+import { everyDetectorPolicy, maskedLargeTablePolicy } from "./masking-policy";
 import type { PgbenchRun } from "./pgbench";
 
 /**
@@ -59,6 +59,13 @@ export const LARGE_RESULT_SCENARIOS: LargeResultScenario[] = [
     label: "gateway strict, a new connection's default policy (content detectors on)",
     target: "gateway-strict",
     connection: { name: "bench_default", policy: defaultPolicy },
+  },
+  {
+    // The default policy leaves the email and phone detectors off; this turns all eight on.
+    id: "gateway-strict-every-detector",
+    label: "gateway strict, every content detector on",
+    target: "gateway-strict",
+    connection: { name: "bench_every_detector", policy: everyDetectorPolicy },
   },
 ];
 
