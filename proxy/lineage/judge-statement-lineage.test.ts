@@ -2,14 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { classifySql, loadClassifier } from "@/lib/policy/classify-statement";
 import { defaultPolicy, demoPolicy } from "@/lib/policy/default-policy";
 import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
-import type { StatementContext } from "../hooks/gateway-hooks";
+import type { SessionInfo, StatementContext } from "../hooks/gateway-hooks";
 import { judgeStatementLineage, lineageApprovalRule } from "./judge-statement-lineage";
 import type { LineageService } from "./lineage-service";
 
 const email = { schema: "public", table: "customers", column: "email" };
 const toClient: StatementLineage = { columns: [{ name: "email", lineage: { kind: "direct", sources: [email] } }], copies: [{ target: { kind: "client" }, lineage: { kind: "direct", sources: [email] } }], predicates: [], undetermined: null };
 const actor = { userName: "dev", actorKind: "human" as const, agentName: null, groups: ["developer"], applicationName: null };
-const session = { id: "s", userName: "dev", actorKind: "human", agentName: null, groups: ["developer"], authMethod: "token", connection: { id: "c", name: "c" }, applicationName: null, clientAddress: "" } as const;
+const session: SessionInfo = { id: "s", userName: "dev", actorKind: "human", agentName: null, groups: ["developer"], authMethod: "token", connection: { id: "c", name: "c" }, applicationName: null, clientAddress: "" };
 
 function service(lineage: StatementLineage | Promise<StatementLineage>): LineageService & { calls: number } {
   const s = { calls: 0, lineageOf: () => (s.calls++, lineage), onStatementFinished: () => {} };
