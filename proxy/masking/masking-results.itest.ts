@@ -231,6 +231,10 @@ describe("masking: result rows through real clients", () => {
         await fx.setPolicy(withMasking({ detectors: noDetectors().masking.detectors, namePatterns: [{ pattern: "*mail*", semanticType: "secret" }] }));
         try {
           await expectRows(c, "select upper(notes) as email from customers where id = 1", [{ email: "[redacted]" }]);
+          // Where a ruled column feeds it, lineage's mask wins over the pattern's.
+          await expectRows(c, "select upper(email) as email from customers where id = 1", [{ email: "****" }]);
+          // A pattern names constants too (detectors never look at them).
+          await expectRows(c, "select 'hello' as email", [{ email: "[redacted]" }]);
         } finally {
           await fx.setPolicy(noDetectors());
         }
