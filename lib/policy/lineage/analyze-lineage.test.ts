@@ -337,6 +337,10 @@ describe("writes: copies", () => {
       columns: ["id", "x", "id", "email", "card_number"].map((c) => ({ name: c, lineage: { kind: "direct", sources: [{ schema: "pg_temp", table: "t7", column: c }] } })),
     });
     expect(analyse("create table t8 (x text)").createsTemporary).toBeUndefined();
+    expect(analyse("create temp table t9 (e) as select email from customers with no data")).toMatchObject({
+      copies: [],
+      createsTemporary: { name: "t9", columns: [{ name: "e", lineage: { kind: "direct", sources: [{ schema: "pg_temp", table: "t9", column: "e" }] } }] },
+    });
     expect(analyse("create temp view v8 as select reverse(email) as r from customers").createsTemporary).toMatchObject({ name: "v8", columns: [{ name: "r", lineage: { kind: "derived" } }] });
   });
 

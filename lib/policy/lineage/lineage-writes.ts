@@ -196,15 +196,26 @@ export function analyzeCreateTable(body: Node, ctx: Ctx): Analysed {
       names.push(...like.columns.map((c) => c.name));
     }
   }
-  const self = (column: string): ColumnLineage => ({ kind: "direct", sources: [{ schema: "pg_temp", table: rel.relname, column }] });
-  return { columns: null, undetermined: null, createsTemporary: { schema: rel.schemaname ?? null, name: rel.relname, columns: names.map((name) => ({ name, lineage: self(name) })) } };
+  return { columns: null, undetermined: null, createsTemporary: { schema: rel.schemaname ?? null, name: rel.relname, columns: names.map((name) => ({ name, lineage: temporaryColumn(rel.relname, name) })) } };
+}
+
+/** A column of a temporary table made empty: its values are its own (what is copied in later is a copy). */
+function temporaryColumn(table: string, column: string): ColumnLineage {
+  return { kind: "direct", sources: [{ schema: "pg_temp", table, column }] };
 }
 
 export function analyzeCreateTableAs(body: Node, ctx: Ctx, scope: Scope | null): Analysed {
   const analysed = body.query?.SelectStmt ? { columns: analyzeSelect(body.query, ctx, scope), undetermined: null } : analyzeStatement(body.query, ctx, scope);
   // CREATE TABLE … AS EXECUTE p: what it copies is the prepared statement's, which this text does not show.
   if (analysed.undetermined) return { columns: null, undetermined: analysed.undetermined };
-  if (body.into?.skipData) return { columns: null, undetermined: null };
+  if (body.into?.skipData) {
+    // WITH NO DATA copies nothing; a temporary table is still remembered, its columns being themselves.
+    const rel = body.into.rel;
+    const isTemporary = rel?.relpersistence === "t" || (rel?.schemaname ?? "").startsWith("pg_temp");
+    if (!isTemporary || body.objtype === "OBJECT_MATVIEW") return { columns: null, undetermined: null };
+    const names = renamed(analysed.columns ?? [], (body.into.colNames ?? []).map((n: Node) => n.String?.sval)).filter((c) => !c.isRest).map((c) => c.name);
+    return { columns: null, undetermined: null, createsTemporary: { schema: rel.schemaname ?? null, name: rel.relname, columns: names.map((name) => ({ name, lineage: temporaryColumn(rel.relname, name) })) } };
+  }
   return createRelationFrom(body.into, body.objtype === "OBJECT_MATVIEW" ? "materialized_view" : "table", analysed.columns ?? [], ctx);
 }
 
