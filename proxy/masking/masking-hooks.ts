@@ -176,9 +176,9 @@ function classOf(c: RecordedColumn, binaryClasses: Map<number, ValueClass>): Val
 
 /**
  * COPY TO STDOUT: the columns come from the statement (a table and its column list, resolved in the
- * catalog; or a query, described on the catalog connection). A query that cannot be described is
- * masked by the detectors alone, unless it reads a table with column rules: then it is refused,
- * since the rules could not be applied.
+ * catalog; or a query, described on the catalog connection), planned with the statement's lineage
+ * as a SELECT's are. A query that cannot be described is masked by its lineage alone (undetermined
+ * columns in full); on a connection without column rules or name patterns, by the detectors alone.
  */
 function copyFilter(m: CompiledMasking, result: ResultContext, catalog: ColumnCatalog, lineage: LineageService): Maybe<RowFilter | undefined> {
   if (masksNothing(m)) return undefined;
