@@ -59,6 +59,8 @@ test.describe("lineage in the console", () => {
     const verdict = page.getByRole("status").filter({ hasText: "Held for review by lineage: copies masked data" });
     await expect(verdict).toContainText("copies masked data from customers.email");
     await expect(verdict).toContainText("One approval from reviewer");
+    // No rule stops the copy; the box beside the verdict does not say "Forwarded".
+    await expect(page.getByRole("status").filter({ hasText: "No rule matches" })).toContainText("the policy's lineage options decide");
     await expect(page.getByRole("region", { name: "Result columns" })).toContainText("new table e2e_copied");
     await shot(page, "preview-copy-held");
   });

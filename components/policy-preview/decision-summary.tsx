@@ -3,8 +3,16 @@ import { formatDuration } from "@/components/ui/format-duration";
 import type { PreviewDecisionDto } from "@/lib/shared/contracts/policies";
 
 /** What the gateway would do, in one box: forwarded, blocked with its message, or held for whom. */
-export function DecisionSummary({ decision, statementCount }: { decision: PreviewDecisionDto; statementCount: number }) {
+export function DecisionSummary({ decision, statementCount, isDecidedByLineage = false }: { decision: PreviewDecisionDto; statementCount: number; isDecidedByLineage?: boolean }) {
   const which = statementCount > 1 && decision.action !== "forward" ? ` (statement ${decision.statementIndex + 1})` : "";
+  // No rule stops it, but the policy's lineage options hold or block it (shown below): "Forwarded" would mislead.
+  if (decision.action === "forward" && isDecidedByLineage) {
+    return (
+      <Alert tone="info" title="No rule matches">
+        No guardrail or approval rule matches; the policy&apos;s lineage options decide, below.
+      </Alert>
+    );
+  }
   if (decision.action === "forward") {
     return (
       <Alert tone="success" title="Forwarded">

@@ -127,7 +127,11 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
         )}
         {result && (
           <>
-            <DecisionSummary decision={result.decision} statementCount={result.statements.length} />
+            <DecisionSummary
+              decision={result.decision}
+              statementCount={result.statements.length}
+              isDecidedByLineage={result.lineage?.status === "resolved" && result.lineage.verdicts.length > 0}
+            />
             {result.lineage && <LineageVerdicts lineage={result.lineage} statementCount={result.statements.length} />}
             <p className="text-sm text-slate-500">
               Evaluated against {result.policyVersion === 0 ? "the default policy" : `version ${result.policyVersion} of the policy`} of{" "}

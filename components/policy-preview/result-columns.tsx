@@ -50,8 +50,8 @@ export function ResultColumns({ lineage }: { lineage: PreviewStatementLineageDto
                     {c.type && <span className="text-slate-400"> {c.type}</span>}
                     {c.isRest && <span className="block text-slate-500">and any further columns</span>}
                   </th>
-                  <td className="px-3 py-1.5 break-words text-slate-700">{describeColumnLineage(c.lineage)}</td>
-                  <td className="px-3 py-1.5">
+                  <td className="px-3 py-1.5 [overflow-wrap:anywhere] text-slate-700">{describeColumnLineage(c.lineage)}</td>
+                  <td className="px-3 py-1.5 [overflow-wrap:anywhere]">
                     <span className={clsx("inline-block rounded px-1.5 py-0.5 font-medium ring-1 ring-inset", MASK_STYLES[c.mask.kind])}>{describeColumnMask(c.mask)}</span>
                     {c.mask.kind === "rule" && <span className="mt-0.5 block text-slate-500">{c.mask.matchedBy === "column_rule" ? "column rule" : "name pattern"} {c.mask.rule}</span>}
                     {c.mask.kind === "detectors" && c.mask.detectors.length > 0 && <span className="mt-0.5 block text-slate-500">{c.mask.detectors.join(", ")}</span>}
