@@ -12,7 +12,7 @@ export function LineageVerdicts({ lineage, statementCount }: { lineage: PreviewL
   if (lineage.status === "unavailable") {
     return (
       <Alert tone="warning" title="Lineage and masks could not be worked out">
-        {lineage.message} The classification and decision above do not depend on it.
+        {lineage.message} The classification and the rules&apos; decision stand; copies of masked data and filters on masked columns could not be judged.
       </Alert>
     );
   }
