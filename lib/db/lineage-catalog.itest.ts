@@ -34,6 +34,8 @@ describe("lineage catalog on a real PostgreSQL", () => {
       create table contacts (email text);
       create table crm.contacts (email text, phone text);
       create function obfuscate(t text) returns text language sql as $$ select t $$;
+      create function text_int_cat(t text, i int) returns text language sql as $$ select t || i::text $$;
+      create operator || (leftarg = text, rightarg = int, function = text_int_cat);
       create temp table scratch as select id, email from customers;
       create table accounts (id int, email text, email_rev text generated always as (reverse(email)) stored);
       create table "odd\\name"",{x}" (secret text);
@@ -119,8 +121,8 @@ describe("lineage catalog on a real PostgreSQL", () => {
     const lineage = await resolveLineage("select e, reverse(e) from emails_again", new LineageCatalogSnapshot(), (missing) => loadLineageCatalogEntries(target, missing));
     expect(lineage.undetermined).toBeNull();
     expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual(["direct:public.customers.email", "derived:public.customers.email"]);
-    // emails_again + reverse, then customer_emails, then customers: one query per kind per round.
-    expect(sent.length - before).toBeLessThanOrEqual(4);
+    // emails_again + reverse, then customer_emails + its WHERE's operator, then customers: one query per kind per round.
+    expect(sent.length - before).toBeLessThanOrEqual(5);
     // The view's own WHERE is not the statement's predicate.
     expect(lineage.predicates).toEqual([]);
   });
@@ -128,6 +130,16 @@ describe("lineage catalog on a real PostgreSQL", () => {
   it("resolves a user function as undetermined, a temp table and a partition end to end", async () => {
     const lineage = await resolveLineage("select obfuscate(s.email), p.payload from scratch s, events_low p", target);
     expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual([expect.stringMatching(/^undetermined:pg_temp_\d+\.scratch\.email$/), "direct:public.events.payload,public.events_low.payload"]);
+  });
+
+  it("tells operators only PostgreSQL defines from names another schema defines too", async () => {
+    const entries = await loadLineageCatalogEntries(target, { relations: [], functions: [], operators: ["||", "+"] });
+    expect(entries.operators).toEqual([
+      { name: "||", kind: "user" },
+      { name: "+", kind: "builtin" },
+    ]);
+    const lineage = await resolveLineage("select email || 1, id + 1 from customers", target);
+    expect(lineage.columns!.map((c) => fmt(c.lineage))).toEqual(["undetermined:public.customers.email", "derived:public.customers.id"]);
   });
 
   it("the analyzer's list of builtin operators is PostgreSQL's", async () => {

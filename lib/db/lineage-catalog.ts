@@ -13,6 +13,7 @@ import type { TargetCatalogQueries } from "./target-catalog";
 export type LineageCatalogEntries = {
   relations: { schema: string | null; name: string; relations: LineageRelation[] }[];
   functions: { schema: string | null; name: string; kind: "builtin" | "user" }[];
+  operators?: { name: string; kind: "builtin" | "user" }[];
 };
 
 function key(schema: string | null, name: string): string {
@@ -23,6 +24,7 @@ function key(schema: string | null, name: string): string {
 export class LineageCatalogSnapshot implements LineageCatalog {
   private readonly relationsByName = new Map<string, LineageRelation[]>();
   private readonly functionsByName = new Map<string, "builtin" | "user">();
+  private readonly operatorsByName = new Map<string, "builtin" | "user">();
 
   constructor(entries?: LineageCatalogEntries) {
     if (entries) this.add(entries);
@@ -36,9 +38,14 @@ export class LineageCatalogSnapshot implements LineageCatalog {
     return this.functionsByName.get(key(schema, name));
   }
 
+  operatorKind(name: string): "builtin" | "user" | undefined {
+    return this.operatorsByName.get(name);
+  }
+
   add(entries: LineageCatalogEntries): void {
     for (const r of entries.relations) this.relationsByName.set(key(r.schema, r.name), r.relations);
     for (const f of entries.functions) this.functionsByName.set(key(f.schema, f.name), f.kind);
+    for (const o of entries.operators ?? []) this.operatorsByName.set(o.name, o.kind);
   }
 }
 
@@ -49,8 +56,12 @@ export class LineageCatalogSnapshot implements LineageCatalog {
  * temporary ones; `pg_temp` means this session's temporary schema.
  */
 export async function loadLineageCatalogEntries(target: TargetCatalogQueries, missing: MissingCatalogEntries): Promise<LineageCatalogEntries> {
-  const [relations, functions] = await Promise.all([loadRelationsByName(target, missing.relations), loadFunctionsByName(target, missing.functions)]);
-  return { relations, functions };
+  const [relations, functions, operators] = await Promise.all([
+    loadRelationsByName(target, missing.relations),
+    loadFunctionsByName(target, missing.functions),
+    loadOperatorsByName(target, missing.operators ?? []),
+  ]);
+  return { relations, functions, operators };
 }
 
 type LoadedRelation = LineageRelation & { isOwnTemp: boolean; isOtherTemp: boolean };
@@ -150,6 +161,21 @@ function parseIntArray(text: string): number[] {
   return text.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
 }
 
+/** Operators by name: "user" when any schema but pg_catalog defines one of that name (it may be the one picked for its types). */
+async function loadOperatorsByName(target: TargetCatalogQueries, wanted: readonly string[]): Promise<NonNullable<LineageCatalogEntries["operators"]>> {
+  if (wanted.length === 0) return [];
+  const rows = await target.query(
+    `
+        select distinct o.oprname
+        from pg_catalog.pg_operator o
+        join pg_catalog.pg_namespace n on n.oid = o.oprnamespace
+        where o.oprname = any($1::pg_catalog.text[]) and n.nspname <> 'pg_catalog'`,
+    [textArray([...new Set(wanted)])],
+  );
+  const user = new Set(rows.map(([name]) => name));
+  return [...new Set(wanted)].map((name) => ({ name, kind: user.has(name) ? "user" : "builtin" }));
+}
+
 /** A text[] literal for a bound parameter: every element quoted, so no name is ever spliced into SQL. */
 function textArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
@@ -185,5 +211,6 @@ export async function resolveLineage(
     // A loader that leaves a name out must not make this loop forever: the name is unknown.
     for (const r of missing.relations) if (!snapshot.relations(r.schema, r.name)) snapshot.add({ relations: [{ ...r, relations: [] }], functions: [] });
     for (const f of missing.functions) if (!snapshot.functionKind(f.schema, f.name)) snapshot.add({ relations: [], functions: [{ ...f, kind: "user" }] });
+    for (const name of missing.operators ?? []) if (!snapshot.operatorKind(name)) snapshot.add({ relations: [], functions: [], operators: [{ name, kind: "user" }] });
   }
 }

@@ -606,6 +606,13 @@ describe("operators", () => {
     const user = analyse("select email ### 'x', 1 <#> 2, email operator(public.||) 'x' from customers").columns!;
     expect(user.map((c) => fmt(c.lineage))).toEqual(["undetermined:customers.email", "undetermined:", "undetermined:customers.email"]);
   });
+
+  it("a builtin operator's name that another schema defines too is opaque, when the catalog can tell", () => {
+    const sql = "select email || 1, id + 1 from customers";
+    const overloaded = analyzeLineage(sql, fixtureCatalog({ operators: { user: ["||"] } })).lineage.columns!;
+    expect(overloaded.map((c) => fmt(c.lineage))).toEqual(["undetermined:customers.email", "derived:customers.id"]);
+    expect(analyzeLineage(sql, fixtureCatalog({ operators: { unloaded: ["||"] } })).missing).toEqual({ relations: [], functions: [], operators: ["||"] });
+  });
 });
 
 describe("cost", () => {

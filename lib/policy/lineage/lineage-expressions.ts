@@ -23,6 +23,20 @@ export function functionKind(schema: string | null, name: string, ctx: Ctx): "bu
   return kind;
 }
 
+/**
+ * An operator is PostgreSQL's own only when its name is one of pg_catalog's and (when the catalog
+ * can tell) no other schema defines an operator of that name, which could be the one picked.
+ */
+export function operatorKind(opName: string[], ctx: Ctx): "builtin" | "user" | undefined {
+  const name = opName[opName.length - 1] ?? "";
+  if (opName.length > 1) return opName[0] === "pg_catalog" && BUILTIN_OPERATORS.includes(name) ? "builtin" : "user";
+  if (!BUILTIN_OPERATORS.includes(name)) return "user";
+  if (!ctx.catalog.operatorKind) return "builtin";
+  const kind = ctx.catalog.operatorKind(name);
+  if (kind === undefined) ctx.missingOperators.add(name);
+  return kind;
+}
+
 export function isTextType(typeName: Node): boolean {
   if (typeName?.arrayBounds?.length) return false;
   const names: string[] = (typeName?.names ?? []).map((n: Node) => n.String?.sval);
@@ -58,8 +72,10 @@ export function expressionLineage(node: Node, scope: Scope, ctx: Ctx): ColumnLin
       if (body.kind === "AEXPR_NULLIF") return chooseFrom(many([body.lexpr, body.rexpr], scope, ctx));
       const operands = deriveFrom([expressionLineage(body.lexpr, scope, ctx), expressionLineage(body.rexpr, scope, ctx)]);
       const opName: string[] = (body.name ?? []).map((n: Node) => n.String?.sval);
-      const isUserOperator = ["AEXPR_OP", "AEXPR_OP_ANY", "AEXPR_OP_ALL"].includes(body.kind) && ((opName.length > 1 && opName[0] !== "pg_catalog") || !BUILTIN_OPERATORS.includes(opName[opName.length - 1] ?? ""));
-      if (isUserOperator && operands.kind !== "undetermined") return undetermined(`operator ${opName.join(".")} is not PostgreSQL's own, opaque to lineage`, operands.sources);
+      if (!["AEXPR_OP", "AEXPR_OP_ANY", "AEXPR_OP_ALL"].includes(body.kind) || operands.kind === "undetermined") return operands;
+      const kind = operatorKind(opName, ctx);
+      if (kind === undefined) return undetermined(`operator ${opName.join(".")} is not loaded`, operands.sources);
+      if (kind === "user") return undetermined(`operator ${opName.join(".")} may be a user's, opaque to lineage`, operands.sources);
       return operands;
     }
     case "CoalesceExpr":

@@ -17,6 +17,7 @@ export type Ctx = {
   catalog: LineageCatalog;
   missingRelations: Map<string, { schema: string | null; name: string }>;
   missingFunctions: Map<string, { schema: string | null; name: string }>;
+  missingOperators: Set<string>;
   /** Predicates and copies are the statement's own: a view's definition records none. */
   recordsUses: boolean;
   predicates: PredicateUse[];
@@ -34,12 +35,14 @@ export const MAX_ANALYSED_QUERIES = 5_000;
 export class AnalysisTooComplex extends Error {}
 
 export function newContext(catalog: LineageCatalog, viewDepth: number, recordsUses: boolean): Ctx {
-  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), recordsUses, predicates: [], copies: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
+  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), missingOperators: new Set(), recordsUses, predicates: [], copies: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
 }
 
 export function missingOf(ctx: Ctx): MissingCatalogEntries | null {
-  if (ctx.missingRelations.size === 0 && ctx.missingFunctions.size === 0) return null;
-  return { relations: [...ctx.missingRelations.values()], functions: [...ctx.missingFunctions.values()] };
+  if (ctx.missingRelations.size === 0 && ctx.missingFunctions.size === 0 && ctx.missingOperators.size === 0) return null;
+  const missing: MissingCatalogEntries = { relations: [...ctx.missingRelations.values()], functions: [...ctx.missingFunctions.values()] };
+  if (ctx.missingOperators.size > 0) missing.operators = [...ctx.missingOperators];
+  return missing;
 }
 
 /** A FROM item: a relation, subquery, CTE, function or aliased join, with the columns it offers. */

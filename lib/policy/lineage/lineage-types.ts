@@ -89,8 +89,15 @@ export type LineageCatalog = {
   relations(schema: string | null, name: string): LineageRelation[] | undefined;
   /** `builtin`: a pg_catalog function (its result is computed from its arguments); `user`: any other (opaque). */
   functionKind(schema: string | null, name: string): "builtin" | "user" | undefined;
+  /**
+   * Operators by (unqualified) name: "user" when a schema other than pg_catalog defines one of that
+   * name, which may be the one PostgreSQL picks for its argument types (opaque, like a user function).
+   * Optional (added by the analyzer, additive): without it only the names of PostgreSQL's own
+   * operators are checked.
+   */
+  operatorKind?(name: string): "builtin" | "user" | undefined;
 };
 
-export type MissingCatalogEntries = { relations: { schema: string | null; name: string }[]; functions: { schema: string | null; name: string }[] };
+export type MissingCatalogEntries = { relations: { schema: string | null; name: string }[]; functions: { schema: string | null; name: string }[]; operators?: string[] };
 
 export type LineageResult = { lineage: StatementLineage; missing: MissingCatalogEntries | null };

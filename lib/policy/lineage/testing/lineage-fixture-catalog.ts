@@ -46,9 +46,12 @@ export const FIXTURE_RELATIONS: LineageRelation[] = [
   view("pg_catalog", "pg_stats", ["schemaname", "tablename", "attname", "null_frac", "most_common_vals", "histogram_bounds"], "SELECT 'x'::name AS schemaname, 'y'::name AS tablename, 'z'::name AS attname, 0::real AS null_frac, NULL::anyarray AS most_common_vals, NULL::anyarray AS histogram_bounds"),
 ];
 
-export function fixtureCatalog(opts: { unloadedRelations?: string[]; unloadedFunctions?: string[]; userFunctions?: string[] } = {}): LineageCatalog {
+export function fixtureCatalog(opts: { unloadedRelations?: string[]; unloadedFunctions?: string[]; userFunctions?: string[]; operators?: { user?: string[]; unloaded?: string[] } } = {}): LineageCatalog {
   const userFunctions = new Set(opts.userFunctions ?? ["mask_me", "lookup_secret"]);
+  const operators = opts.operators;
   return {
+    // Only when asked for: a catalog without operatorKind checks operator names against PostgreSQL's own.
+    ...(operators ? { operatorKind: (name: string) => (operators.unloaded?.includes(name) ? undefined : operators.user?.includes(name) ? "user" : "builtin") } : {}),
     relations(schema, name) {
       if (opts.unloadedRelations?.includes(name)) return undefined;
       return FIXTURE_RELATIONS.filter((r) => r.name === name && (schema === null ? true : schema === "pg_temp" ? r.schema.startsWith("pg_temp") : r.schema === schema));
