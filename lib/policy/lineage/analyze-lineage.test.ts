@@ -284,6 +284,11 @@ describe("functions in FROM", () => {
     expect(columns("select * from generate_series(1, 3) with ordinality as g(n, i)")).toEqual(["derived:", "derived:"]);
   });
 
+  it("a user's unnest is opaque in every column", () => {
+    const cols = analyzeLineage("select * from customers c, unnest(array[c.email], array[1]) u", fixtureCatalog({ userFunctions: ["unnest"] })).lineage.columns!;
+    expect(cols.slice(-2).map((c) => c.lineage.kind)).toEqual(["undetermined", "undetermined"]);
+  });
+
   it("a column definition list names the columns", () => {
     expect(columns("select r.email from customers c, jsonb_to_record(to_jsonb(c)) as r(email text)")).toEqual(["derived:customers.card_number,customers.email,customers.id,customers.name,customers.national_id"]);
   });

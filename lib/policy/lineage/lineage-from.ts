@@ -203,7 +203,8 @@ export function functionItem(body: Node, scope: Scope, ctx: Ctx): RangeItem {
     if (defs.length > 0) columns.push(...defs.map((name) => ({ name, lineage })));
     else if (known === "per-argument") {
       const args: Node[] = call.FuncCall.args ?? [];
-      args.forEach((a, i) => columns.push({ name: args.length === 1 ? "unnest" : `unnest${i + 1}`, lineage: expressionLineage(a, lateralScope, ctx) }));
+      // Each array's elements are a column of their own, unless `unnest` is not PostgreSQL's (then all are opaque).
+      args.forEach((a, i) => columns.push({ name: args.length === 1 ? "unnest" : `unnest${i + 1}`, lineage: lineage.kind === "undetermined" ? lineage : expressionLineage(a, lateralScope, ctx) }));
     } else if (known) columns.push(...known.map((name) => ({ name, lineage })));
     else if (fname && !body.is_rowsfrom && body.functions.length === 1) {
       // A function of unknown width: one column named after it, or a composite's columns; any name resolves.
