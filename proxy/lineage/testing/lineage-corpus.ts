@@ -186,7 +186,7 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "GREATEST", covers: "item 1: functions", sql: "select greatest(email, name) from customers order by id", columns: ["masked"] },
 
   // Subqueries.
-  { name: "uncorrelated scalar subquery", covers: "item 1: subqueries", sql: "select (select email from customers where id = 1) as e", columns: ["masked"] },
+  { name: "uncorrelated scalar subquery", covers: "item 1: subqueries", sql: "select (select email from customers where id = 1) as e", columns: ["rule-mask"] },
   { name: "correlated scalar subquery", covers: "item 1: subqueries (correlated)", sql: "select o.id, (select c.email from customers c where c.id = o.customer_id) from orders o order by o.id", columns: ["raw", "masked"] },
   { name: "correlated, transformed", covers: "item 1: subqueries (correlated)", sql: "select o.total, (select reverse(c.card_number) from customers c where c.id = o.customer_id) from orders o order by o.id", columns: ["raw", "masked"] },
   { name: "derived table, transformed", covers: "item 1: subqueries", sql: "select r from (select reverse(card_number) r from customers) t order by r", columns: ["masked"] },
@@ -201,7 +201,7 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
     sql: "with recursive chars(i, ch) as (select 1, substr(email, 1, 1) from customers where id = 1 union all select i + 1, substr(c.email, i + 1, 1) from chars, customers c where c.id = 1 and i < length(c.email)) select string_agg(ch, '' order by i) from chars",
     columns: ["masked"],
   },
-  { name: "recursive CTE carrying the value", covers: "item 1: CTEs (recursive)", sql: "with recursive r(n, e) as (select 1, email from customers where id = 1 union all select n + 1, e from r where n < 2) select n, e from r order by n", columns: ["raw", "masked"] },
+  { name: "recursive CTE carrying the value", covers: "item 1: CTEs (recursive)", sql: "with recursive r(n, e) as (select 1, email from customers where id = 1 union all select n + 1, e from r where n < 2) select n, e from r order by n", columns: ["raw", "rule-mask"] },
 
   // Set operations.
   { name: "UNION of one column", covers: "item 1: set operations", sql: "select email from customers where id = 1 union select email from customers where id = 2 order by 1", columns: ["rule-mask"] },
@@ -211,12 +211,12 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
 
   // LATERAL.
   { name: "LATERAL subquery", covers: "item 1: LATERAL", sql: "select c.id, l.r from customers c cross join lateral (select reverse(c.email) as r) l order by c.id", columns: ["raw", "masked"] },
-  { name: "LATERAL column", covers: "item 1: LATERAL", sql: "select c.id, l.e from customers c, lateral (select c.card_number as e) l order by c.id", columns: ["raw", "masked"] },
+  { name: "LATERAL column", covers: "item 1: LATERAL", sql: "select c.id, l.e from customers c, lateral (select c.card_number as e) l order by c.id", columns: ["raw", "rule-mask"] },
   { name: "LATERAL unnest of a split", covers: "item 1: LATERAL (attack: splitting)", sql: "select x from customers c, lateral unnest(string_to_array(c.email, '@')) x order by 1", columns: ["masked"] },
 
   // Window functions.
-  { name: "lag", covers: "item 1: window functions", sql: "select id, lag(email) over (order by id) from customers order by id", columns: ["raw", "masked"] },
-  { name: "first_value", covers: "item 1: window functions", sql: "select first_value(card_number) over (order by id) from customers order by id", columns: ["masked"] },
+  { name: "lag", covers: "item 1: window functions", sql: "select id, lag(email) over (order by id) from customers order by id", columns: ["raw", "rule-mask"] },
+  { name: "first_value", covers: "item 1: window functions", sql: "select first_value(card_number) over (order by id) from customers order by id", columns: ["rule-mask"] },
   { name: "row_number ordered by a masked column", covers: "item 1: window functions (no value of email returned)", sql: "select id, row_number() over (order by email) from customers order by id", columns: ["raw", "raw"] },
 
   // Row and JSON constructors, whole-row references.
@@ -229,7 +229,7 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "to_jsonb(c)", covers: "item 1: whole-row references", sql: "select to_jsonb(c) from customers c order by id", columns: ["masked"] },
   { name: "row_to_json(c)", covers: "item 1: whole-row references", sql: "select row_to_json(c) from customers c order by id", columns: ["masked"] },
   { name: "select c", covers: "item 1: whole-row references", sql: "select c from customers c order by id", columns: [NON_TEXT] },
-  { name: "(c).email", covers: "item 1: whole-row references", sql: "select (c).email from customers c order by id", columns: ["masked"] },
+  { name: "(c).email", covers: "item 1: whole-row references", sql: "select (c).email from customers c order by id", columns: ["rule-mask"] },
   { name: "unnest of an array", covers: "item 1: functions (set-returning)", sql: "select unnest(array[email, phone]) from customers where id = 1", columns: ["masked"] },
 
   // Aggregates: exempt ones stay raw, others are masked.
@@ -292,6 +292,35 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "ascii per character", covers: "attack: ascii per char via generate_series", sql: "select i, ascii(substr(card_number, i, 1)) from customers, generate_series(1, 19) i where id = 1 order by i", columns: ["raw", NON_TEXT] },
   { name: "chr(ascii()) per character, aggregated", covers: "attack: per char", sql: "select string_agg(chr(ascii(substr(national_id, i, 1))), '' order by i) from customers, generate_series(1, 11) i where id = 1", columns: ["masked"] },
 
+  // More attack-like variants: getting the value back out of what hides it.
+  { name: "->> out of to_jsonb(c)", covers: "attack: JSON field extraction", sql: "select to_jsonb(c) ->> 'email' from customers c order by id", columns: ["masked"] },
+  { name: "->> out of row_to_json(c)::jsonb", covers: "attack: JSON field extraction", sql: "select (row_to_json(c)::jsonb) ->> 'card_number' from customers c order by id", columns: ["masked"] },
+  { name: "jsonb_each_text of a row", covers: "attack: JSON set-returning functions", sql: "select key, value from customers c, jsonb_each_text(to_jsonb(c)) where c.id = 1 and key = 'email'", columns: ["masked", "masked"] },
+  { name: "subscript of array_agg", covers: "attack: array subscript", sql: "select (array_agg(email order by id))[1] from customers", columns: ["masked"] },
+  { name: "array constructor", covers: "item 1: row constructors (arrays)", sql: "select array[email, name] from customers order by id", columns: [NON_TEXT] },
+  { name: "unnest(array(subquery))", covers: "attack: array of a subquery", sql: "select x from unnest(array(select email from customers order by id)) x", columns: ["masked"] },
+  { name: "regexp_matches per character", covers: "attack: per char", sql: "select (regexp_matches(email, '(.)', 'g'))[1] from customers where id = 1", columns: ["masked"] },
+  { name: "substr per character over generate_series", covers: "attack: per char via generate_series", sql: "select i, substr(card_number, i, 1) from customers, generate_series(1, 19) i where id = 1 order by i", columns: ["raw", "masked"] },
+  { name: "reverse(reverse())", covers: "attack: transformations that cancel out", sql: "select reverse(reverse(email)) from customers order by id", columns: ["masked"] },
+  { name: "CASE on a predicate of a masked column", covers: "item 1: CASE (the condition feeds the value)", sql: "select case when email like 'a%' then 'A' else 'B' end from customers order by id", columns: ["masked"] },
+  { name: "boolean computed from a card", covers: "item 1: operators", sql: "select card_number like '4111%' from customers order by id", columns: [NON_TEXT] },
+  { name: "length", covers: "item 1: functions (non-text result)", sql: "select length(email) from customers order by id", columns: [NON_TEXT] },
+  { name: "hashtext", covers: "attack: digests", sql: "select hashtext(email) from customers order by id", columns: [NON_TEXT] },
+  { name: "cast to char(3)", covers: "item 1: casts", sql: "select email::char(3) from customers order by id", columns: ["masked"] },
+  { name: "VALUES in LATERAL", covers: "item 1: LATERAL", sql: "select v.e from customers c, lateral (values (c.email)) v(e) order by c.id", columns: ["masked"] },
+  { name: "window string_agg", covers: "item 1: window functions", sql: "select string_agg(email, ',') over (order by id) from customers order by id", columns: ["masked"] },
+  { name: "nth_value", covers: "item 1: window functions", sql: "select nth_value(email, 2) over (order by id rows between unbounded preceding and unbounded following) from customers order by id", columns: ["rule-mask"] },
+  { name: "GROUP BY a masked column", covers: "item 1: direct through GROUP BY", sql: "select email, count(*) from customers group by email order by 1", columns: ["rule-mask", "raw"] },
+  { name: "DISTINCT ON", covers: "item 1: direct", sql: "select distinct on (email) email, name from customers order by email", columns: ["rule-mask", "raw"] },
+  { name: "TABLE customers", covers: "item 1: direct (TABLE)", sql: "table customers order by id", columns: ["raw", "raw", "rule-mask", "rule-mask", "rule-mask", "rule-mask", "raw"] },
+  { name: "select * from a view", covers: "item 1: views", sql: "select * from customer_contacts order by id", columns: ["raw", "rule-mask", "raw"] },
+  { name: "MATERIALIZED CTE", covers: "item 1: CTEs", sql: "with t as materialized (select id, reverse(phone) p from customers) select p from t order by id", columns: ["masked"] },
+  { name: "json_object_agg", covers: "item 1: JSON constructors, aggregates", sql: "select json_object_agg(id, email order by id) from customers", columns: ["masked"] },
+  { name: "scalar record subquery", covers: "item 1: subqueries, whole-row references", sql: "select (select c from customers c where id = 1)", columns: [NON_TEXT] },
+  { name: "xpath over query_to_xml, as text", covers: "item 1: undetermined (dynamic SQL)", sql: "select (xpath('//email/text()', query_to_xml('select email from customers order by id', true, false, '')))[1]::text", columns: ["masked"] },
+  { name: "xpath over query_to_xml, an xml array", covers: "item 1: undetermined (dynamic SQL, non-text result)", sql: "select xpath('//email/text()', query_to_xml('select email from customers order by id', true, false, ''))", columns: [NON_TEXT] },
+  { name: "predicate only: the plain column stays raw", covers: "item 3: inference is off by default", sql: "select name from customers where email = (select email from customers where id = 1)", columns: ["raw"] },
+
   // Copies (item 2): held for a reviewer.
   { name: "INSERT … SELECT", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, email from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
   { name: "INSERT … SELECT, transformed", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, reverse(email) from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
@@ -300,5 +329,10 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "CREATE TABLE AS", covers: "item 2: CREATE TABLE AS", sql: "create table corpus_leak_ctas as select id, reverse(email) as r from customers", heldFor: [EMAIL], isUndone: "select to_regclass('public.corpus_leak_ctas') is null as ok", undo: "drop table if exists corpus_leak_ctas" },
   { name: "SELECT INTO", covers: "item 2: SELECT INTO", sql: "select email into corpus_leak_into from customers", heldFor: [EMAIL], isUndone: "select to_regclass('public.corpus_leak_into') is null as ok", undo: "drop table if exists corpus_leak_into" },
   { name: "COPY (query) TO STDOUT", covers: "item 2: COPY (query) TO", sql: "copy (select id, email from customers) to stdout", heldFor: [EMAIL], isUndone: "select true as ok" },
+  { name: "CREATE MATERIALIZED VIEW", covers: "item 2: CREATE VIEW (materialized)", sql: "create materialized view corpus_leak_mv as select email from customers", heldFor: [EMAIL], isUndone: "select to_regclass('public.corpus_leak_mv') is null as ok", undo: "drop materialized view if exists corpus_leak_mv" },
+  { name: "MERGE … INSERT", covers: "item 2: writes (attack: MERGE)", sql: "merge into email_copies t using customers c on t.id = c.id when not matched then insert values (c.id, c.email)", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
+  { name: "data-modifying CTE", covers: "item 2: INSERT … SELECT (in a CTE)", sql: "with moved as (insert into email_copies select id, email from customers returning id) select count(*) from moved", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
+  { name: "CREATE TABLE AS TABLE", covers: "item 2: CREATE TABLE AS", sql: "create table corpus_leak_all as table customers", heldFor: ["copies masked data from customers.email, customers.phone, customers.card_number, customers.national_id"], isUndone: "select to_regclass('public.corpus_leak_all') is null as ok", undo: "drop table if exists corpus_leak_all" },
+  { name: "COPY (query) TO STDOUT as CSV", covers: "item 2: COPY (query) TO", sql: "copy (select upper(national_id) from customers) to stdout with (format csv)", heldFor: ["copies masked data from customers.national_id"], isUndone: "select true as ok" },
   { name: "CREATE VIEW", covers: "item 2: CREATE VIEW", sql: "create view corpus_leak_view as select email from customers", heldFor: [EMAIL], isUndone: "select to_regclass('public.corpus_leak_view') is null as ok", undo: "drop view if exists corpus_leak_view" },
 ];
