@@ -17,6 +17,18 @@ export { MAX_VIEW_DEPTH } from "./lineage-scope";
  *
  * The analysis depends on the statement's shape only (never on a literal's value), so the gateway
  * may cache it per statement shape.
+ *
+ * The rules, in short (lineage-values.ts has the lists):
+ * - direct: a column reference through aliases, subqueries, CTEs, views and set operations; a cast
+ *   to a text type of a direct value; min/max/any_value/mode/percentile_disc and the value window
+ *   functions of one; COALESCE/NULLIF/GREATEST/LEAST whose arguments are direct or constants;
+ * - derived: everything else computed, from the union of what feeds it (CASE conditions, function
+ *   arguments, whole-row references, constructors), never from a subquery's WHERE (a predicate);
+ *   constants, parameters and system columns have no sources; EXEMPT_AGGREGATES hide theirs;
+ * - undetermined: dynamic SQL builtins, user functions and operators (their arguments kept as
+ *   sources), unknown relations or columns, sampled statistics, views nested too deeply, and
+ *   whatever the analysis cannot follow (several statements, EXECUTE, DO, CALL, too complex).
+ * An unqualified relation name feeds from every candidate the catalog lists; a CTE shadows them.
  */
 export function analyzeLineage(sql: string, catalog: LineageCatalog): LineageResult {
   const ctx = newContext(catalog, 0, true);
