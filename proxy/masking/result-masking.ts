@@ -1,5 +1,5 @@
 import type { MaskedColumn } from "@/drizzle/schema";
-import type { Detector, MaskingPolicy } from "@/lib/policy/policy-document";
+import { DETECTORS, type Detector, type MaskingPolicy } from "@/lib/policy/policy-document";
 import {
   compileMaskingPolicy,
   maskColumnText,
@@ -12,7 +12,7 @@ import {
   type ValueClass,
 } from "@/lib/policy/masking";
 import { createAsciiMasker } from "@/lib/policy/masking/ascii-mask";
-import { detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
+import { detectorBit, detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
 import { applyFindings, findDetected } from "@/lib/policy/masking/mask-detected";
 import { protocolViolation } from "../protocol/client-error";
 import type { FrameRowFilter } from "../session/result-stream";
@@ -63,7 +63,8 @@ const MAX_LISTED_ROWS = 100_000;
 
 /** Which columns masking touched, for the recording (`statements.masked_columns`). */
 export class MaskedColumnsSummary {
-  private readonly found = new Map<number, { detectors: Set<Detector>; rows: number[]; isTruncated: boolean }>();
+  /** `bits`: the detectors noteFindingBits has added to `detectors` (a mask of detectorBit). */
+  private readonly found = new Map<number, { detectors: Set<Detector>; rows: number[]; isTruncated: boolean; bits: number }>();
 
   constructor(
     private readonly names: readonly string[],
@@ -72,9 +73,21 @@ export class MaskedColumnsSummary {
     private readonly exemptGroup: string | null,
   ) {}
 
+  /** noteFindings with the detectors as a mask of detectorBit: the set is touched only when a detector fires in the column for the first time. */
+  noteFindingBits(column: number, row: number, fired: number): void {
+    let f = this.found.get(column);
+    if (!f) this.found.set(column, (f = { detectors: new Set(), rows: [], isTruncated: false, bits: 0 }));
+    if (fired & ~f.bits) {
+      f.bits |= fired;
+      for (const d of DETECTORS) if (fired & detectorBit(d)) f.detectors.add(d);
+    }
+    if (f.rows.length < MAX_LISTED_ROWS) f.rows.push(row);
+    else f.isTruncated = true;
+  }
+
   noteFindings(column: number, row: number, detectors: Set<Detector>): void {
     let f = this.found.get(column);
-    if (!f) this.found.set(column, (f = { detectors: new Set(), rows: [], isTruncated: false }));
+    if (!f) this.found.set(column, (f = { detectors: new Set(), rows: [], isTruncated: false, bits: 0 }));
     for (const d of detectors) f.detectors.add(d);
     if (f.rows.length < MAX_LISTED_ROWS) f.rows.push(row);
     else f.isTruncated = true;
@@ -116,6 +129,9 @@ export class MaskedColumnsSummary {
 const IN_PLACE = Symbol("in place");
 type FrameCellResult = CellResult | typeof IN_PLACE;
 
+/** What a cell masker found besides its result: the detectors that fired, as a mask of detectorBit (0: none). */
+type CellFindings = { fired: number };
+
 /**
  * One column's masking on the hot path: the value is bytes[start, end) of a DataRow frame, which it
  * may overwrite (IN_PLACE) when the masked value has the same length, and otherwise returns like
@@ -123,13 +139,20 @@ type FrameCellResult = CellResult | typeof IN_PLACE;
  * - a rule whose method keeps the length (partial, inner, outer) masks an ASCII value byte by byte;
  * - a rule whose mask does not depend on the value (full) returns one buffer, made once;
  * - detectors first scan the bytes once (possibleDetectors), and a value in which none of them can
- *   find anything is neither decoded nor searched; the others run only the detectors that can.
+ *   find anything is neither decoded nor searched; the others run only the detectors that can, and
+ *   in an ASCII value each finding is masked by byte where it lies.
  */
-type CellMasker = (frame: Buffer, start: number, end: number, fired: Set<Detector>) => FrameCellResult;
+type CellMasker = (frame: Buffer, start: number, end: number, found: CellFindings) => FrameCellResult;
 
 function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: CompiledMasking): CellMasker {
   const { cls, isBinary } = plan;
-  const slow: CellMasker = (frame, start, end, fired) => maskCell(frame.subarray(start, end), plan, m, fired);
+  const firedSet = new Set<Detector>();
+  const slow: CellMasker = (frame, start, end, found) => {
+    firedSet.clear();
+    const r = maskCell(frame.subarray(start, end), plan, m, firedSet);
+    found.fired = firedSet.size === 0 ? 0 : detectorMask(firedSet);
+    return r;
+  };
   const isJson = cls === "json" || cls === "jsonb";
   // The value's bytes are its text (writeValueText writes the text as it is): text format, or binary text and json.
   const isTextAsIs = !isBinary || cls === "text" || cls === "json";
@@ -143,31 +166,42 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
     }
     const ascii = isJson ? null : createAsciiMasker(plan.type.method, plan.type.format);
     if (!ascii) return slow;
-    return (frame, start, end, fired) => (ascii(frame, start, end) ? IN_PLACE : slow(frame, start, end, fired));
+    return (frame, start, end, found) => (ascii(frame, start, end) ? IN_PLACE : slow(frame, start, end, found));
   }
   // Detectors. Binary int8 and numeric are decoded to digits first: no byte scan for them.
   const skip = isBinary && cls === "jsonb" ? 1 : 0;
   if (!isTextAsIs && cls !== "other" && skip === 0) return slow;
   const { detectors, ctx } = m;
   const enabled = detectorMask(detectors.map((d) => d.detector));
+  const bits = detectors.map((d) => detectorBit(d.detector));
   // Each detector's method on bytes, where it keeps the length (by rank, as findings name them).
   const asciiMaskers = detectors.map((d) => createAsciiMasker(d.semanticType.method, d.semanticType.format));
   const scan = { isAscii: false };
-  return (frame, start, end, fired) => {
+  return (frame, start, end, found) => {
     // jsonb's version byte is checked where it is read (readValueText).
-    if (skip && frame[start] !== 1) return slow(frame, start, end, fired);
+    if (skip && frame[start] !== 1) return slow(frame, start, end, found);
     const possible = possibleDetectors(frame, start + skip, end, enabled, scan);
     if (possible === 0) return UNCHANGED;
     // A JSON value's masked text may need to become a JSON string: maskColumnText knows how.
-    if (isJson) return slow(frame, start, end, fired);
+    if (isJson) return slow(frame, start, end, found);
     const text = frame.toString(scan.isAscii ? "latin1" : "utf8", start, end);
     const chosen = findDetected(text, detectors, possible);
     if (chosen.length === 0) return UNCHANGED;
-    for (const f of chosen) fired.add(detectors[f.rank]!.detector);
-    if (!canWriteText(cls, isBinary)) return null;
     // ASCII: a finding's offsets in the text are its bytes' offsets, and its mask may go right there.
-    if (scan.isAscii && isTextAsIs && chosen.every((f) => asciiMaskers[f.rank])) {
-      for (const f of chosen) asciiMaskers[f.rank]!(frame, start + f.start, start + f.end);
+    let isByByte = scan.isAscii && isTextAsIs;
+    let fired = 0;
+    for (let k = 0; k < chosen.length; k++) {
+      const rank = chosen[k]!.rank;
+      fired |= bits[rank]!;
+      if (!asciiMaskers[rank]) isByByte = false;
+    }
+    found.fired = fired;
+    if (!canWriteText(cls, isBinary)) return null;
+    if (isByByte) {
+      for (let k = 0; k < chosen.length; k++) {
+        const f = chosen[k]!;
+        asciiMaskers[f.rank]!(frame, start + f.start, start + f.end);
+      }
       return IN_PLACE;
     }
     const masked = applyFindings(text, chosen, detectors, ctx);
@@ -215,8 +249,8 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
   };
   if (exemption) return { transformRow: (values) => values, recordRow: maskRow, transformFrame: (frame) => frame, maskedColumns: () => summary.result() };
   const maskFrame = createFrameMasker(plans, m, {
-    noteFindings: (column, found) => summary.noteFindings(column, row, found),
-    noteMasked: (column, found) => tally?.note(column, found),
+    noteFindings: (column, found) => summary.noteFindingBits(column, row, found),
+    noteMasked: (column, found) => tally?.noteBits(column, found),
     nextRow: () => row++,
   });
   return { transformRow: maskRow, transformFrame: maskFrame, maskedColumns: () => summary.result() };
@@ -232,40 +266,40 @@ function createFrameMasker(
   plans: readonly ColumnPlan[],
   m: CompiledMasking,
   notes: {
-    /** Detectors found something in a column's value (`fired` is not empty). */
-    noteFindings(column: number, fired: Set<Detector>): void;
+    /** Detectors found something in a column's value (`fired`, a mask of detectorBit, is not 0). */
+    noteFindings(column: number, fired: number): void;
     /** A column's value was masked. */
-    noteMasked(column: number, fired: Set<Detector>): void;
+    noteMasked(column: number, fired: number): void;
     nextRow(): void;
   },
 ): (frame: Buffer) => Buffer {
   const { noteFindings, noteMasked, nextRow } = notes;
   const maskers: (CellMasker | null)[] = plans.map((p) => (p.kind === "pass" ? null : createCellMasker(p, m)));
-  const fired = new Set<Detector>();
+  const found: CellFindings = { fired: 0 };
   // Values replaced by ones of another length, for the row being masked: where each was, and what replaces it.
   let replacedAt: number[] = [];
   let replacedEnd: number[] = [];
   let replacedBy: (Buffer | null)[] = [];
   return (frame) => {
     if (frame.length < 7) throw protocolViolation("invalid length in DataRow message");
-    const n = frame.readInt16BE(5);
+    const n = (frame[5]! << 24) >> 16 | frame[6]!;
     if (n < 0) throw protocolViolation("invalid column count in DataRow message");
     let off = 7;
     let isChanged = false;
     let replaced = 0;
     for (let i = 0; i < n; i++) {
       if (off + 4 > frame.length) throw protocolViolation("invalid length in DataRow message");
-      const len = frame.readInt32BE(off);
+      const len = (frame[off]! << 24) | (frame[off + 1]! << 16) | (frame[off + 2]! << 8) | frame[off + 3]!;
       off += 4;
       if (len === -1) continue;
       if (len < 0 || off + len > frame.length) throw protocolViolation("invalid length in DataRow message");
       const masker = i < maskers.length ? maskers[i] : null;
       if (masker) {
-        fired.clear();
-        const r = masker(frame, off, off + len, fired);
-        if (fired.size > 0) noteFindings(i, fired);
+        found.fired = 0;
+        const r = masker(frame, off, off + len, found);
+        if (found.fired !== 0) noteFindings(i, found.fired);
         if (r !== UNCHANGED) {
-          noteMasked(i, fired);
+          noteMasked(i, found.fired);
           if (r === IN_PLACE) isChanged = true;
           else {
             replacedAt[replaced] = off - 4;

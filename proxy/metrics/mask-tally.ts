@@ -1,9 +1,13 @@
-import type { Detector } from "@/lib/policy/policy-document";
+import { DETECTORS, type Detector } from "@/lib/policy/policy-document";
 import type { ColumnPlan, CompiledMasking } from "../masking/result-masking";
 import type { CounterCell } from "./counter-cells";
 import { maskedValues } from "./gateway-metrics";
 
-export type MaskTally = { note(column: number, fired: ReadonlySet<Detector>): void };
+export type MaskTally = {
+  note(column: number, fired: ReadonlySet<Detector>): void;
+  /** note with the detectors as a mask of detectorBit (lib/policy/masking/detectors/prefilter.ts). */
+  noteBits(column: number, fired: number): void;
+};
 
 /**
  * Counts one result's masked values by semantic type. The cells of rule columns are found once per
@@ -26,6 +30,16 @@ export function createMaskTally(plans: readonly ColumnPlan[], m: CompiledMasking
         return;
       }
       for (const d of fired) detectorCell(d).n++;
+    },
+    noteBits(column, fired) {
+      const cell = ruleCells[column];
+      if (cell) {
+        cell.n++;
+        return;
+      }
+      for (let i = 0; fired !== 0 && i < DETECTORS.length; i++) {
+        if (fired & (1 << i)) detectorCell(DETECTORS[i]!).n++;
+      }
     },
   };
 }

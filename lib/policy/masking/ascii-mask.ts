@@ -23,7 +23,7 @@ export function createAsciiMasker(method: MaskingMethod, format: ValueFormat): A
   switch (method.algorithm) {
     case "partial":
       if (format === "email") return (b, s, e) => isAscii(b, s, e) && (maskEmail(b, s, e, keepFirst, keepLast, mask), true);
-      if (format === "grouped") return (b, s, e) => isAscii(b, s, e) && (keepEnds(b, s, e, keepFirst, keepLast, mask, isGroupContent), true);
+      if (format === "grouped") return (b, s, e) => maskGrouped(b, s, e, keepFirst, keepLast, mask);
       return (b, s, e) => isAscii(b, s, e) && (keepEnds(b, s, e, keepFirst, keepLast, mask, null), true);
     case "inner":
       return (b, s, e) => isAscii(b, s, e) && (keepEnds(b, s, e, keepFirst, keepLast, mask, null), true);
@@ -39,9 +39,27 @@ export function isAscii(b: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** partial-mask.ts's GROUP_SEPARATOR (`[\s\-.()/+]`) on ASCII: tab to carriage return, space, - . ( ) / +. */
-function isGroupContent(c: number): boolean {
-  return !((c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29 || c === 0x2f || c === 0x2b);
+/** Bytes of partial-mask.ts's GROUP_SEPARATOR (`[\s\-.()/+]`) on ASCII: tab to carriage return, space, - . ( ) / +; and 2 for every byte that is not ASCII. */
+const GROUPING = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x2d, 0x2e, 0x28, 0x29, 0x2f, 0x2b]) GROUPING[c] = 1;
+GROUPING.fill(2, 0x80);
+
+/** keepEnds with separators staying and not counting, in one pass to count (and check ASCII) and one to mask. */
+function maskGrouped(b: Uint8Array, start: number, end: number, keepFirst: number, keepLast: number, mask: number): boolean {
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    const g = GROUPING[b[i]!]!;
+    if (g === 0) total++;
+    else if (g === 2) return false;
+  }
+  const revealsAll = total <= keepFirst + keepLast;
+  let seen = 0;
+  for (let i = start; i < end; i++) {
+    if (GROUPING[b[i]!] !== 0) continue;
+    if (revealsAll || (seen >= keepFirst && seen < total - keepLast)) b[i] = mask;
+    seen++;
+  }
+  return true;
 }
 
 /** code-points.ts's maskKeepingEnds, on bytes that are each one code point. */

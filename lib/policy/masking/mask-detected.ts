@@ -47,6 +47,14 @@ export function maskDetected(text: string, detectors: readonly EnabledDetector[]
   return { text: applyFindings(text, chosen, detectors, ctx), fired: firedDetectors(detectors, chosen) };
 }
 
+/** Each enabled detector's detectorBit, by rank, worked out once per list of detectors (a policy compiles one). */
+const BITS = new WeakMap<readonly EnabledDetector[], number[]>();
+function bitsOf(detectors: readonly EnabledDetector[]): number[] {
+  let bits = BITS.get(detectors);
+  if (!bits) BITS.set(detectors, (bits = detectors.map((d) => detectorBit(d.detector))));
+  return bits;
+}
+
 /** A finding maskDetected masks: where, and the rank (index) of its detector among the enabled ones. */
 export type RankedSpan = DetectedSpan & { rank: number };
 
@@ -56,10 +64,14 @@ export type RankedSpan = DetectedSpan & { rank: number };
  */
 export function findDetected(text: string, detectors: readonly EnabledDetector[], possible = -1): RankedSpan[] {
   const findings: RankedSpan[] = [];
+  const bits = bitsOf(detectors);
   for (let rank = 0; rank < detectors.length; rank++) {
-    const d = detectors[rank]!;
-    if ((possible & detectorBit(d.detector)) === 0) continue;
-    for (const span of CONTENT_DETECTORS[d.detector].find(text)) if (span.end > span.start) findings.push({ start: span.start, end: span.end, rank });
+    if ((possible & bits[rank]!) === 0) continue;
+    const spans = CONTENT_DETECTORS[detectors[rank]!.detector].find(text);
+    for (let k = 0; k < spans.length; k++) {
+      const span = spans[k]!;
+      if (span.end > span.start) findings.push({ start: span.start, end: span.end, rank });
+    }
   }
   // The usual case, one finding (or none), needs no choosing.
   if (findings.length < 2) return findings;

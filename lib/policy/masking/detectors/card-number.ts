@@ -1,7 +1,6 @@
-import { execAll, type ContentDetector, type DetectedSpan } from "./detected-span";
+import type { ContentDetector, DetectedSpan } from "./detected-span";
 
-/** Digits joined by single spaces or dashes: one candidate run, bounded by anything else. */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+// A candidate run ("DIGIT_RUN"): digits joined by single spaces or dashes, bounded by anything else.
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
 /** Grouped numbers on cards come in 3 to 6 digits (4-4-4-4, 4-6-5, 4-4-4-4-3). */
@@ -35,11 +34,21 @@ export function isLuhnValid(digits: string): boolean {
 export function findCardNumbers(text: string): DetectedSpan[] {
   if (countDigits(text) < MIN_DIGITS) return [];
   const spans: DetectedSpan[] = [];
-  for (const m of execAll(DIGIT_RUN, text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (isPartOfDecimal(text, start, end)) continue;
-    findCardsInRun(text, start, end, spans);
+  // The runs, leftmost first, as the regex \d+(?:[ -]\d+)* with the g flag would match them.
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!isDigitCode(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+      // (Reads stay inside the text: charCodeAt past the end is a slow path in V8.)
+      if (i + 1 < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x2d) && isDigitCode(text.charCodeAt(i + 1))) i++;
+      else break;
+    }
+    if (!isPartOfDecimal(text, start, i)) findCardsInRun(text, start, i, spans);
   }
   return spans;
 }
@@ -103,19 +112,16 @@ function isLuhnValidGroups(text: string, i: number, j: number): boolean {
 
 /** "1234567890123.45" or "1.4111111111111111" is a number with a fraction, not a card. */
 function isPartOfDecimal(text: string, start: number, end: number): boolean {
-  return (text[start - 1] === "." && isDigit(text[start - 2])) || (text[end] === "." && isDigit(text[end + 1]));
+  return (start >= 2 && text.charCodeAt(start - 1) === 0x2e && isDigitCode(text.charCodeAt(start - 2))) || (end + 1 < text.length && text.charCodeAt(end) === 0x2e && isDigitCode(text.charCodeAt(end + 1)));
 }
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= "0" && c <= "9";
-}
 
 function countDigits(text: string): number {
   let n = 0;
-  for (let i = 0; i < text.length && n < MIN_DIGITS; i++) if (isDigit(text[i])) n++;
+  for (let i = 0; i < text.length && n < MIN_DIGITS; i++) if (isDigitCode(text.charCodeAt(i))) n++;
   return n;
 }

@@ -29,12 +29,17 @@ export function detectorMask(detectors: Iterable<Detector>): number {
 const DIGIT = 1;
 const LETTER = 2;
 const JWT_CHAR = 4;
+/** A byte some detector's anchor starts with (punctuation, or a letter that begins a key prefix). */
+const ANCHOR = 8;
+const NOT_ASCII = 16;
 const CLASS = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT | JWT_CHAR;
 for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = LETTER | JWT_CHAR;
 for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LETTER | JWT_CHAR;
 CLASS[0x5f] = JWT_CHAR; // _
 CLASS[0x2d] = JWT_CHAR; // -
+for (const c of "@.-+(\"ePASsgxh") CLASS[c.charCodeAt(0)]! |= ANCHOR;
+for (let c = 0x80; c <= 0xff; c++) CLASS[c] = NOT_ASCII;
 
 /**
  * The detectors among `enabled` (a mask of detectorBit) that could find something in bytes[start, end).
@@ -42,6 +47,8 @@ CLASS[0x2d] = JWT_CHAR; // -
  */
 export function possibleDetectors(b: Uint8Array, start: number, end: number, enabled: number, scan?: { isAscii: boolean }): number {
   const length = end - start;
+  // Key prefixes are looked for only where the cloud key detector would run at all.
+  const isLongEnoughForKeys = length >= 20;
   let digits = 0;
   let firstAt = -1;
   let lastDot = -1;
@@ -50,17 +57,33 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
   let hasDashOrDot = false;
   let found = 0;
   let isAscii = true;
+  // The previous byte: an ASCII letter or digit (IBAN), or one of [A-Za-z0-9_.-] (JWT).
+  let afterAlnum = false;
+  let afterJwtChar = false;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
     const cls = CLASS[c]!;
     if (cls & DIGIT) {
       digits++;
+      afterAlnum = true;
+      afterJwtChar = true;
       continue;
     }
-    if (c >= 0x80) {
+    if (cls & LETTER) {
+      // IBAN: two ASCII letters then two digits, at the start of an alphanumeric run.
+      if (!afterAlnum && i + 3 < end && CLASS[b[i + 1]!]! & LETTER && CLASS[b[i + 2]!]! & DIGIT && CLASS[b[i + 3]!]! & DIGIT) found |= BIT.iban;
+      if (cls & ANCHOR) found |= anchoredAt(b, i, end, c, afterJwtChar, isLongEnoughForKeys, found);
+      afterAlnum = true;
+      afterJwtChar = true;
+      continue;
+    }
+    afterAlnum = false;
+    afterJwtChar = (cls & JWT_CHAR) !== 0 || c === 0x2e;
+    if (cls & NOT_ASCII) {
       isAscii = false;
       continue;
     }
+    if ((cls & ANCHOR) === 0) continue;
     switch (c) {
       case 0x40: // @
         if (firstAt < 0) firstAt = i;
@@ -79,35 +102,9 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
       case 0x28: // (
         hasParen = true;
         break;
-      case 0x65: // e: a JWT's header starts with it
-        if ((found & BIT.jwt) === 0 && isJwtStart(b, start, end, i)) found |= BIT.jwt;
-        break;
-      case 0x50: // P
-        if (hasText(b, i, end, "PRIVATE KEY")) found |= BIT.private_key;
-        break;
       case 0x22: // " of "private_key"
-        if (hasText(b, i, end, '"private_key"')) found |= BIT.cloud_key;
+        if (isLongEnoughForKeys && hasText(b, i, end, '"private_key"')) found |= BIT.cloud_key;
         break;
-      case 0x41: // A: AKIA, ASIA, AIza
-        if (hasText(b, i, end, "AKIA") || hasText(b, i, end, "ASIA") || hasText(b, i, end, "AIza")) found |= BIT.cloud_key;
-        break;
-      case 0x53: // S or s: secret_access_key, in any case
-      case 0x73:
-        if (hasTextIgnoringCase(b, i, end, "secret")) found |= BIT.cloud_key;
-        break;
-      case 0x67: // g: ghp_ gho_ ghu_ ghs_ ghr_ github_pat_
-        if (isGitHubPrefix(b, i, end)) found |= BIT.cloud_key;
-        break;
-      case 0x78: // x: xoxb- and the other Slack tokens
-        if (hasText(b, i, end, "xox")) found |= BIT.cloud_key;
-        break;
-      case 0x68: // h: https://hooks.slack.com/
-        if (hasText(b, i, end, "hooks.slack.com/")) found |= BIT.cloud_key;
-        break;
-    }
-    // IBAN: two ASCII letters then two digits, at the start of an alphanumeric run.
-    if (cls & LETTER && (i === start || !(CLASS[b[i - 1]!]! & (LETTER | DIGIT))) && i + 3 < end && CLASS[b[i + 1]!]! & LETTER && CLASS[b[i + 2]!]! & DIGIT && CLASS[b[i + 3]!]! & DIGIT) {
-      found |= BIT.iban;
     }
   }
   if (digits >= 13) found |= BIT.card_number;
@@ -115,9 +112,33 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
   if (digits >= 8 && (hasPlus || hasParen || hasDashOrDot)) found |= BIT.phone;
   // The length floors the detectors check themselves, on text no longer than the bytes.
   if (length < 15) found &= ~BIT.iban;
-  if (length < 20) found &= ~BIT.cloud_key;
   if (scan) scan.isAscii = isAscii;
   return found & enabled;
+}
+
+/** What a letter that may begin an anchor adds at `i`: a JWT's "e", "PRIVATE KEY", or a key's prefix. */
+function anchoredAt(b: Uint8Array, i: number, end: number, c: number, afterJwtChar: boolean, isLongEnoughForKeys: boolean, found: number): number {
+  switch (c) {
+    case 0x65: // e: a JWT's header starts with it
+      return (found & BIT.jwt) === 0 && !afterJwtChar && isJwtStart(b, end, i) ? BIT.jwt : 0;
+    case 0x50: // P
+      return hasText(b, i, end, "PRIVATE KEY") ? BIT.private_key : 0;
+  }
+  if (!isLongEnoughForKeys || found & BIT.cloud_key) return 0;
+  switch (c) {
+    case 0x41: // A: AKIA, ASIA, AIza
+      return hasText(b, i, end, "AKIA") || hasText(b, i, end, "ASIA") || hasText(b, i, end, "AIza") ? BIT.cloud_key : 0;
+    case 0x53: // S or s: secret_access_key, in any case
+    case 0x73:
+      return hasTextIgnoringCase(b, i, end, "secret") ? BIT.cloud_key : 0;
+    case 0x67: // g: ghp_ gho_ ghu_ ghs_ ghr_ github_pat_
+      return isGitHubPrefix(b, i, end) ? BIT.cloud_key : 0;
+    case 0x78: // x: xoxb- and the other Slack tokens
+      return hasText(b, i, end, "xox") ? BIT.cloud_key : 0;
+    case 0x68: // h: https://hooks.slack.com/
+      return hasText(b, i, end, "hooks.slack.com/") ? BIT.cloud_key : 0;
+  }
+  return 0;
 }
 
 /** ddd-dd-dddd around the first dash at `dash`. */
@@ -127,9 +148,8 @@ function isSsnShape(b: Uint8Array, start: number, end: number, dash: number): bo
   return digit(dash - 3) && digit(dash - 2) && digit(dash - 1) && digit(dash + 1) && digit(dash + 2) && b[dash + 3] === 0x2d && digit(dash + 4) && digit(dash + 5) && digit(dash + 6) && digit(dash + 7);
 }
 
-/** An "e" not preceded by [A-Za-z0-9_.-], then at least 9 more of [A-Za-z0-9_-], then a dot (jwt.ts's JWT_CANDIDATE). */
-function isJwtStart(b: Uint8Array, start: number, end: number, at: number): boolean {
-  if (at > start && (CLASS[b[at - 1]!]! & JWT_CHAR || b[at - 1] === 0x2e)) return false;
+/** After an "e" not preceded by [A-Za-z0-9_.-]: at least 9 more of [A-Za-z0-9_-], then a dot (jwt.ts's JWT_CANDIDATE). */
+function isJwtStart(b: Uint8Array, end: number, at: number): boolean {
   let i = at + 1;
   while (i < end && CLASS[b[i]!]! & JWT_CHAR) i++;
   return i - at >= 10 && i < end && b[i] === 0x2e;
