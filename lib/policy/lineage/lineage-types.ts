@@ -27,7 +27,8 @@ export type ColumnLineage =
 /**
  * One result column, in order. `name`: the name PostgreSQL gives it (`?column?` when it has none),
  * for display. `isRest`: stands for any number of columns (`*` over a function whose columns Warden
- * cannot count, such as `jsonb_each(...)`): all of them have this lineage. At most one per statement.
+ * cannot count, such as `jsonb_each(...)`): all of them have this lineage. At most one per statement,
+ * and always the last (the analyzer folds the columns after it into it: their positions are unknown).
  */
 export type OutputColumn = { name: string; lineage: ColumnLineage; isRest?: boolean };
 
