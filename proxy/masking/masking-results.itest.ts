@@ -292,6 +292,16 @@ describe("masking: result rows through real clients", () => {
       }
     });
 
+    it("a table created in the client's open transaction is unknown to the catalog connection: its text columns are masked in full", async () => {
+      await c.query("begin");
+      try {
+        await c.query("create table readme_open (id int, note text); insert into readme_open values (1, 'hello')");
+        await expectRows(c, "select id, note from readme_open", [{ id: 1, note: "****" }]);
+      } finally {
+        await c.query("rollback");
+      }
+    });
+
     it("not caught: bytea values no ruled column feeds (detectors would take hex digits for card numbers)", async () => {
       expect((await c.query("select decode('4111111111111111', 'hex') as v")).rows).toEqual([{ v: Buffer.from("4111111111111111", "hex") }]);
     });
