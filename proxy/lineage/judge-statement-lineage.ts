@@ -1,5 +1,6 @@
 import type { PolicyActor } from "@/lib/policy/evaluate-policy";
 import { compileMaskingPolicy, judgeLineage, type CompiledMaskingPolicy, type LineageVerdict } from "@/lib/policy/masking";
+import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
 import type { ApprovalRule, MaskingPolicy, PolicyDocument } from "@/lib/policy/policy-document";
 import type { StatementContext } from "../hooks/gateway-hooks";
 import { parseCopyStatement } from "../masking/copy-statement";
@@ -15,6 +16,7 @@ const FORWARD: LineageVerdict = { action: "forward" };
  */
 const NO_HASH = { hmac: (): string => { throw new Error("lineage judgement masks no value"); } };
 const compiledByMasking = new WeakMap<MaskingPolicy, CompiledMaskingPolicy>();
+const verdicts = new WeakMap<StatementLineage, { policy: PolicyDocument; actorKind: PolicyActor["actorKind"]; isTableCopy: boolean; verdict: LineageVerdict }>();
 
 function compiledOf(masking: MaskingPolicy): CompiledMaskingPolicy {
   let c = compiledByMasking.get(masking);
@@ -33,10 +35,17 @@ export function judgeStatementLineage(service: LineageService, policy: PolicyDoc
   if (ctx.parseError !== null) return FORWARD;
   const compiled = compiledOf(policy.masking);
   if (!compiled.matchesColumns) return FORWARD;
-  const judge = (lineage: Parameters<typeof judgeLineage>[1]) => {
+  const judge = (lineage: StatementLineage) => {
     const isTableCopy = ctx.classification.command === "CopyStmt" && parseCopyStatement(ctx.sql)?.source.kind === "relation";
+    // A cached lineage is one object per statement shape: its verdict is kept with it while the
+    // policy and the actor's kind are the same (exemptions depend on the clock: not kept then).
+    const isKept = policy.masking.exemptions.length === 0;
+    const kept = isKept ? verdicts.get(lineage) : undefined;
+    if (kept && kept.policy === policy && kept.actorKind === actor.actorKind && kept.isTableCopy === isTableCopy) return kept.verdict;
     const judged = isTableCopy ? { ...lineage, copies: lineage.copies.filter((c) => c.target.kind !== "client") } : lineage;
-    return judgeLineage(policy, judged, actor, compiled);
+    const verdict = judgeLineage(policy, judged, actor, compiled);
+    if (isKept) verdicts.set(lineage, { policy, actorKind: actor.actorKind, isTableCopy, verdict });
+    return verdict;
   };
   const lineage = service.lineageOf(ctx);
   return lineage instanceof Promise ? lineage.then(judge) : judge(lineage);
