@@ -32,4 +32,13 @@ describe("ResolutionCatalog", () => {
     expect(snapshot.relations(null, "customers")).toEqual([relation("public", "customers")]);
     expect(snapshot.functionKind(null, "lower")).toBe("builtin");
   });
+
+  it("forwards operators: a name a schema redefines is opaque, and the analysis sees it (not only PostgreSQL's own names)", () => {
+    const snapshot = new LineageCatalogSnapshot();
+    const catalog = new ResolutionCatalog(snapshot, null);
+    expect(catalog.operatorKind("||")).toBeUndefined();
+    catalog.add({ relations: [], functions: [], operators: [{ name: "||", kind: "user" }, { name: "+", kind: "builtin" }] }, []);
+    expect(catalog.operatorKind("||")).toBe("user");
+    expect(catalog.operatorKind("+")).toBe("builtin");
+  });
 });

@@ -36,10 +36,15 @@ export class ResolutionCatalog implements LineageCatalog {
     return this.snapshot.functionKind(schema, name);
   }
 
+  /** An operator name only pg_catalog defines is PostgreSQL's own; one a schema redefines is opaque. */
+  operatorKind(name: string): "builtin" | "user" | undefined {
+    return this.snapshot.operatorKind(name);
+  }
+
   /** Loaded entries: found relations and functions into the shared snapshot, names found nowhere kept here. */
   add(entries: LineageCatalogEntries, asked: readonly { schema: string | null; name: string }[]): void {
     const found = entries.relations.filter((r) => r.relations.length > 0);
-    this.snapshot.add({ relations: found, functions: entries.functions });
+    this.snapshot.add({ relations: found, functions: entries.functions, operators: entries.operators });
     for (const r of asked) if (!this.snapshot.relations(r.schema, r.name)) this.unknown.add(key(r.schema, r.name));
   }
 }
