@@ -57,6 +57,7 @@ const until = (expiresAt: unknown) => (typeof expiresAt === "string" ? `until ${
  * (the caller then shows the path and values).
  */
 export function describeMaskingChange(entry: PolicyDiffEntry, field: string | null, docs?: MaskingDocs): string | null {
+  if (entry.path.startsWith("masking.lineage")) return describeLineageChange(entry);
   if (!entry.item) return null;
   const listPath = entry.path.slice(0, entry.path.indexOf(`[${entry.item.key}]`));
   const key = entry.item.key;
@@ -102,13 +103,17 @@ export function describeMaskingChange(entry: PolicyDiffEntry, field: string | nu
       const beforeType = before ? resolveSemanticType(key, before) : null;
       if (change === "moved") return null;
       if (whole && change === "added") {
-        const method = describeMethod(prop<MaskingMethod>(entry.after, "method") ?? { algorithm: "full" });
+        const transformed = prop<MaskingMethod>(entry.after, "transformedMethod");
+        const method = describeMethod(prop<MaskingMethod>(entry.after, "method") ?? { algorithm: "full" }) + (transformed ? `; values computed from it: ${describeMethod(transformed)}` : "");
         return builtIn ? `Changed how ${lowerFirst(label)} is masked: ${method}` : `Defined the semantic type ${label} (${key}), masked ${method}`;
       }
       if (whole && change === "removed") {
         return builtIn && afterType ? `${label} is masked the built-in way again: ${describeMethod(afterType.method)}` : `Removed the semantic type ${label} (${key})`;
       }
       if (field === "label") return `Renamed the semantic type ${String(entry.before)} to ${String(entry.after)}`;
+      if (field?.startsWith("transformedMethod") && afterType && beforeType) {
+        return `Changed how values computed from ${lowerFirst(afterType.label)} are masked: ${describeMethod(afterType.transformedMethod ?? { algorithm: "full" })} (was ${describeMethod(beforeType.transformedMethod ?? { algorithm: "full" })})`;
+      }
       if (field?.startsWith("method") && afterType && beforeType) return `Changed how ${lowerFirst(afterType.label)} is masked: ${describeMethod(afterType.method)} (was ${describeMethod(beforeType.method)})`;
       return null;
     }
@@ -124,6 +129,37 @@ export function describeMaskingChange(entry: PolicyDiffEntry, field: string | nu
       if (field === "reason") return `The exemption of ${group} now gives the reason “${String(entry.after ?? "")}”`;
       return null;
     }
+    default:
+      return null;
+  }
+}
+
+const LINEAGE_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  undetermined: { mask: "masked in full", refuse: "refused" },
+  copies: { hold: "held for a reviewer", block: "refused", allow: "allowed" },
+  inference: { off: "not checked", hold: "held for a reviewer", block: "refused" },
+};
+
+/** masking.lineage's settings as sentences: "Writes that copy masked data are now allowed (were held for a reviewer)". */
+function describeLineageChange(entry: PolicyDiffEntry): string | null {
+  const setting = entry.path.slice("masking.lineage".length).replace(/^\./, "").split(/[.[]/)[0];
+  const words = (value: unknown) => (typeof value === "string" ? (LINEAGE_WORDS[setting]?.[value] ?? value) : "the default");
+  const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.join(", ") : "none");
+  switch (setting) {
+    case "":
+      return entry.change === "added" ? "Set the lineage options" : null;
+    case "undetermined":
+      return `Statements whose result columns Warden cannot trace are now ${words(entry.after)} (were ${words(entry.before)})`;
+    case "copies":
+      return `Writes that copy masked data elsewhere are now ${words(entry.after)} (were ${words(entry.before)})`;
+    case "inference":
+      return `Statements that filter, join, sort or group on a masked column are now ${words(entry.after)} (were ${words(entry.before)})`;
+    case "inferenceActorKinds":
+      return `The inference check now applies to ${list(entry.after)} (was ${list(entry.before)})`;
+    case "reviewerGroups":
+      return `Held copies and inference are now reviewed by ${list(entry.after)} (were ${list(entry.before)})`;
+    case "timeoutSeconds":
+      return `Held copies and inference now wait ${String(entry.after)} s for a reviewer (was ${String(entry.before)} s)`;
     default:
       return null;
   }

@@ -72,3 +72,31 @@ describe("describePolicyDiff on masking", () => {
     expect(linesOf(after, changed)).toEqual([[null, "Changed how email address is masked: keyed hash (was partial, keeps the first 2 and last 4)"]]);
   });
 });
+
+describe("describePolicyDiff on masking's lineage options", () => {
+  it("reads each lineage setting and a transformed mask as a sentence, before and after", () => {
+    const before = defaultPolicy();
+    const after = structuredClone(before);
+    after.masking.lineage = { ...after.masking.lineage, undetermined: "refuse", copies: "allow", inference: "hold", inferenceActorKinds: ["agent", "human"], reviewerGroups: ["security"], timeoutSeconds: 60 };
+    after.masking.semanticTypes.push({ id: "email", label: "Email address", method: { algorithm: "partial", keepFirst: 1 }, transformedMethod: { algorithm: "hash" } });
+    const texts = describePolicyDiff(diffPolicyDocuments(before, after), { before, after }).flatMap((g) => g.lines.map((l) => l.text));
+    expect(texts).toEqual([
+      "Changed how email address is masked: partial, keeps the first 1; values computed from it: keyed hash",
+      "Statements whose result columns Warden cannot trace are now refused (were masked in full)",
+      "Writes that copy masked data elsewhere are now allowed (were held for a reviewer)",
+      "Statements that filter, join, sort or group on a masked column are now held for a reviewer (were not checked)",
+      "The inference check now applies to agent, human (was agent)",
+      "Held copies and inference are now reviewed by security (were reviewer)",
+      "Held copies and inference now wait 60 s for a reviewer (was 900 s)",
+    ]);
+  });
+
+  it("names a changed transformed mask of a type the policy already overrides", () => {
+    const before = defaultPolicy();
+    before.masking.semanticTypes.push({ id: "email", label: "Email address", method: { algorithm: "partial", keepFirst: 1 } });
+    const after = structuredClone(before);
+    after.masking.semanticTypes[0]!.transformedMethod = { algorithm: "full", replacement: "[computed]" };
+    const texts = describePolicyDiff(diffPolicyDocuments(before, after), { before, after }).flatMap((g) => g.lines.map((l) => l.text));
+    expect(texts).toEqual(["Changed how values computed from email address are masked: full, as “[computed]” (was full, as “****”)"]);
+  });
+});
