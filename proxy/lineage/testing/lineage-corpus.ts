@@ -68,6 +68,8 @@ create table orders (id int primary key, customer_id int, total numeric);
 insert into orders values (10, 1, 25.5), (11, 2, 40), (12, 1, 7);
 create table email_copies (id int, body text);
 create function customer_email(i int) returns text language sql stable as $$ select email from customers where id = i $$;
+create function open_emails() returns refcursor language plpgsql as $$ declare r refcursor := 'fn_cur'; begin open r for select email from customers order by id; return r; end $$;
+create domain contact_text as text;
 alter view customer_contacts owner to ${owner};
 alter view contacts_of_contacts owner to ${owner};
 alter view customer_shouts owner to ${owner};
@@ -76,6 +78,8 @@ alter table accounts_low owner to ${owner};
 alter table orders owner to ${owner};
 alter table email_copies owner to ${owner};
 alter function customer_email(int) owner to ${owner};
+alter function open_emails() owner to ${owner};
+alter domain contact_text owner to ${owner};
 `;
 }
 
@@ -321,6 +325,43 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "xpath over query_to_xml, an xml array", covers: "item 1: undetermined (dynamic SQL, non-text result)", sql: "select xpath('//email/text()', query_to_xml('select email from customers order by id', true, false, ''))", columns: [NON_TEXT] },
   { name: "predicate only: the plain column stays raw", covers: "item 3: inference is off by default", sql: "select name from customers where email = (select email from customers where id = 1)", columns: ["raw"] },
 
+  // Hostile variants against the session state and the catalog.
+  {
+    name: "FETCH from a cursor a function opened",
+    covers: "item 1: cursors (opened where the gateway cannot see)",
+    setup: ["begin", "select open_emails()"],
+    sql: "fetch all from fn_cur",
+    cleanup: ["commit"],
+    columns: ["masked"],
+  },
+  {
+    name: "cursor WITH HOLD, fetched after COMMIT",
+    covers: "item 1: cursors",
+    setup: ["begin", "declare corpus_hold cursor with hold for select reverse(email), email from customers order by id", "commit"],
+    sql: "fetch all from corpus_hold",
+    cleanup: ["close corpus_hold"],
+    columns: ["masked", "rule-mask"],
+  },
+  {
+    name: "temporary view",
+    covers: "item 1: views (temporary)",
+    setup: ["create temp view corpus_tmpv as select id, reverse(card_number) as rc, email from customers"],
+    sql: "select rc, email from corpus_tmpv order by id",
+    cleanup: ["discard temp"],
+    columns: ["masked", "masked"],
+  },
+  { name: "cast to a domain over text", covers: "item 1: casts (domain)", sql: "select email::contact_text from customers order by id", columns: ["masked"] },
+  { name: "schema-qualified and quoted names", covers: "item 1: direct", sql: "select \"public\".\"customers\".\"email\" from public.customers order by id", columns: ["rule-mask"] },
+  { name: "pg_catalog-qualified builtin", covers: "item 1: functions", sql: "select pg_catalog.reverse(email) from customers order by id", columns: ["masked"] },
+  { name: "textcat", covers: "item 1: functions (an operator's function)", sql: "select textcat(email, '') from customers order by id", columns: ["masked"] },
+  { name: "jsonb_to_record out of to_jsonb(c)", covers: "attack: JSON record functions", sql: "select x.email from customers c, jsonb_to_record(to_jsonb(c)) as x(email text) order by c.id", columns: ["masked"] },
+  { name: "jsonb_populate_record", covers: "attack: JSON record functions", sql: "select (jsonb_populate_record(null::customers, to_jsonb(c))).card_number from customers c order by id", columns: ["masked"] },
+  { name: "regexp_split_to_table", covers: "attack: splitting into rows", sql: "select regexp_split_to_table(card_number, ' ') from customers where id = 1", columns: ["masked"] },
+  { name: "xmlagg", covers: "attack: xml", sql: "select xmlagg(xmlelement(name e, email) order by id) from customers", columns: ["masked"] },
+  { name: "format with a position", covers: "attack: format", sql: "select format('%1$s', national_id) from customers order by id", columns: ["masked"] },
+  { name: "ascii per character of an opaque function", covers: "item 1: undetermined (non-text result)", sql: "select i, ascii(substr(customer_email(1), i, 1)) from generate_series(1, 15) i order by i", columns: ["raw", NON_TEXT] },
+  { name: "GROUPING SETS", covers: "item 1: aggregates", sql: "select email, count(*) from customers group by grouping sets ((email), ()) order by 1 nulls last", columns: ["rule-mask", "raw"] },
+
   // Copies (item 2): held for a reviewer.
   { name: "INSERT … SELECT", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, email from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
   { name: "INSERT … SELECT, transformed", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, reverse(email) from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
@@ -334,5 +375,16 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "data-modifying CTE", covers: "item 2: INSERT … SELECT (in a CTE)", sql: "with moved as (insert into email_copies select id, email from customers returning id) select count(*) from moved", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
   { name: "CREATE TABLE AS TABLE", covers: "item 2: CREATE TABLE AS", sql: "create table corpus_leak_all as table customers", heldFor: ["copies masked data from customers.email, customers.phone, customers.card_number, customers.national_id"], isUndone: "select to_regclass('public.corpus_leak_all') is null as ok", undo: "drop table if exists corpus_leak_all" },
   { name: "COPY (query) TO STDOUT as CSV", covers: "item 2: COPY (query) TO", sql: "copy (select upper(national_id) from customers) to stdout with (format csv)", heldFor: ["copies masked data from customers.national_id"], isUndone: "select true as ok" },
+  {
+    // Only a temporary table made from the query (CREATE TEMP TABLE … AS) inherits its masks: an
+    // INSERT … SELECT into one that exists is a copy like any other.
+    name: "INSERT … SELECT into a temporary table",
+    covers: "item 2: INSERT … SELECT; temp tables",
+    setup: ["create temp table corpus_tmp2 (e text)"],
+    sql: "insert into corpus_tmp2 select email from customers",
+    cleanup: ["discard temp"],
+    heldFor: [EMAIL],
+    isUndone: "select true as ok",
+  },
   { name: "CREATE VIEW", covers: "item 2: CREATE VIEW", sql: "create view corpus_leak_view as select email from customers", heldFor: [EMAIL], isUndone: "select to_regclass('public.corpus_leak_view') is null as ok", undo: "drop view if exists corpus_leak_view" },
 ];
