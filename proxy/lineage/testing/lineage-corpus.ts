@@ -362,6 +362,11 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "ascii per character of an opaque function", covers: "item 1: undetermined (non-text result)", sql: "select i, ascii(substr(customer_email(1), i, 1)) from generate_series(1, 15) i order by i", columns: ["raw", NON_TEXT] },
   { name: "GROUPING SETS", covers: "item 1: aggregates", sql: "select email, count(*) from customers group by grouping sets ((email), ()) order by 1 nulls last", columns: ["rule-mask", "raw"] },
 
+  { name: "percentile_disc", covers: "item 1: aggregates that return a value", sql: "select percentile_disc(0.5) within group (order by email) from customers", columns: ["rule-mask"] },
+  { name: "mode()", covers: "item 1: aggregates that return a value", sql: "select mode() within group (order by card_number) from customers", columns: ["rule-mask"] },
+  { name: "JOIN … USING a masked column", covers: "item 1: direct through joins", sql: "select email from customers c1 join customers c2 using (email) order by 1", columns: ["rule-mask"] },
+  { name: "RETURNING of a write that copies nothing", covers: "item 1: writes' RETURNING", sql: "update customers set notes = notes where id = 1 returning email, reverse(card_number), notes", columns: ["rule-mask", "masked", "raw"] },
+
   // Copies (item 2): held for a reviewer.
   { name: "INSERT … SELECT", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, email from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
   { name: "INSERT … SELECT, transformed", covers: "item 2: INSERT … SELECT", sql: "insert into email_copies (id, body) select id, reverse(email) from customers", heldFor: [EMAIL], isUndone: "select count(*) = 0 as ok from email_copies", undo: "delete from email_copies" },
