@@ -4,7 +4,7 @@
  * user CPU time (less skewed by other load on the machine than wall time). For profiling the masking
  * code alone: bundle it (esbuild, packages external) and run it with node --cpu-prof.
  *
- *   npx tsx bench/masking-cost.ts [ROWS] [--distinct-cards]
+ *   npx tsx bench/masking-cost.ts [ROWS] [--distinct-cards] [--only=masked,default,every]
  */
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
 import { defaultPolicy } from "@/lib/policy/default-policy";
@@ -20,7 +20,9 @@ const card = (g: number) => { if (!distinct) return "4111 1111 1111 1111"; const
 const rows = Array.from({ length: N }, (_, i) => encodeDataRow([String(i + 1), `person${i + 1}@example.com`, `+1 555 ${String((i + 1) % 1e7).padStart(7, "0")}`, card(i + 1), "2026-12-07 19:00:00.123456+00"].map((s) => Buffer.from(s))));
 const ctx = createNodeMaskingContext(Buffer.alloc(32, 7));
 const cols = [["id", 23], ["email", 25], ["phone", 25], ["card_number", 25], ["created_at", 1184]] as const;
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 for (const [name, policy] of [["masked", maskedLargeTablePolicy], ["default", defaultPolicy], ["every", everyDetectorPolicy]] as const) {
+  if (only && !only.includes(name)) continue;
   const m = compileMasking(1, policy().masking, ctx);
   const plans = cols.map(([c, oid]) => planColumn(m, m.matchesColumns ? matchColumn(m, [{ schema: "public", table: "bench_large", column: c }], c) : null, oid === 25 ? "text" : "plain", false));
   const work = rows.map((r) => Buffer.from(r));

@@ -97,7 +97,7 @@ export function possibleDetectors(b: Uint8Array, start: number, end: number, ena
         if (isSsnShape(b, start, end, i)) found |= BIT.us_ssn;
         break;
       case 0x2b: // +
-        hasPlus = true;
+        if (!hasPlus && isPlusPhoneAt(b, start, end, i)) hasPlus = true;
         break;
       case 0x28: // (
         hasParen = true;
@@ -139,6 +139,52 @@ function anchoredAt(b: Uint8Array, i: number, end: number, c: number, afterJwtCh
       return hasText(b, i, end, "hooks.slack.com/") ? BIT.cloud_key : 0;
   }
   return 0;
+}
+
+const isDigitByte = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+const isPhoneSeparator = (c: number | undefined) => c === 0x20 || c === 0x2e || c === 0x2d;
+
+/**
+ * Whether phone.ts's E164 or INTERNATIONAL pattern can match at the "+" at `plus`. E164: a digit 1-9
+ * and 7 more digits. INTERNATIONAL: a country code of 1 to 3 digits (1-9 first), an optional area
+ * code in parentheses, then 1 to 5 groups of one separator (space, dot, dash) and 1 to 6 digits,
+ * and its lookahead lets it end only where the chain of groups ends: so every group of the chain
+ * counts (each runs to its last digit, or the next could not start), and a chain with a group of 7
+ * digits or more, or more than 5 groups, cannot match (the bench's "+1 555 0000001" cannot). Then at
+ * least 8 digits, which trimToPhoneLength asks for.
+ */
+function isPlusPhoneAt(b: Uint8Array, start: number, end: number, plus: number): boolean {
+  // (?<![\w+]): not after a word character or another plus.
+  if (plus > start) {
+    const before = b[plus - 1]!;
+    if (before === 0x2b || before === 0x5f || CLASS[before]! & (LETTER | DIGIT)) return false;
+  }
+  let i = plus + 1;
+  if (i >= end || b[i]! < 0x31 || b[i]! > 0x39) return false;
+  while (i < end && isDigitByte(b[i])) i++;
+  const country = i - plus - 1;
+  if (country >= 8) return true; // E164
+  if (country > 3) return false;
+  let digits = country;
+  // The area code in parentheses, with or without a separator before it.
+  const paren = isPhoneSeparator(b[i]) && b[i + 1] === 0x28 ? i + 1 : b[i] === 0x28 ? i : -1;
+  if (paren >= 0) {
+    let k = paren + 1;
+    while (k < end && isDigitByte(b[k])) k++;
+    const area = k - paren - 1;
+    if (area < 1 || area > 4 || k >= end || b[k] !== 0x29) return false;
+    digits += area;
+    i = k + 1;
+  }
+  let groups = 0;
+  while (i + 1 < end && isPhoneSeparator(b[i]) && isDigitByte(b[i + 1])) {
+    let k = i + 1;
+    while (k < end && isDigitByte(b[k])) k++;
+    if (k - i - 1 > 6 || ++groups > 5) return false;
+    digits += k - i - 1;
+    i = k;
+  }
+  return groups >= 1 && digits >= 8;
 }
 
 /** ddd-dd-dddd around the first dash at `dash`. */
