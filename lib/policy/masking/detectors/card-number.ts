@@ -71,8 +71,13 @@ function findCardsInRun(text: string, start: number, end: number, found: Detecte
     i++; // the separator
   }
   const firstOfRun = found.length;
+  let remaining = 0;
+  for (let g = 0; g < groups; g++) remaining += groupEnd[g]! - groupStart[g]!;
   for (let i = 0; i < groups; i++) {
     const first = groupEnd[i]! - groupStart[i]!;
+    // No window from here on has a card's digits: the rest of the run is too short.
+    if (remaining < MIN_DIGITS) break;
+    remaining -= first;
     let digits = 0;
     for (let j = i; j < groups; j++) {
       // Within one number the separator is always the same; groups only when there are several.
