@@ -115,7 +115,7 @@ export const semanticTypeSchema = z
  * Lineage (lib/policy/lineage): what the gateway does with result columns and writes that its
  * analysis of the statement traces to masked columns.
  * - `undetermined`: a statement (or result column) whose sources cannot be worked out: `mask` masks
- *   every text column it returns that lineage cannot vouch for; `refuse` refuses the statement.
+ *   every column it returns that lineage cannot vouch for (numbers too); `refuse` refuses the statement.
  * - `copies`: a write that moves masked values elsewhere (INSERT … SELECT, UPDATE … SET, CREATE
  *   TABLE AS, SELECT INTO, CREATE VIEW, COPY … TO a client): held for `reviewerGroups` by default,
  *   for every kind of actor.

@@ -292,11 +292,15 @@ describe("masking: result rows through real clients", () => {
       }
     });
 
-    it("a table created in the client's open transaction is unknown to the catalog connection: its text columns are masked in full", async () => {
+    it("a table created in the client's open transaction is unknown to the catalog connection: its columns are masked in full, numbers too", async () => {
       await c.query("begin");
       try {
         await c.query("create table readme_open (id int, note text); insert into readme_open values (1, 'hello')");
-        await expectRows(c, "select id, note from readme_open", [{ id: 1, note: "****" }]);
+        // Values as sent (no type parsing): the int column carries the substitute in text format.
+        const asSent = { types: { getTypeParser: () => (value: string) => value } } as unknown as Partial<pg.QueryConfig>;
+        await expectRows(c, { text: "select id, note from readme_open", ...asSent } as pg.QueryConfig, [{ id: "****", note: "****" }]);
+        // In binary format a masked int cannot carry text: NULL.
+        await expectRows(c, binary("select id, note from readme_open where id = $1", [1]), [{ id: null, note: "****" }]);
       } finally {
         await c.query("rollback");
       }

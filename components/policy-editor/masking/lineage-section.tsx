@@ -25,7 +25,7 @@ type LineageSectionProps = {
 };
 
 const UNDETERMINED_LABELS: Record<(typeof LINEAGE_UNDETERMINED_ACTIONS)[number], string> = {
-  mask: "Mask every text column it cannot vouch for, in full",
+  mask: "Mask every column it cannot vouch for, in full",
   refuse: "Refuse the statement before it runs",
 };
 const COPY_LABELS: Record<(typeof MASKED_COPY_ACTIONS)[number], string> = {

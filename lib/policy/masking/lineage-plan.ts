@@ -62,8 +62,9 @@ export const UNDETERMINED_TYPE: SemanticTypeDefinition = {
  *   exempt aggregates (`count(email)`) pass, and so do constants (no detector runs on a value the
  *   statement itself wrote), unless a name pattern matches the result's name;
  * - `derived` from unmasked sources: the result name's pattern or the detectors, as before lineage;
- * - `undetermined`: from masked known sources as `derived`; otherwise, any column whose type can
- *   carry data (all but booleans, small numbers, dates…) is masked in full (`undetermined`). The
+ * - `undetermined`: from masked known sources as `derived`; otherwise masked in full
+ *   (`undetermined`), whatever its type: a number or a boolean computed from an opaque value can
+ *   spell that value out row by row (text format shows the substitute; binary, NULL). The
  *   policy's `undetermined: refuse` refuses such statements before they run (judgeLineage); one that
  *   runs all the same is still masked, never passed.
  * `cls`: the column's value class (lib/policy/masking/value-classes.ts).
@@ -83,7 +84,8 @@ export function planLineageColumn(m: CompiledMaskingPolicy, lineage: ColumnLinea
     case "undetermined": {
       const known = planTransformed(m, lineage.sources, cls);
       if (known) return known;
-      if (!m.matchesColumns || cls === "plain") return planColumn(m, m.matcher(null, resultName), cls);
+      // Every type, numbers and booleans too: ascii(substr(f(), i, 1)) spells a value out one row at a time.
+      if (!m.matchesColumns) return planColumn(m, m.matcher(null, resultName), cls);
       return { kind: "rule", cls, type: UNDETERMINED_TYPE, match: { semanticType: UNDETERMINED_TYPE.id, matchedBy: "undetermined", rule: "", reason: lineage.reason } };
     }
   }
