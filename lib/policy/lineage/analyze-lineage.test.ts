@@ -558,8 +558,11 @@ describe("rest columns and generated columns", () => {
     expect(copies("alter table customers alter column name set expression as (reverse(email))")).toEqual(["customers.name <- " + X_EMAIL]);
   });
 
-  it("large objects are undetermined", () => {
-    expect(analyse("select lo_get(42)").columns![0]!.lineage.kind).toBe("undetermined");
+  it("large objects and settings are untraced data, not undetermined: the detectors search them, as before lineage", () => {
+    expect(analyse("select lo_get(42)").columns![0]!.lineage).toEqual({ kind: "derived", sources: [], untraced: true });
+    expect(analyse("select convert_from(lo_get(42), 'UTF8') || 'x'").columns![0]!.lineage).toEqual({ kind: "derived", sources: [], untraced: true });
+    expect(analyse("select coalesce(current_setting('app.note'), 'none')").columns![0]!.lineage).toEqual({ kind: "derived", sources: [], untraced: true });
+    expect(analyse("select lo_get(42) union select 'x'::bytea").columns![0]!.lineage).toEqual({ kind: "derived", sources: [], untraced: true });
   });
 });
 

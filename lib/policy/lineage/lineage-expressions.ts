@@ -1,5 +1,5 @@
 import type { ColumnLineage } from "./lineage-types";
-import { BUILTIN_OPERATORS, CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, STORING_FUNCTIONS, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
+import { BUILTIN_OPERATORS, CONSTANT, DYNAMIC_SQL_FUNCTIONS, EXEMPT_AGGREGATES, STORED_DATA_FUNCTIONS, STORING_FUNCTIONS, TEXT_TYPES, VALUE_PRESERVING_FUNCTIONS, chooseFrom, deriveFrom, undetermined, unionSources } from "./lineage-values";
 import { columnOf, columnRefLineage, findItem } from "./lineage-columns";
 import { recordPredicate, recordWindow } from "./lineage-predicates";
 import { type Ctx, type Node, type Scope, nodeEntry } from "./lineage-scope";
@@ -152,6 +152,10 @@ export function functionLineage(call: Node, scope: Scope, ctx: Ctx): ColumnLinea
   const sources = unionSources(args.map((a) => a.sources));
   if (kind === "user") return undetermined(`${schema ? `${schema}.` : ""}${name} is a user function, opaque to lineage`, sources);
   if ((DYNAMIC_SQL_FUNCTIONS as readonly string[]).includes(name)) return undetermined(`${name} runs SQL or reads data that cannot be traced`, sources);
+  if ((STORED_DATA_FUNCTIONS as readonly string[]).includes(name)) {
+    const inner = deriveFrom(args);
+    return inner.kind === "undetermined" ? inner : { kind: "derived", sources: inner.sources, untraced: true };
+  }
   const stores = Object.hasOwn(STORING_FUNCTIONS, name) ? STORING_FUNCTIONS[name] : undefined;
   if (stores && args[stores.arg]) recordCopy(stores.target, args[stores.arg]!, undefined, ctx);
   if ((EXEMPT_AGGREGATES as readonly string[]).includes(name)) {

@@ -21,7 +21,8 @@ export type LineageSource = { schema: string; table: string; column: string };
  */
 export type ColumnLineage =
   | { kind: "direct"; sources: LineageSource[] }
-  | { kind: "derived"; sources: LineageSource[]; exemptBy?: string; exempted?: LineageSource[] }
+  /** `untraced`: it also carries data stored outside any column (a large object, a setting): the detectors search it. */
+  | { kind: "derived"; sources: LineageSource[]; exemptBy?: string; exempted?: LineageSource[]; untraced?: boolean }
   | { kind: "undetermined"; reason: string; sources: LineageSource[] };
 
 /**

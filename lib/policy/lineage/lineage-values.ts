@@ -46,10 +46,15 @@ export const DYNAMIC_SQL_FUNCTIONS = [
   "pg_logical_slot_peek_binary_changes",
   // Values sampled by ANALYZE into an extended statistic's MCV list.
   "pg_mcv_list_items",
-  // Large objects: whatever was stored in them, by any statement before.
-  "lo_get",
-  "loread",
 ] as const;
+
+/**
+ * Builtins that return data stored outside any column: a large object's bytes, a setting. Writing
+ * masked values there through Warden is a copy (STORING_FUNCTIONS, held by default), so what they
+ * hold has no lineage: `untraced`, searched by the content detectors, as before lineage. (Masking
+ * them in full would break every large-object client on a connection with column rules.)
+ */
+export const STORED_DATA_FUNCTIONS = ["lo_get", "loread", "current_setting"] as const;
 
 /** Types a cast to which keeps the value itself (a `direct` value stays direct). */
 export const TEXT_TYPES = ["text", "varchar", "bpchar", "char", "name", "citext"] as const;
@@ -94,7 +99,12 @@ export function deriveFrom(parts: readonly ColumnLineage[]): ColumnLineage {
   const sources = unionSources(parts.map((p) => p.sources));
   const unknown = parts.find((p) => p.kind === "undetermined");
   if (unknown && unknown.kind === "undetermined") return { kind: "undetermined", reason: unknown.reason, sources };
-  return { kind: "derived", sources };
+  return withUntraced({ kind: "derived", sources }, parts);
+}
+
+/** Keeps `untraced` (data stored outside any column, lo_get) on what is computed from it. */
+function withUntraced(l: ColumnLineage, parts: readonly ColumnLineage[]): ColumnLineage {
+  return l.kind === "derived" && parts.some((p) => p.kind === "derived" && p.untraced) ? { ...l, untraced: true } : l;
 }
 
 /**
@@ -106,14 +116,14 @@ export function chooseFrom(parts: readonly ColumnLineage[]): ColumnLineage {
   const sources = unionSources(parts.map((p) => p.sources));
   const unknown = parts.find((p) => p.kind === "undetermined");
   if (unknown && unknown.kind === "undetermined") return { kind: "undetermined", reason: unknown.reason, sources };
-  if (parts.some((p) => p.kind === "derived" && p.sources.length > 0)) return { kind: "derived", sources };
+  if (parts.some((p) => p.kind === "derived" && (p.sources.length > 0 || p.untraced))) return withUntraced({ kind: "derived", sources }, parts);
   if (parts.some((p) => p.kind === "direct")) return { kind: "direct", sources };
   return { kind: "derived", sources: [] };
 }
 
 /** Lineage as a stable string, to tell when a recursive CTE's columns stop changing. */
 export function lineageKey(l: ColumnLineage): string {
-  const reason = l.kind === "undetermined" ? l.reason : "";
+  const reason = l.kind === "undetermined" ? l.reason : l.kind === "derived" && l.untraced ? "untraced" : "";
   return `${l.kind}|${reason}|${l.sources.map(sourceKey).sort().join(",")}`;
 }
 

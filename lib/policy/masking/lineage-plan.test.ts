@@ -75,6 +75,8 @@ describe("planLineageColumn", () => {
   it("passes exempt aggregates and constants; detectors stay for unmasked data", () => {
     expect(plan({ kind: "derived", sources: [], exemptBy: "count", exempted: [email] }, "count", "int8")).toEqual({ kind: "pass" });
     expect(plan({ kind: "derived", sources: [] }, "?column?")).toEqual({ kind: "pass" });
+    // Untraced data (lo_get, current_setting) has no lineage: the detectors search it.
+    expect(plan({ kind: "derived", sources: [], untraced: true }, "convert_from")).toEqual({ kind: "detect", cls: "text" });
     expect(plan({ kind: "derived", sources: [note] }, "upper")).toEqual({ kind: "detect", cls: "text" });
     expect(plan({ kind: "direct", sources: [note] }, "note")).toEqual({ kind: "detect", cls: "text" });
   });

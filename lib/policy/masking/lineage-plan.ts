@@ -60,7 +60,8 @@ export const UNDETERMINED_TYPE: SemanticTypeDefinition = {
  *   name's pattern; then the detectors);
  * - `derived` from masked sources: the strongest of their types' transformed masks (`lineage`);
  *   exempt aggregates (`count(email)`) pass, and so do constants (no detector runs on a value the
- *   statement itself wrote), unless a name pattern matches the result's name;
+ *   statement itself wrote), unless a name pattern matches the result's name; `untraced` data (a
+ *   large object's bytes, a setting) goes to the detectors;
  * - `derived` from unmasked sources: the result name's pattern or the detectors, as before lineage;
  * - `undetermined`: from masked known sources as `derived`; otherwise masked in full
  *   (`undetermined`), whatever its type: a number or a boolean computed from an opaque value can
@@ -77,7 +78,9 @@ export function planLineageColumn(m: CompiledMaskingPolicy, lineage: ColumnLinea
       if (lineage.exemptBy !== undefined) return { kind: "pass" };
       if (lineage.sources.length === 0) {
         const byName = m.matcher(null, resultName);
-        return byName ? planColumn(m, byName, cls) : { kind: "pass" };
+        // Untraced data (a large object, a setting): the detectors are the net, as before lineage.
+        if (byName || lineage.untraced) return planColumn(m, byName, cls);
+        return { kind: "pass" };
       }
       return planTransformed(m, lineage.sources, cls) ?? planColumn(m, m.matcher(null, resultName), cls);
     }
