@@ -18,7 +18,8 @@ export type ClientMatrix = { targets: Record<Side, MatrixTarget>; server: Matrix
  * The matrix's TLS-enabled PostgreSQL with two identical databases: one the client signs in to
  * directly, one behind a gateway (self-signed TLS on its client side, TLS required upstream). The
  * gateway's policy is the default without approvals, as a team would set up a scratch database:
- * writes, DDL and COPY run at once, the guardrails still apply.
+ * writes, DDL and COPY run at once, the guardrails still apply; and one column rule, so that lineage
+ * analyses every statement.
  */
 export async function startClientMatrix(): Promise<ClientMatrix> {
   const server = await startMatrixServer();
@@ -38,7 +39,11 @@ export async function startClientMatrix(): Promise<ClientMatrix> {
         sslmode: "require",
       })
       .where(eq(connections.id, fx.connectionId));
-    await savePolicy(fx.db, fx.connectionId, { ...defaultPolicy(), approvals: [] });
+    // A column rule on a table no case reads turns lineage on (it runs only where rules exist): every
+    // client's statements, driver metadata queries included, are analysed and must come out unmasked.
+    const base = defaultPolicy();
+    const masking = { ...base.masking, columnRules: [{ column: "public.matrix_untouched.secret", semanticType: "secret" }] };
+    await savePolicy(fx.db, fx.connectionId, { ...base, approvals: [], masking });
     const gatewayFx = fx;
     return {
       targets: {
