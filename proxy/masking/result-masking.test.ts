@@ -95,7 +95,23 @@ describe("result masking", () => {
       expect(got.toString("hex"), JSON.stringify(r)).toBe(wanted.toString("hex"));
       if (got.equals(frame) && got.buffer === frame.buffer && got !== frame) expect(got.byteOffset).toBe(frame.byteOffset);
     }
-    expect(byFrames.maskedColumns!()).toEqual(byValues.maskedColumns!());
+    // The same columns, types and detectors; rows the recording does not keep are not listed.
+    const unlisted = byValues.maskedColumns!()!.map((c) => (c.matchedBy === "detector" ? { ...c, rows: [], rowsTruncated: true } : c));
+    expect(byFrames.maskedColumns!()).toEqual(unlisted);
+  });
+
+  it("lists the rows with findings among those the recording keeps, and says when more had some", () => {
+    const masker = createRowMasker([planColumn(m, null, "text", false)], ["notes"], m, null)!;
+    const row = (text: string) => [Buffer.from(text)];
+    // Rows 0 and 1 are recorded (transformRow), the rest are not (transformFrame).
+    masker.transformRow(row("nothing"));
+    masker.transformRow(row("call +14155550123"));
+    masker.transformFrame!(encodeDataRow(row("nothing")));
+    expect(masker.maskedColumns!()).toEqual([{ index: 0, name: "notes", matchedBy: "detector", semanticTypes: ["phone"], rule: null, detectors: ["phone"], rows: [1] }]);
+    masker.transformFrame!(encodeDataRow(row("mail ann@example.com")));
+    expect(masker.maskedColumns!()).toEqual([
+      { index: 0, name: "notes", matchedBy: "detector", semanticTypes: ["email", "phone"], rule: null, detectors: ["email", "phone"], rows: [1], rowsTruncated: true },
+    ]);
   });
 
   it("masks in place (a new view of the same bytes) when only lengths-keeping masks apply, and returns the frame itself when nothing changed", () => {

@@ -73,16 +73,20 @@ export class MaskedColumnsSummary {
     private readonly exemptGroup: string | null,
   ) {}
 
-  /** noteFindings with the detectors as a mask of detectorBit: the set is touched only when a detector fires in the column for the first time. */
-  noteFindingBits(column: number, row: number, fired: number): void {
+  /**
+   * Findings in a row the recording does not keep (past its cap): the column's detectors count, but
+   * the row is not listed, since the player can only mark the rows it has; the list says it is
+   * incomplete instead. The detectors are a mask of detectorBit, and the set is touched only when
+   * one fires in the column for the first time.
+   */
+  noteUnrecordedFindings(column: number, fired: number): void {
     let f = this.found.get(column);
     if (!f) this.found.set(column, (f = { detectors: new Set(), rows: [], isTruncated: false, bits: 0 }));
     if (fired & ~f.bits) {
       f.bits |= fired;
       for (const d of DETECTORS) if (fired & detectorBit(d)) f.detectors.add(d);
     }
-    if (f.rows.length < MAX_LISTED_ROWS) f.rows.push(row);
-    else f.isTruncated = true;
+    f.isTruncated = true;
   }
 
   noteFindings(column: number, row: number, detectors: Set<Detector>): void {
@@ -221,7 +225,8 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
  *
  * Rows the recording keeps go through transformRow (the values, decoded); every other row through
  * transformFrame, which masks the frame as it came, in place where the lengths allow, so a stream
- * of masked rows is still written as whole chunks (OutputBuffer), with nothing decoded or copied.
+ * of masked rows is still written as whole chunks (OutputBuffer), with nothing decoded or copied;
+ * its findings count for the column but list no rows (noteUnrecordedFindings).
  */
 export function createRowMasker(plans: ColumnPlan[], names: string[], m: CompiledMasking, exemption: MaskingExemption | null): FrameRowFilter | undefined {
   const active = plans.map((p, i) => (p.kind === "pass" ? -1 : i)).filter((i) => i >= 0);
@@ -249,7 +254,7 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
   };
   if (exemption) return { transformRow: (values) => values, recordRow: maskRow, transformFrame: (frame) => frame, maskedColumns: () => summary.result() };
   const maskFrame = createFrameMasker(plans, m, {
-    noteFindings: (column, found) => summary.noteFindingBits(column, row, found),
+    noteFindings: (column, found) => summary.noteUnrecordedFindings(column, found),
     noteMasked: (column, found) => tally?.noteBits(column, found),
     nextRow: () => row++,
   });
