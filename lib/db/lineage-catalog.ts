@@ -20,8 +20,14 @@ function key(schema: string | null, name: string): string {
   return `${schema ?? ""}\u0000${name}`;
 }
 
+/**
+ * A catalog the run/load/re-run loop (resolveLineage) can fill: `record` takes what was loaded for
+ * `missing`, and must leave no name of `missing` unanswered (or the loop would ask again).
+ */
+export type LoadableLineageCatalog = LineageCatalog & { record(entries: LineageCatalogEntries, missing: MissingCatalogEntries): void };
+
 /** What has been loaded so far (the gateway keeps one per catalog epoch). */
-export class LineageCatalogSnapshot implements LineageCatalog {
+export class LineageCatalogSnapshot implements LoadableLineageCatalog {
   private readonly relationsByName = new Map<string, LineageRelation[]>();
   private readonly functionsByName = new Map<string, "builtin" | "user">();
   private readonly operatorsByName = new Map<string, "builtin" | "user">();
@@ -46,6 +52,14 @@ export class LineageCatalogSnapshot implements LineageCatalog {
     for (const r of entries.relations) this.relationsByName.set(key(r.schema, r.name), r.relations);
     for (const f of entries.functions) this.functionsByName.set(key(f.schema, f.name), f.kind);
     for (const o of entries.operators ?? []) this.operatorsByName.set(o.name, o.kind);
+  }
+
+  /** Loaded entries, and every name the loader left out answered: a relation as none, a function or operator as opaque. */
+  record(entries: LineageCatalogEntries, missing: MissingCatalogEntries): void {
+    this.add(entries);
+    for (const r of missing.relations) if (!this.relations(r.schema, r.name)) this.add({ relations: [{ ...r, relations: [] }], functions: [] });
+    for (const f of missing.functions) if (!this.functionKind(f.schema, f.name)) this.add({ relations: [], functions: [{ ...f, kind: "user" }] });
+    for (const name of missing.operators ?? []) if (!this.operatorKind(name)) this.add({ relations: [], functions: [], operators: [{ name, kind: "user" }] });
   }
 }
 
@@ -182,35 +196,32 @@ function textArray(values: readonly string[]): string {
 }
 
 /**
- * Runs the analysis, loads what it is missing into the snapshot, and runs it again, up to
+ * Runs the analysis, loads what it is missing into the catalog, and runs it again, up to
  * `maxRounds` loads (views over views need one per level); after that the statement is undetermined.
  * Given a target instead (the console's preview), it starts from an empty snapshot and loads from it.
+ * The gateway passes its own catalog (proxy/lineage/resolution-catalog.ts: a shared snapshot plus
+ * the session's temporary tables).
  */
 export async function resolveLineage(sql: string, target: TargetCatalogQueries): Promise<StatementLineage>;
 export async function resolveLineage(
   sql: string,
-  snapshot: LineageCatalogSnapshot,
+  catalog: LoadableLineageCatalog,
   load: (missing: MissingCatalogEntries) => Promise<LineageCatalogEntries>,
   maxRounds?: number,
 ): Promise<StatementLineage>;
 export async function resolveLineage(
   sql: string,
-  snapshotOrTarget: LineageCatalogSnapshot | TargetCatalogQueries,
+  catalogOrTarget: LoadableLineageCatalog | TargetCatalogQueries,
   loadOrNothing?: (missing: MissingCatalogEntries) => Promise<LineageCatalogEntries>,
   maxRounds = 8,
 ): Promise<StatementLineage> {
-  const snapshot = snapshotOrTarget instanceof LineageCatalogSnapshot ? snapshotOrTarget : new LineageCatalogSnapshot();
-  const load = loadOrNothing ?? ((missing: MissingCatalogEntries) => loadLineageCatalogEntries(snapshotOrTarget as TargetCatalogQueries, missing));
+  const catalog = loadOrNothing ? (catalogOrTarget as LoadableLineageCatalog) : new LineageCatalogSnapshot();
+  const load = loadOrNothing ?? ((missing: MissingCatalogEntries) => loadLineageCatalogEntries(catalogOrTarget as TargetCatalogQueries, missing));
   await loadClassifier();
   for (let round = 0; ; round++) {
-    const { lineage, missing } = analyzeLineage(sql, snapshot);
+    const { lineage, missing } = analyzeLineage(sql, catalog);
     if (!missing) return lineage;
     if (round >= maxRounds) return { columns: null, copies: [], predicates: [], undetermined: `the catalog entries it names were not loaded after ${maxRounds} rounds` };
-    const entries = await load(missing);
-    snapshot.add(entries);
-    // A loader that leaves a name out must not make this loop forever: the name is unknown.
-    for (const r of missing.relations) if (!snapshot.relations(r.schema, r.name)) snapshot.add({ relations: [{ ...r, relations: [] }], functions: [] });
-    for (const f of missing.functions) if (!snapshot.functionKind(f.schema, f.name)) snapshot.add({ relations: [], functions: [{ ...f, kind: "user" }] });
-    for (const name of missing.operators ?? []) if (!snapshot.operatorKind(name)) snapshot.add({ relations: [], functions: [], operators: [{ name, kind: "user" }] });
+    catalog.record(await load(missing), missing);
   }
 }

@@ -113,6 +113,13 @@ export type ResultContext = { statement: StatementContext; columns: RecordedColu
  */
 export type RowFilter = {
   transformRow(values: (Buffer | null)[]): (Buffer | null)[];
+  /**
+   * The same masking on a whole DataRow frame as it came, for the rows the recording does not keep
+   * (most of a large result): nothing is decoded into values or encoded again. Returns the frame
+   * itself when nothing changed, and another Buffer object (maybe over the same bytes, masked in
+   * place) when something did: callers tell the two apart by identity.
+   */
+  transformFrame?(frame: Buffer): Buffer;
   /** COPY TO STDOUT data, one CopyData message at a time. */
   transformCopyData?(data: Buffer): Buffer;
   /**

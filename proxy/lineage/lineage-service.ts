@@ -1,7 +1,7 @@
-import { LineageCatalogSnapshot, loadLineageCatalogEntries } from "@/lib/db/lineage-catalog";
-import { loadClassifier } from "@/lib/policy/classify-statement";
+import { LineageCatalogSnapshot, loadLineageCatalogEntries, resolveLineage } from "@/lib/db/lineage-catalog";
+import type { TargetCatalogQueries } from "@/lib/db/target-catalog";
 import { analyzeLineage } from "@/lib/policy/lineage/analyze-lineage";
-import type { MissingCatalogEntries, StatementLineage } from "@/lib/policy/lineage/lineage-types";
+import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
 import { LruCache } from "@/lib/policy/lru-cache";
 import { shapeOfSql } from "@/lib/policy/statement-shape";
 import type { StatementContext } from "../hooks/gateway-hooks";
@@ -98,7 +98,7 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
     // The classifier (libpg-query) is loaded before any statement is classified.
     const first = analyzeLineage(sql, catalog);
     if (!first.missing) return keep(first.lineage);
-    const loading = resolveMissing(sql, catalog, first.missing, access).then(keep);
+    const loading = resolveMissing(sql, catalog, access).then(keep);
     if (!session.hasTemporaries) {
       state.pending.set(key, loading);
       void loading.then(
@@ -127,16 +127,9 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
 }
 
 /** Loads what the analysis is missing, on the masking catalog's connection, and runs it again until nothing is. */
-async function resolveMissing(sql: string, catalog: ResolutionCatalog, missing: MissingCatalogEntries, access: LineageCatalogAccess): Promise<StatementLineage> {
-  await loadClassifier();
-  for (let round = 0; ; round++) {
-    const entries = await loadLineageCatalogEntries({ query: (q, params) => access.query(q, params), describe: () => Promise.reject(new Error("lineage does not describe")) }, missing);
-    catalog.add(entries, missing.relations);
-    const next = analyzeLineage(sql, catalog);
-    if (!next.missing) return next.lineage;
-    if (round + 1 >= MAX_LOAD_ROUNDS) return wholeUndetermined(`the catalog entries it names were not loaded after ${MAX_LOAD_ROUNDS} rounds`);
-    missing = next.missing;
-  }
+function resolveMissing(sql: string, catalog: ResolutionCatalog, access: LineageCatalogAccess): Promise<StatementLineage> {
+  const target: TargetCatalogQueries = { query: (q, params) => access.query(q, params), describe: () => Promise.reject(new Error("lineage does not describe")) };
+  return resolveLineage(sql, catalog, (missing) => loadLineageCatalogEntries(target, missing), MAX_LOAD_ROUNDS);
 }
 
 function wholeUndetermined(reason: string): StatementLineage {

@@ -21,10 +21,10 @@ describe("ResolutionCatalog", () => {
     const snapshot = new LineageCatalogSnapshot();
     const c = new ResolutionCatalog(snapshot, null);
     expect(c.relations(null, "fresh")).toBeUndefined();
-    c.add({ relations: [{ schema: null, name: "fresh", relations: [] }, { schema: null, name: "customers", relations: [relation("public", "customers")] }], functions: [{ schema: null, name: "lower", kind: "builtin" }] }, [
-      { schema: null, name: "fresh" },
-      { schema: null, name: "customers" },
-    ]);
+    c.record(
+      { relations: [{ schema: null, name: "fresh", relations: [] }, { schema: null, name: "customers", relations: [relation("public", "customers")] }], functions: [{ schema: null, name: "lower", kind: "builtin" }] },
+      { relations: [{ schema: null, name: "fresh" }, { schema: null, name: "customers" }], functions: [{ schema: null, name: "lower" }] },
+    );
     expect(c.relations(null, "fresh")).toEqual([]);
     expect(c.sawUnknown).toBe(true);
     // The shared snapshot keeps what was found, never the unknown name.
@@ -37,7 +37,7 @@ describe("ResolutionCatalog", () => {
     const snapshot = new LineageCatalogSnapshot();
     const catalog = new ResolutionCatalog(snapshot, null);
     expect(catalog.operatorKind("||")).toBeUndefined();
-    catalog.add({ relations: [], functions: [], operators: [{ name: "||", kind: "user" }, { name: "+", kind: "builtin" }] }, []);
+    catalog.record({ relations: [], functions: [], operators: [{ name: "||", kind: "user" }, { name: "+", kind: "builtin" }] }, { relations: [], functions: [], operators: ["||", "+"] });
     expect(catalog.operatorKind("||")).toBe("user");
     expect(catalog.operatorKind("+")).toBe("builtin");
   });

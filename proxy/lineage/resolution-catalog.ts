@@ -1,5 +1,5 @@
-import { LineageCatalogSnapshot, type LineageCatalogEntries } from "@/lib/db/lineage-catalog";
-import type { LineageCatalog, LineageRelation } from "@/lib/policy/lineage/lineage-types";
+import { LineageCatalogSnapshot, type LineageCatalogEntries, type LoadableLineageCatalog } from "@/lib/db/lineage-catalog";
+import type { LineageRelation, MissingCatalogEntries } from "@/lib/policy/lineage/lineage-types";
 
 /** A session's temporary tables made from queries (proxy/lineage/session-lineage.ts), by name. */
 export type SessionRelations = { temporaryRelation(name: string): LineageRelation | undefined };
@@ -11,7 +11,7 @@ export type SessionRelations = { temporaryRelation(name: string): LineageRelatio
  * kept for this analysis only (`sawUnknown`), so neither the snapshot nor the lineage cache keeps
  * the answer past it.
  */
-export class ResolutionCatalog implements LineageCatalog {
+export class ResolutionCatalog implements LoadableLineageCatalog {
   private readonly unknown = new Set<string>();
   sawUnknown = false;
 
@@ -41,11 +41,14 @@ export class ResolutionCatalog implements LineageCatalog {
     return this.snapshot.operatorKind(name);
   }
 
-  /** Loaded entries: found relations and functions into the shared snapshot, names found nowhere kept here. */
-  add(entries: LineageCatalogEntries, asked: readonly { schema: string | null; name: string }[]): void {
+  /**
+   * Loaded entries: found relations, functions and operators into the shared snapshot; relation
+   * names found nowhere kept here only; a function or operator found nowhere is opaque.
+   */
+  record(entries: LineageCatalogEntries, missing: MissingCatalogEntries): void {
     const found = entries.relations.filter((r) => r.relations.length > 0);
-    this.snapshot.add({ relations: found, functions: entries.functions, operators: entries.operators });
-    for (const r of asked) if (!this.snapshot.relations(r.schema, r.name)) this.unknown.add(key(r.schema, r.name));
+    this.snapshot.record({ relations: found, functions: entries.functions, operators: entries.operators }, { relations: [], functions: missing.functions, operators: missing.operators });
+    for (const r of missing.relations) if (!this.snapshot.relations(r.schema, r.name)) this.unknown.add(key(r.schema, r.name));
   }
 }
 

@@ -14,8 +14,8 @@ import {
 import { createAsciiMasker } from "@/lib/policy/masking/ascii-mask";
 import { detectorBit, detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
 import { applyFindings, findDetected } from "@/lib/policy/masking/mask-detected";
+import type { RowFilter } from "../hooks/gateway-hooks";
 import { protocolViolation } from "../protocol/client-error";
-import type { FrameRowFilter } from "../session/result-stream";
 import { createMaskTally } from "../metrics/mask-tally";
 import { canWriteText, readValueText, writeValueText } from "./value-types";
 
@@ -228,7 +228,7 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
  * of masked rows is still written as whole chunks (OutputBuffer), with nothing decoded or copied;
  * its findings count for the column but list no rows (noteUnrecordedFindings).
  */
-export function createRowMasker(plans: ColumnPlan[], names: string[], m: CompiledMasking, exemption: MaskingExemption | null): FrameRowFilter | undefined {
+export function createRowMasker(plans: ColumnPlan[], names: string[], m: CompiledMasking, exemption: MaskingExemption | null): RowFilter | undefined {
   const active = plans.map((p, i) => (p.kind === "pass" ? -1 : i)).filter((i) => i >= 0);
   if (active.length === 0) return undefined;
   const summary = new MaskedColumnsSummary(names, plans, m, exemption?.group ?? null);

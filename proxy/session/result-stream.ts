@@ -15,15 +15,6 @@ import type { StatementRun } from "./statement-run";
 type Out = (buf: Buffer) => void;
 
 /**
- * A row filter that can also mask a whole DataRow frame as it came (proxy/masking/result-masking.ts).
- * It is used for the rows the recording does not keep, which are most of a large result: nothing
- * is decoded into values or encoded again. It returns the frame itself when nothing changed, and
- * another Buffer object (maybe over the same bytes, masked in place) when something did.
- * (Its place is RowFilter in proxy/hooks/gateway-hooks.ts; it is declared here, where it is used.)
- */
-export type FrameRowFilter = RowFilter & { transformFrame?(frame: Buffer): Buffer };
-
-/**
  * DataRow. Returns a promise when the run's row filter is still being set up: the caller holds this
  * row and everything after it until the promise settles, then hands the row in again.
  */
@@ -32,7 +23,7 @@ export function passDataRow(run: StatementRun, frame: Buffer, out: Out): void | 
   if (run.pendingRowFilter) return run.pendingRowFilter;
   // Past an agent's row cap a row is counted, not sent, masked or kept (see rowCapReply).
   if (run.hasRowCap && !run.admitCappedRow()) return;
-  const filter: FrameRowFilter | undefined = run.rowFilter;
+  const filter: RowFilter | undefined = run.rowFilter;
   if (!filter) {
     if (run.isCapturing) run.captureRow(decodeDataRow(frame));
     else run.countRow();
