@@ -4,15 +4,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { findFreePort } from "@/lib/db/embedded-postgres";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
-import { gatewayEnvironment } from "@/scripts/launcher/gateway-environment";
-import { GATEWAY_ENTRY } from "@/scripts/launcher/build-gateway";
+import { gatewayBuildOptions } from "@/scripts/launcher/build-gateway";
 import { stopChild } from "@/scripts/launcher/stop-child";
 import type { GatewayListening } from "@/proxy/main";
 import type { Endpoint } from "./endpoints";
 import { startBenchEnvironment } from "./environment";
+import { benchGatewayEnvironment } from "./targets";
 import { createLargeTable, LARGE_QUERY } from "./large-table";
 import { everyDetectorPolicy, maskedLargeTablePolicy, unmaskedPolicy } from "./masking-policy";
 import { readLargeResultRaw } from "./raw-read";
@@ -86,56 +85,13 @@ try {
 
 /** Compiles the gateway as scripts/launcher/build-gateway.ts does, into a directory of this script's own. */
 async function buildPrivateGateway(): Promise<string> {
-  const outDir = path.join(root, "dist/large-result-only");
-  const outfile = path.join(outDir, "gateway.mjs");
-  await build({
-    absWorkingDir: root,
-    entryPoints: [path.join(root, GATEWAY_ENTRY)],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    tsconfig: path.join(root, "tsconfig.json"),
-    sourcemap: "linked",
-    keepNames: true,
-    legalComments: "none",
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "source-import-meta-url",
-        setup(b) {
-          b.onLoad({ filter: /\.ts$/ }, async (args) => {
-            if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !args.path.startsWith(root)) return undefined;
-            const text = await fs.promises.readFile(args.path, "utf8");
-            if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-            const fromBundle = path.relative(outDir, args.path).split(path.sep).join("/");
-            return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: "ts" };
-          });
-        },
-      },
-    ],
-  });
+  const outfile = path.join(root, "dist/large-result-only/gateway.mjs");
+  await build(gatewayBuildOptions(root, outfile));
   return outfile;
 }
 
 async function startGateway(bundle: string, env: Awaited<ReturnType<typeof startBenchEnvironment>>, profileDir: string | undefined) {
-  const settings = gatewayEnvironment({
-    DATABASE_URL: env.storeUrl,
-    WARDEN_SECRET_KEY: env.secretKey,
-    GATEWAY_PORT: await findFreePort(),
-    GATEWAY_HOST: "127.0.0.1",
-    GATEWAY_TLS_CERT: undefined,
-    GATEWAY_TLS_KEY: undefined,
-    GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
-    GATEWAY_RECORDING_MODE: "strict",
-    GATEWAY_WORKERS: 1,
-    GATEWAY_METRICS_PORT: await findFreePort(),
-    GATEWAY_METRICS_HOST: "127.0.0.1",
-    WARDEN_DATA_DIR: env.tmpDir,
-    LOG_LEVEL: "warn",
-  });
+  const settings = await benchGatewayEnvironment(env, "strict");
   const execArgv = ["--enable-source-maps", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
   const child = fork(bundle, [], { cwd: root, env: settings, execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const listening = await new Promise<GatewayListening>((resolve, reject) => {

@@ -61,23 +61,7 @@ export async function startTargets(
     for (const [target, mode] of Object.entries(GATEWAY_RECORDING) as [GatewayTarget, "strict" | "async"][]) {
       const gw = await startGatewayProcess({
         root: opts.root,
-        env: gatewayEnvironment({
-          DATABASE_URL: env.storeUrl,
-          WARDEN_SECRET_KEY: env.secretKey,
-          GATEWAY_PORT: await findFreePort(),
-          GATEWAY_HOST: "127.0.0.1",
-          GATEWAY_TLS_CERT: undefined,
-          GATEWAY_TLS_KEY: undefined,
-          // Compared with PostgreSQL and pgbouncer without TLS on this host, so the clients send passwords in the clear here too.
-          GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
-          GATEWAY_RECORDING_MODE: mode,
-          GATEWAY_WORKERS: 1,
-          // Metrics on, as in production (their counting is on the hot path), each gateway on a port of its own.
-          GATEWAY_METRICS_PORT: await findFreePort(),
-          GATEWAY_METRICS_HOST: "127.0.0.1",
-          WARDEN_DATA_DIR: env.tmpDir,
-          LOG_LEVEL: "warn",
-        }),
+        env: await benchGatewayEnvironment(env, mode),
         output: { file: opts.logFile(target) },
       });
       started.push(gw);
@@ -107,4 +91,28 @@ export async function startTargets(
     pgbouncer,
     stop: stopAll,
   };
+}
+
+/**
+ * A bench gateway's settings: the bench's store and key, free ports on loopback (gateway and
+ * metrics: metrics on, as in production, since their counting is on the hot path), no TLS (compared
+ * with PostgreSQL and pgbouncer without TLS on this host, so clients send passwords in the clear
+ * here too), one worker, warnings only.
+ */
+export async function benchGatewayEnvironment(env: Pick<BenchEnvironment, "storeUrl" | "secretKey" | "tmpDir">, mode: "strict" | "async"): Promise<NodeJS.ProcessEnv> {
+  return gatewayEnvironment({
+    DATABASE_URL: env.storeUrl,
+    WARDEN_SECRET_KEY: env.secretKey,
+    GATEWAY_PORT: await findFreePort(),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_TLS_CERT: undefined,
+    GATEWAY_TLS_KEY: undefined,
+    GATEWAY_ALLOW_PLAINTEXT_PASSWORDS: "loopback",
+    GATEWAY_RECORDING_MODE: mode,
+    GATEWAY_WORKERS: 1,
+    GATEWAY_METRICS_PORT: await findFreePort(),
+    GATEWAY_METRICS_HOST: "127.0.0.1",
+    WARDEN_DATA_DIR: env.tmpDir,
+    LOG_LEVEL: "warn",
+  });
 }

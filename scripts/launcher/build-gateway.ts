@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { checkBuild, type BuildStamp } from "./build-stamp";
 
 /**
@@ -49,10 +49,9 @@ function sourceLocationPlugin(root: string, outDir: string): Plugin {
   };
 }
 
-/** Compiles the gateway into dist/ (the starter, the bundle and its source map), replacing the old files only once all are written. */
-export async function buildGateway(root: string): Promise<void> {
-  const outfile = path.join(root, COMPILED);
-  const result = await build({
+/** How the gateway is compiled into `outfile` (the launcher's dist/, or a bench's own directory). */
+export function gatewayBuildOptions(root: string, outfile: string): BuildOptions {
+  return {
     absWorkingDir: root,
     entryPoints: [path.join(root, GATEWAY_ENTRY)],
     outfile,
@@ -66,9 +65,14 @@ export async function buildGateway(root: string): Promise<void> {
     keepNames: true,
     legalComments: "none",
     logLevel: "warning",
-    write: false,
     plugins: [sourceLocationPlugin(root, path.dirname(outfile))],
-  });
+  };
+}
+
+/** Compiles the gateway into dist/ (the starter, the bundle and its source map), replacing the old files only once all are written. */
+export async function buildGateway(root: string): Promise<void> {
+  const outfile = path.join(root, COMPILED);
+  const result = await build({ ...gatewayBuildOptions(root, outfile), write: false });
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   // Written aside and renamed, so a gateway starting meanwhile (npm start and the bench at once) never reads half a file.
   const files = [...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })), { path: path.join(root, GATEWAY_BUNDLE), contents: STARTER }];
