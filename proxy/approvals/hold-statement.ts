@@ -47,7 +47,9 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
 
   const id = randomUUID();
   const recorded = recordedStatementOf(ctx);
-  const expiresAt = new Date(Date.now() + rule.timeoutSeconds * 1000);
+  // Both ends from one clock: the request lasts exactly its rule's timeout (the store's now() could be a millisecond on).
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + rule.timeoutSeconds * 1000);
   const waiting = deps.waiter.expect(id, session.userName, expiresAt);
   let request;
   try {
@@ -82,7 +84,7 @@ export async function holdStatement(ctx: StatementContext, statement: Classified
       gatewayInstance: deps.instance,
       blastRadius: extra.blastRadius ?? null,
       // Milliseconds, as JavaScript keeps them: the inbox pages on (created_at, id).
-      createdAt: new Date(),
+      createdAt,
       expiresAt,
     });
   } catch (err) {
