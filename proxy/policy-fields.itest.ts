@@ -328,7 +328,7 @@ const CASES: FieldCase[] = [
         { detector: "card_number", isEnabled: false, semanticType: "card_number" },
       ]),
     check: async (t) => {
-      // Values read from a table: lineage leaves constants to pass, and the fixture's probe pattern means lineage is on.
+      // Values read from a table (the fixture's probe pattern means lineage is on: the detectors search unruled columns and constants alike).
       const { rows } = await (await t.human()).query("select 'write to ' || email as a, card_number as b from customers where id = 1");
       // The detector masks what it found, as the type it names; the card detector is off.
       expect(rows).toEqual([{ a: "write to [address]", b: "4111 1111 1111 1111" }]);

@@ -253,10 +253,9 @@ describe("masking: result rows through real clients", () => {
       }
     });
 
-    it("not masked: exempt aggregates and constants, with every detector on", async () => {
-      await expectRows(c, "select count(email)::int as n, count(distinct email)::int as d, bool_or(email like '%z%') as b, 'ann@example.com' as lit, '4111 1111 1111 1111' as card from customers", [
-        { n: 2, d: 2, b: false, lit: "ann@example.com", card: "4111 1111 1111 1111" },
-      ]);
+    it("not masked: exempt aggregates, with every detector on; a constant has no lineage, so the detectors search it", async () => {
+      const { rows } = await c.query("select count(email)::int as n, count(distinct email)::int as d, bool_or(email like '%z%') as b, 'ann@example.com' as lit, '4111 1111 1111 1111' as card, 'hello' as word from customers");
+      expect(rows).toEqual([{ n: 2, d: 2, b: false, lit: expect.stringMatching(/^a\*+@example\.com$/), card: expect.stringMatching(/^[* ]+1111$/), word: "hello" }]);
     });
 
     it("undetermined: a user's function over customers is masked in full, or refused under undetermined: refuse", async () => {

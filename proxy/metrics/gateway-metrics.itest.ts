@@ -82,7 +82,7 @@ describe("gateway metrics: a real gateway, scraped over HTTP", () => {
       const masked = await c.query("select email, card_number from customers order by id");
       expect(masked.rows[0].email).not.toBe("ann@example.com");
       // A column computed from one no rule masks (notes): the us_ssn detector finds the number, under
-      // its semantic type national_id. (A constant alone is not searched: the client wrote it.)
+      // its semantic type national_id.
       const detected = await c.query("select 'ssn 123-45-6789, ' || notes as note from customers where id = 1");
       expect(detected.rows[0].note).not.toContain("123-45-6789");
 

@@ -72,9 +72,10 @@ describe("planLineageColumn", () => {
     expect(plan({ kind: "derived", sources: [note] }, "phone2")).toMatchObject({ kind: "rule", match: { matchedBy: "name_pattern" } });
   });
 
-  it("passes exempt aggregates and constants; detectors stay for unmasked data", () => {
+  it("passes exempt aggregates; detectors stay for unmasked data and for values no column feeds", () => {
     expect(plan({ kind: "derived", sources: [], exemptBy: "count", exempted: [email] }, "count", "int8")).toEqual({ kind: "pass" });
-    expect(plan({ kind: "derived", sources: [] }, "?column?")).toEqual({ kind: "pass" });
+    // A constant has no lineage to vouch for it: the detectors search it, as before lineage.
+    expect(plan({ kind: "derived", sources: [] }, "?column?")).toEqual({ kind: "detect", cls: "text" });
     // Untraced data (lo_get, current_setting) has no lineage: the detectors search it.
     expect(plan({ kind: "derived", sources: [], untraced: true }, "convert_from")).toEqual({ kind: "detect", cls: "text" });
     expect(plan({ kind: "derived", sources: [note] }, "upper")).toEqual({ kind: "detect", cls: "text" });

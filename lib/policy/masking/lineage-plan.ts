@@ -59,9 +59,9 @@ export const UNDETERMINED_TYPE: SemanticTypeDefinition = {
  * - `direct`: the sources' column rule or name pattern, as for a plain column (then the result
  *   name's pattern; then the detectors);
  * - `derived` from masked sources: the strongest of their types' transformed masks (`lineage`);
- *   exempt aggregates (`count(email)`) pass, and so do constants (no detector runs on a value the
- *   statement itself wrote), unless a name pattern matches the result's name; `untraced` data (a
- *   large object's bytes, a setting) goes to the detectors;
+ *   exempt aggregates (`count(email)`) pass;
+ * - `derived` from no column at all (constants, parameters, `untraced` data such as a large
+ *   object's bytes or a setting): the result name's pattern or the detectors, as before lineage;
  * - `derived` from unmasked sources: the result name's pattern or the detectors, as before lineage;
  * - `undetermined`: from masked known sources as `derived`; otherwise masked in full
  *   (`undetermined`), whatever its type: a number or a boolean computed from an opaque value can
@@ -76,12 +76,9 @@ export function planLineageColumn(m: CompiledMaskingPolicy, lineage: ColumnLinea
       return planColumn(m, m.matchesColumns ? matchColumn(m, lineage.sources, resultName) : null, cls);
     case "derived": {
       if (lineage.exemptBy !== undefined) return { kind: "pass" };
-      if (lineage.sources.length === 0) {
-        const byName = m.matcher(null, resultName);
-        // Untraced data (a large object, a setting): the detectors are the net, as before lineage.
-        if (byName || lineage.untraced) return planColumn(m, byName, cls);
-        return { kind: "pass" };
-      }
+      // No column feeds it (a constant, a parameter, a large object's bytes, a setting): nothing for
+      // lineage to vouch for, so the name patterns and detectors are the net, as before lineage.
+      if (lineage.sources.length === 0) return planColumn(m, m.matcher(null, resultName), cls);
       return planTransformed(m, lineage.sources, cls) ?? planColumn(m, m.matcher(null, resultName), cls);
     }
     case "undetermined": {
