@@ -40,7 +40,7 @@ test.describe("lineage in the console", () => {
   test("the policy preview shows reverse(email)'s lineage and mask, and holds a copy of masked data", async ({ page }) => {
     await signIn(page, ADMIN, "/policy-preview");
     await checkOnPreview(page, "select id, email, reverse(email) as rev, count(email) as n from customers group by id");
-    const columns = page.getByRole("region", { name: "Result columns" });
+    const columns = page.getByRole("region", { name: "Column lineage" });
     await expect(columns).toBeVisible();
     const row = (name: string) => columns.getByRole("row").filter({ has: page.getByRole("rowheader", { name: new RegExp(`^${name}\\b`) }) });
     await expect(row("rev")).toContainText("computed from public.customers.email");
@@ -61,7 +61,7 @@ test.describe("lineage in the console", () => {
     await expect(verdict).toContainText("One approval from reviewer");
     // No rule stops the copy; the box beside the verdict does not say "Forwarded".
     await expect(page.getByRole("status").filter({ hasText: "No rule matches" })).toContainText("the policy's lineage options decide");
-    await expect(page.getByRole("region", { name: "Result columns" })).toContainText("new table e2e_copied");
+    await expect(page.getByRole("region", { name: "Column lineage" })).toContainText("new table e2e_copied");
     await shot(page, "preview-copy-held");
   });
 
@@ -214,7 +214,7 @@ test.describe("lineage in the console", () => {
       const tryIt = page.getByRole("form", { name: "Result columns of a statement" });
       await tryIt.getByLabel("Statement", { exact: true }).fill("select reverse(email) as rev from customers");
       await tryIt.getByRole("button", { name: "Trace columns" }).click();
-      await expect(page.getByRole("region", { name: "Result columns" })).toContainText("email, transformed: keyed hash");
+      await expect(page.getByRole("region", { name: "Column lineage" })).toContainText("email, transformed: keyed hash");
       await shot(page, "editor-lineage-section");
 
       await page.getByRole("button", { name: "Save…" }).click();
@@ -233,7 +233,7 @@ test.describe("lineage in the console", () => {
 
       // The preview plans with the saved policy: reverse(email) is now hashed, and the copy blocked.
       await checkOnPreview(page, "select reverse(email) as rev from customers where email like 'a%'");
-      await expect(page.getByRole("region", { name: "Result columns" })).toContainText("email, transformed: keyed hash");
+      await expect(page.getByRole("region", { name: "Column lineage" })).toContainText("email, transformed: keyed hash");
       await expect(page.getByRole("status").filter({ hasText: "Held for review by lineage: filters on masked columns" })).toContainText("filters on masked column customers.email (where)");
       await checkOnPreview(page, "create table e2e_copied as select reverse(email) as e from customers");
       await expect(page.getByRole("alert").filter({ hasText: "Blocked by lineage: copies masked data" })).toContainText("copies masked data from customers.email");

@@ -19,8 +19,8 @@ const MASK_STYLES: Record<PreviewColumnMaskDto["kind"], string> = {
 export function ResultColumns({ lineage }: { lineage: PreviewStatementLineageDto }) {
   const { columns, copies, predicates } = lineage;
   return (
-    <section aria-label="Result columns" className="mt-4 space-y-3 border-t border-slate-100 pt-3">
-      <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Result columns</h3>
+    <section aria-label="Column lineage" className="mt-4 space-y-3 border-t border-slate-100 pt-3">
+      <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Column lineage</h3>
       {lineage.undetermined && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900">
           <span className="font-semibold">Lineage cannot be determined:</span> {lineage.undetermined}
@@ -34,7 +34,7 @@ export function ResultColumns({ lineage }: { lineage: PreviewStatementLineageDto
       ) : (
         <div className="overflow-x-auto rounded-md border border-slate-200">
           <table className="w-full text-left text-xs">
-            <caption className="sr-only">Result columns, where each comes from, and its mask</caption>
+            <caption className="sr-only">Each column of the result, where it comes from, and its mask</caption>
             <thead className="bg-slate-50 text-slate-500">
               <tr>
                 <th scope="col" className="px-3 py-1.5 font-medium">Column</th>
