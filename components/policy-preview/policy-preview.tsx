@@ -1,5 +1,6 @@
 "use client";
 
+import { ActorKindOptions, type PreviewActorKind } from "@/components/policy-preview/actor-kind-options";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -13,7 +14,7 @@ import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { usePolicyPreview } from "@/lib/client/policies";
 import { issuesByPath, policyIssuesOf } from "@/lib/policy/policy-issues";
-import { policyPreviewInput, PREVIEW_ACTOR_KINDS } from "@/lib/shared/contracts/policies";
+import { policyPreviewInput } from "@/lib/shared/contracts/policies";
 import { ClassifiedStatement } from "./classified-statement";
 import { DecisionSummary } from "./decision-summary";
 import { LineageVerdicts } from "./lineage-verdicts";
@@ -26,10 +27,9 @@ type PolicyPreviewProps = {
   canEditPolicies: boolean;
 };
 
-type ActorKind = (typeof PREVIEW_ACTOR_KINDS)[number];
+type ActorKind = PreviewActorKind;
 type PreviewForm = { connectionId: string; sql: string; actor: { userName: string; actorKind: ActorKind; agentName: string; groups: string[]; applicationName: string } };
 
-const ACTOR_LABELS: Record<ActorKind, string> = { human: "A person", agent: "An AI agent", service: "A service" };
 
 /** Paste SQL, say who would send it where, and see how it is classified and what the policy in force would do. */
 export function PolicyPreview({ connections, initialActor, canEditPolicies }: PolicyPreviewProps) {
@@ -91,11 +91,7 @@ export function PolicyPreview({ connections, initialActor, canEditPolicies }: Po
               <Field label="Actor kind" error={errors["actor.actorKind"]}>
                 {(control) => (
                   <Select {...control} value={form.actor.actorKind} onChange={(e) => setActor({ actorKind: e.target.value as ActorKind })}>
-                    {PREVIEW_ACTOR_KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {ACTOR_LABELS[k]}
-                      </option>
-                    ))}
+                    <ActorKindOptions />
                   </Select>
                 )}
               </Field>

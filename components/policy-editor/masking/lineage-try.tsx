@@ -1,5 +1,6 @@
 "use client";
 
+import { ActorKindOptions, type PreviewActorKind } from "@/components/policy-preview/actor-kind-options";
 import { useState, type FormEvent } from "react";
 import { LineageVerdicts } from "@/components/policy-preview/lineage-verdicts";
 import { ResultColumns } from "@/components/policy-preview/result-columns";
@@ -11,7 +12,6 @@ import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { usePolicyPreview } from "@/lib/client/policies";
 import type { MaskingPolicy } from "@/lib/policy/policy-document";
-import { PREVIEW_ACTOR_KINDS } from "@/lib/shared/contracts/policies";
 
 type LineageTryProps = {
   connectionId: string;
@@ -20,8 +20,7 @@ type LineageTryProps = {
   hasProblems: boolean;
 };
 
-type ActorKind = (typeof PREVIEW_ACTOR_KINDS)[number];
-const ACTOR_LABELS: Record<ActorKind, string> = { human: "A person", agent: "An AI agent", service: "A service" };
+type ActorKind = PreviewActorKind;
 
 /**
  * A statement's result columns under the DRAFT masking section: where each comes from on the target
@@ -50,11 +49,7 @@ export function LineageTry({ connectionId, masking, hasProblems }: LineageTryPro
           <Field label="Sent by" className="min-w-40">
             {(control) => (
               <Select {...control} value={actorKind} onChange={(e) => setActorKind(e.target.value as ActorKind)}>
-                {PREVIEW_ACTOR_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {ACTOR_LABELS[k]}
-                  </option>
-                ))}
+                <ActorKindOptions />
               </Select>
             )}
           </Field>
