@@ -190,7 +190,12 @@ describe("outbox delivery: failures, dead letter, filter, file sink", () => {
     expect(rx.problems).toEqual([]);
     expect(rx.seqs()).toEqual(seqRange(from + 1, from + 40));
     expect(requestsWhileDown).toBeLessThan(20);
-    expect(await readSink(db, sink.id)).toMatchObject({ state: "active", failedAttempts: 0, lastError: null, deliveredSeq: from + 40 });
+    // The cursor moves once the receiver has confirmed the batch: a moment after the last event arrived.
+    const caughtUp = await eventually(async () => {
+      const s = await readSink(db, sink.id);
+      return s.deliveredSeq === from + 40 ? s : undefined;
+    });
+    expect(caughtUp).toMatchObject({ state: "active", failedAttempts: 0, lastError: null, deliveredSeq: from + 40 });
   }, 30_000);
 
   it("(c) max_attempts failures make the sink dead (it stops); retrySink resumes from the same event, nothing lost", async () => {
