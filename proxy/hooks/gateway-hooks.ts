@@ -116,8 +116,8 @@ export type RowFilter = {
   /**
    * The same masking on a whole DataRow frame as it came, for the rows the recording does not keep
    * (most of a large result): nothing is decoded into values or encoded again. Returns the frame
-   * itself when nothing changed, and another Buffer object (maybe over the same bytes, masked in
-   * place) when something did: callers tell the two apart by identity.
+   * to send: the same object when nothing changed or values were masked in place, a new one when a
+   * value's length changed. Its identity therefore does not say whether anything was masked.
    */
   transformFrame?(frame: Buffer): Buffer;
   /** COPY TO STDOUT data, one CopyData message at a time. */

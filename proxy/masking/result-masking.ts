@@ -13,7 +13,7 @@ import {
 } from "@/lib/policy/masking";
 import { createAsciiMasker } from "@/lib/policy/masking/ascii-mask";
 import { detectorBit, detectorMask, possibleDetectors } from "@/lib/policy/masking/detectors/prefilter";
-import { applyFindings, findDetected } from "@/lib/policy/masking/mask-detected";
+import { applyFindings, findDetected, findDetectedInAscii } from "@/lib/policy/masking/mask-detected";
 import type { RowFilter } from "../hooks/gateway-hooks";
 import { protocolViolation } from "../protocol/client-error";
 import { createMaskTally } from "../metrics/mask-tally";
@@ -188,11 +188,11 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
     if (possible === 0) return UNCHANGED;
     // A JSON value's masked text may need to become a JSON string: maskColumnText knows how.
     if (isJson) return slow(frame, start, end, found);
-    const text = frame.toString(scan.isAscii ? "latin1" : "utf8", start, end);
-    const chosen = findDetected(text, detectors, possible);
-    if (chosen.length === 0) return UNCHANGED;
     // ASCII: a finding's offsets in the text are its bytes' offsets, and its mask may go right there.
-    let isByByte = scan.isAscii && isTextAsIs;
+    const { isAscii } = scan;
+    const chosen = isAscii ? findDetectedInAscii(frame, start, end, detectors, possible, latin1) : findDetected(frame.toString("utf8", start, end), detectors, possible);
+    if (chosen.length === 0) return UNCHANGED;
+    let isByByte = isAscii && isTextAsIs;
     let fired = 0;
     for (let k = 0; k < chosen.length; k++) {
       const rank = chosen[k]!.rank;
@@ -208,7 +208,7 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
       }
       return IN_PLACE;
     }
-    const masked = applyFindings(text, chosen, detectors, ctx);
+    const masked = applyFindings(frame.toString(isAscii ? "latin1" : "utf8", start, end), chosen, detectors, ctx);
     if (masked === null) return null;
     if (isTextAsIs && Buffer.byteLength(masked) === end - start) {
       frame.write(masked, start, "utf8");
@@ -217,6 +217,8 @@ function createCellMasker(plan: Exclude<ColumnPlan, { kind: "pass" }>, m: Compil
     return writeValueText(masked, cls, isBinary);
   };
 }
+
+const latin1 = (b: Buffer, start: number, end: number) => b.toString("latin1", start, end);
 
 /**
  * Masks DataRow values column by column. For a session under an exemption, rows reach the client
@@ -263,9 +265,9 @@ export function createRowMasker(plans: ColumnPlan[], names: string[], m: Compile
 
 /**
  * transformFrame: walks a DataRow's values in the frame itself (as decodeDataRow reads them, with
- * the same checks) and masks the active columns' values. Returns the frame when nothing changed, a
- * new view of it when values were masked in place (a new object, so a caller comparing identities,
- * as function-call.ts does, sees the change), or a new frame when a value's length changed.
+ * the same checks) and masks the active columns' values. Returns the frame itself when nothing
+ * changed or values were masked in place (callers must not take its identity for "unchanged"), or a
+ * new frame when a value's length changed.
  */
 function createFrameMasker(
   plans: readonly ColumnPlan[],
@@ -290,7 +292,6 @@ function createFrameMasker(
     const n = (frame[5]! << 24) >> 16 | frame[6]!;
     if (n < 0) throw protocolViolation("invalid column count in DataRow message");
     let off = 7;
-    let isChanged = false;
     let replaced = 0;
     for (let i = 0; i < n; i++) {
       if (off + 4 > frame.length) throw protocolViolation("invalid length in DataRow message");
@@ -305,8 +306,7 @@ function createFrameMasker(
         if (found.fired !== 0) noteFindings(i, found.fired);
         if (r !== UNCHANGED) {
           noteMasked(i, found.fired);
-          if (r === IN_PLACE) isChanged = true;
-          else {
+          if (r !== IN_PLACE) {
             replacedAt[replaced] = off - 4;
             replacedEnd[replaced] = off + len;
             replacedBy[replaced] = r;
@@ -317,7 +317,7 @@ function createFrameMasker(
       off += len;
     }
     nextRow();
-    if (replaced === 0) return isChanged ? frame.subarray(0) : frame;
+    if (replaced === 0) return frame;
     let size = frame.length;
     for (let k = 0; k < replaced; k++) size += 4 + (replacedBy[k]?.length ?? 0) - (replacedEnd[k]! - replacedAt[k]!);
     const out = Buffer.allocUnsafe(size);

@@ -136,5 +136,6 @@ export function passFunctionResult(run: StatementRun, column: RecordedColumn, fr
     onColumns(run);
   }
   const row = encodeDataRow([decodeFunctionResult(frame)]);
-  return passDataRow(run, row, (passed) => out(passed === row ? frame : encodeFunctionResult(decodeDataRow(passed)[0] ?? null)));
+  // Always from the row as it passed: masking may have changed it in place, keeping its identity.
+  return passDataRow(run, row, (passed) => out(encodeFunctionResult(decodeDataRow(passed)[0] ?? null)));
 }

@@ -67,12 +67,37 @@ export function findDetected(text: string, detectors: readonly EnabledDetector[]
   const bits = bitsOf(detectors);
   for (let rank = 0; rank < detectors.length; rank++) {
     if ((possible & bits[rank]!) === 0) continue;
-    const spans = CONTENT_DETECTORS[detectors[rank]!.detector].find(text);
-    for (let k = 0; k < spans.length; k++) {
-      const span = spans[k]!;
-      if (span.end > span.start) findings.push({ start: span.start, end: span.end, rank });
-    }
+    addFindings(findings, CONTENT_DETECTORS[detectors[rank]!.detector].find(text), rank);
   }
+  return chooseFindings(findings);
+}
+
+/**
+ * findDetected over a value's bytes, all ASCII (so offsets in its text are byte offsets, counted
+ * from `start`): detectors that can search bytes (findInAscii) do, and the text is decoded, by
+ * `decode`, only for the others, once. The gateway's hot path: a value with cards and addresses
+ * only is never made into a string.
+ */
+export function findDetectedInAscii<B extends Uint8Array>(bytes: B, start: number, end: number, detectors: readonly EnabledDetector[], possible: number, decode: (bytes: B, start: number, end: number) => string): RankedSpan[] {
+  const findings: RankedSpan[] = [];
+  const bits = bitsOf(detectors);
+  let text: string | null = null;
+  for (let rank = 0; rank < detectors.length; rank++) {
+    if ((possible & bits[rank]!) === 0) continue;
+    const detector = CONTENT_DETECTORS[detectors[rank]!.detector];
+    addFindings(findings, detector.findInAscii ? detector.findInAscii(bytes, start, end) : detector.find((text ??= decode(bytes, start, end))), rank);
+  }
+  return chooseFindings(findings);
+}
+
+function addFindings(findings: RankedSpan[], spans: readonly DetectedSpan[], rank: number): void {
+  for (let k = 0; k < spans.length; k++) {
+    const span = spans[k]!;
+    if (span.end > span.start) findings.push({ start: span.start, end: span.end, rank });
+  }
+}
+
+function chooseFindings(findings: RankedSpan[]): RankedSpan[] {
   // The usual case, one finding (or none), needs no choosing.
   if (findings.length < 2) return findings;
   return chooseLongestDisjoint(findings).sort((a, b) => a.start - b.start);

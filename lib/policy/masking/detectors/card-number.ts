@@ -32,39 +32,52 @@ export function isLuhnValid(digits: string): boolean {
  * card are never left out because a neighbouring window happened to pass Luhn as well.
  */
 export function findCardNumbers(text: string): DetectedSpan[] {
-  if (countDigits(text) < MIN_DIGITS) return [];
+  // Every character the search looks at (digits, space, dash, dot) is ASCII: the others become 0xff,
+  // at the same offsets, and the one search on codes serves text and the gateway's bytes alike.
+  const codes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    codes[i] = c < 0x80 ? c : 0xff;
+  }
+  return findCardNumbersInAscii(codes, 0, codes.length);
+}
+
+/** findCardNumbers over codes[start, end) (a value's bytes, all ASCII), offsets counted from `start`. */
+export function findCardNumbersInAscii(b: Uint8Array, start: number, end: number): DetectedSpan[] {
   const spans: DetectedSpan[] = [];
+  if (countDigits(b, start, end) < MIN_DIGITS) return spans;
   // The runs, leftmost first, as the regex \d+(?:[ -]\d+)* with the g flag would match them.
-  const n = text.length;
-  for (let i = 0; i < n; ) {
-    if (!isDigitCode(text.charCodeAt(i))) {
+  for (let i = start; i < end; ) {
+    if (!isDigitCode(b[i]!)) {
       i++;
       continue;
     }
-    const start = i;
+    const from = i;
     for (;;) {
-      while (i < n && isDigitCode(text.charCodeAt(i))) i++;
-      // (Reads stay inside the text: charCodeAt past the end is a slow path in V8.)
-      if (i + 1 < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x2d) && isDigitCode(text.charCodeAt(i + 1))) i++;
+      while (i < end && isDigitCode(b[i]!)) i++;
+      if (i + 1 < end && (b[i] === 0x20 || b[i] === 0x2d) && isDigitCode(b[i + 1]!)) i++;
       else break;
     }
-    if (!isPartOfDecimal(text, start, i)) findCardsInRun(text, start, i, spans);
+    if (!isPartOfDecimal(b, start, end, from, i)) findCardsInRun(b, from, i, start, spans);
   }
   return spans;
 }
 
-export const cardNumberDetector: ContentDetector = { name: "card_number", find: findCardNumbers };
+export const cardNumberDetector: ContentDetector = { name: "card_number", find: findCardNumbers, findInAscii: findCardNumbersInAscii };
 
 // The digit groups of the run being searched, reused from run to run: where each starts and ends.
 const groupStart: number[] = [];
 const groupEnd: number[] = [];
 
-/** Appends to `found` the cards in text[start, end), one run of DIGIT_RUN; windows that overlap are fused. */
-function findCardsInRun(text: string, start: number, end: number, found: DetectedSpan[]): void {
+/**
+ * Appends to `found` the cards in b[start, end), one run of DIGIT_RUN, at offsets counted from
+ * `origin`; windows that overlap are fused.
+ */
+function findCardsInRun(b: Uint8Array, start: number, end: number, origin: number, found: DetectedSpan[]): void {
   let groups = 0;
   for (let i = start; i < end; ) {
     const from = i;
-    while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+    while (i < end && isDigitCode(b[i]!)) i++;
     groupStart[groups] = from;
     groupEnd[groups] = i;
     groups++;
@@ -81,16 +94,16 @@ function findCardsInRun(text: string, start: number, end: number, found: Detecte
     let digits = 0;
     for (let j = i; j < groups; j++) {
       // Within one number the separator is always the same; groups only when there are several.
-      if (j > i + 1 && text.charCodeAt(groupStart[j]! - 1) !== text.charCodeAt(groupStart[i + 1]! - 1)) break;
+      if (j > i + 1 && b[groupStart[j]! - 1] !== b[groupStart[i + 1]! - 1]) break;
       const size = groupEnd[j]! - groupStart[j]!;
       digits += size;
       if (digits > MAX_DIGITS) break;
       // Grouped: every group of the window is of a card's group size (those before j were checked already).
       if (j > i && !(isGroupSize(first) && isGroupSize(size))) break;
-      if (digits >= MIN_DIGITS && text.charCodeAt(groupStart[i]!) !== 0x30 && isLuhnValidGroups(text, i, j)) {
+      if (digits >= MIN_DIGITS && b[groupStart[i]!] !== 0x30 && isLuhnValidGroups(b, i, j)) {
         const last = found.length > firstOfRun ? found[found.length - 1]! : undefined;
-        if (last && groupStart[i]! <= last.end) last.end = Math.max(last.end, groupEnd[j]!);
-        else found.push({ start: groupStart[i]!, end: groupEnd[j]! });
+        if (last && groupStart[i]! - origin <= last.end) last.end = Math.max(last.end, groupEnd[j]! - origin);
+        else found.push({ start: groupStart[i]! - origin, end: groupEnd[j]! - origin });
       }
     }
   }
@@ -99,12 +112,12 @@ function findCardsInRun(text: string, start: number, end: number, found: Detecte
 const isGroupSize = (n: number) => n >= MIN_GROUP && n <= MAX_GROUP;
 
 /** isLuhnValid over the digits of groups i to j, separators left out. */
-function isLuhnValidGroups(text: string, i: number, j: number): boolean {
+function isLuhnValidGroups(b: Uint8Array, i: number, j: number): boolean {
   let sum = 0;
   let isDoubled = false;
   for (let g = j; g >= i; g--) {
     for (let k = groupEnd[g]! - 1; k >= groupStart[g]!; k--, isDoubled = !isDoubled) {
-      let d = text.charCodeAt(k) - 48;
+      let d = b[k]! - 48;
       if (isDoubled) {
         d *= 2;
         if (d > 9) d -= 9;
@@ -115,18 +128,17 @@ function isLuhnValidGroups(text: string, i: number, j: number): boolean {
   return sum % 10 === 0;
 }
 
-/** "1234567890123.45" or "1.4111111111111111" is a number with a fraction, not a card. */
-function isPartOfDecimal(text: string, start: number, end: number): boolean {
-  return (start >= 2 && text.charCodeAt(start - 1) === 0x2e && isDigitCode(text.charCodeAt(start - 2))) || (end + 1 < text.length && text.charCodeAt(end) === 0x2e && isDigitCode(text.charCodeAt(end + 1)));
+/** "1234567890123.45" or "1.4111111111111111" is a number with a fraction, not a card: the run is b[from, to) of b[start, end). */
+function isPartOfDecimal(b: Uint8Array, start: number, end: number, from: number, to: number): boolean {
+  return (from >= start + 2 && b[from - 1] === 0x2e && isDigitCode(b[from - 2]!)) || (to + 1 < end && b[to] === 0x2e && isDigitCode(b[to + 1]!));
 }
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-
-function countDigits(text: string): number {
+function countDigits(b: Uint8Array, start: number, end: number): number {
   let n = 0;
-  for (let i = 0; i < text.length && n < MIN_DIGITS; i++) if (isDigitCode(text.charCodeAt(i))) n++;
+  for (let i = start; i < end && n < MIN_DIGITS; i++) if (isDigitCode(b[i]!)) n++;
   return n;
 }
