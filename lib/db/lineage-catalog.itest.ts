@@ -34,6 +34,9 @@ describe("lineage catalog on a real PostgreSQL", () => {
       create table contacts (email text);
       create table crm.contacts (email text, phone text);
       create function obfuscate(t text) returns text language sql as $$ select t $$;
+      create function shout(t text) returns text language sql immutable as $$ select upper(t) $$;
+      create schema tools;
+      create function tools.shout(t text) returns text language sql volatile as $$ select upper(t) $$;
       create function text_int_cat(t text, i int) returns text language sql as $$ select t || i::text $$;
       create operator || (leftarg = text, rightarg = int, function = text_int_cat);
       create temp table scratch as select id, email from customers;
@@ -114,6 +117,30 @@ describe("lineage catalog on a real PostgreSQL", () => {
     });
     expect(sent.length - before).toBe(1);
     expect(entries.functions.map((f) => f.kind)).toEqual(["builtin", "user", "user", "user", "builtin", "user", "builtin"]);
+  });
+
+  it("tells user functions that may write (some definition VOLATILE, or none found) from those that cannot", async () => {
+    const entries = await loadLineageCatalogEntries(target, {
+      relations: [],
+      functions: [
+        { schema: null, name: "obfuscate" },
+        { schema: "public", name: "shout" },
+        { schema: null, name: "shout" },
+        { schema: "tools", name: "shout" },
+        { schema: null, name: "no_such_function" },
+      ],
+    });
+    expect(entries.functions.map((f) => [f.kind, f.mayWrite])).toEqual([
+      ["user", true],
+      ["user", false],
+      ["user", true],
+      ["user", true],
+      ["user", true],
+    ]);
+    const snapshot = new LineageCatalogSnapshot(entries);
+    expect(snapshot.functionMayWrite("public", "shout")).toBe(false);
+    expect(snapshot.functionMayWrite(null, "shout")).toBe(true);
+    expect(snapshot.functionMayWrite(null, "never_loaded")).toBeUndefined();
   });
 
   it("resolves a view over a view end to end, loading level by level", async () => {

@@ -12,7 +12,8 @@ import type { TargetCatalogQueries } from "./target-catalog";
 
 export type LineageCatalogEntries = {
   relations: { schema: string | null; name: string; relations: LineageRelation[] }[];
-  functions: { schema: string | null; name: string; kind: "builtin" | "user" }[];
+  /** `mayWrite`: a user function some definition of which is VOLATILE (absent: it may). */
+  functions: { schema: string | null; name: string; kind: "builtin" | "user"; mayWrite?: boolean }[];
   operators?: { name: string; kind: "builtin" | "user" }[];
 };
 
@@ -30,6 +31,7 @@ export type LoadableLineageCatalog = LineageCatalog & { record(entries: LineageC
 export class LineageCatalogSnapshot implements LoadableLineageCatalog {
   private readonly relationsByName = new Map<string, LineageRelation[]>();
   private readonly functionsByName = new Map<string, "builtin" | "user">();
+  private readonly readOnlyFunctions = new Set<string>();
   private readonly operatorsByName = new Map<string, "builtin" | "user">();
 
   constructor(entries?: LineageCatalogEntries) {
@@ -44,13 +46,22 @@ export class LineageCatalogSnapshot implements LoadableLineageCatalog {
     return this.functionsByName.get(key(schema, name));
   }
 
+  functionMayWrite(schema: string | null, name: string): boolean | undefined {
+    const k = key(schema, name);
+    return this.functionsByName.has(k) ? !this.readOnlyFunctions.has(k) : undefined;
+  }
+
   operatorKind(name: string): "builtin" | "user" | undefined {
     return this.operatorsByName.get(name);
   }
 
   add(entries: LineageCatalogEntries): void {
     for (const r of entries.relations) this.relationsByName.set(key(r.schema, r.name), r.relations);
-    for (const f of entries.functions) this.functionsByName.set(key(f.schema, f.name), f.kind);
+    for (const f of entries.functions) {
+      this.functionsByName.set(key(f.schema, f.name), f.kind);
+      if (f.mayWrite === false) this.readOnlyFunctions.add(key(f.schema, f.name));
+      else this.readOnlyFunctions.delete(key(f.schema, f.name));
+    }
     for (const o of entries.operators ?? []) this.operatorsByName.set(o.name, o.kind);
   }
 
@@ -147,25 +158,30 @@ async function loadFunctionsByName(target: TargetCatalogQueries, wanted: Missing
   const names = [...new Set(wanted.map((w) => w.name))];
   const rows = await target.query(
     `
-        select distinct p.proname, n.nspname
+        select p.proname, n.nspname, pg_catalog.bool_or(p.provolatile = 'v')::pg_catalog.text
         from pg_catalog.pg_proc p
         join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-        where p.proname = any($1::pg_catalog.text[])`,
+        where p.proname = any($1::pg_catalog.text[])
+        group by 1, 2`,
     [textArray(names)],
   );
-  const schemasOf = new Map<string, Set<string>>();
-  for (const [name, schema] of rows) {
-    if (!schemasOf.has(name!)) schemasOf.set(name!, new Set());
-    schemasOf.get(name!)!.add(schema!);
+  // Per name, its schemas and whether some definition there is VOLATILE.
+  const schemasOf = new Map<string, Map<string, boolean>>();
+  for (const [name, schema, volatile] of rows) {
+    if (!schemasOf.has(name!)) schemasOf.set(name!, new Map());
+    schemasOf.get(name!)!.set(schema!, volatile === "true");
   }
   return wanted.map(({ schema, name }) => {
-    const schemas = schemasOf.get(name) ?? new Set<string>();
+    const schemas = schemasOf.get(name) ?? new Map<string, boolean>();
     // Builtin only when the system schemas are the one place it can resolve to: a same-named
     // function elsewhere may be the one the session's search_path picks. (information_schema's
     // helper functions are the system's own, used by its views.)
-    const system = [...schemas].every((s) => SYSTEM_SCHEMAS.includes(s));
+    const system = [...schemas.keys()].every((s) => SYSTEM_SCHEMAS.includes(s));
     const builtin = schema !== null ? SYSTEM_SCHEMAS.includes(schema) && schemas.has(schema) : schemas.size > 0 && system;
-    return { schema, name, kind: builtin ? "builtin" : "user" };
+    // It may write unless every definition it may resolve to is STABLE or IMMUTABLE (one found nowhere may be created later).
+    const candidates = schema !== null ? (schemas.has(schema) ? [schemas.get(schema)!] : []) : [...schemas.values()];
+    const mayWrite = candidates.length === 0 || candidates.some((v) => v);
+    return { schema, name, kind: builtin ? "builtin" : "user", mayWrite };
   });
 }
 

@@ -41,7 +41,7 @@ describe("lineage: masks through a real gateway", () => {
     fx = await startMaskingFixture({}, lineagePolicy());
     c = await fx.connect({ application_name: "lineage-masking" });
     await fx.admin.query(`
-      create function opaque(t text) returns text language sql as $$ select t $$;
+      create function opaque(t text) returns text language sql immutable as $$ select t $$;
       alter function opaque(text) owner to ${fx.targetRole};`);
   });
   afterAll(async () => {
@@ -156,7 +156,7 @@ describe("lineage: undetermined = refuse", () => {
   let fx: MaskingFixture;
   beforeAll(async () => {
     fx = await startMaskingFixture({}, lineagePolicy({ undetermined: "refuse" }));
-    await fx.admin.query(`create function opaque(t text) returns text language sql as $$ select t $$; alter function opaque(text) owner to ${fx.targetRole};`);
+    await fx.admin.query(`create function opaque(t text) returns text language sql immutable as $$ select t $$; alter function opaque(text) owner to ${fx.targetRole};`);
   });
   afterAll(async () => {
     await fx?.closeAll();

@@ -36,6 +36,10 @@ export class ResolutionCatalog implements LoadableLineageCatalog {
     return this.snapshot.functionKind(schema, name);
   }
 
+  functionMayWrite(schema: string | null, name: string): boolean | undefined {
+    return this.snapshot.functionMayWrite(schema, name);
+  }
+
   /** An operator name only pg_catalog defines is PostgreSQL's own; one a schema redefines is opaque. */
   operatorKind(name: string): "builtin" | "user" | undefined {
     return this.snapshot.operatorKind(name);

@@ -168,6 +168,20 @@ describe("functions, operators and conditionals", () => {
     expect(l.map((c) => fmt(c.lineage))).toEqual(["undetermined:customers.email", "undetermined:customers.name"]);
   });
 
+  it("code whose writes it cannot see is listed as untraced: DO, CALL, user functions that may write, wherever they are called", () => {
+    expect(analyse("do $$ begin insert into leads select email from customers; end $$").untracedCode).toEqual(["DO runs procedural code that cannot be traced"]);
+    expect(analyse("call archive_customers()").untracedCode).toEqual(["CALL runs a procedure whose body cannot be traced"]);
+    expect(analyse("select mask_me(email) from customers").untracedCode).toEqual(["calls mask_me, a user function that may write"]);
+    expect(analyse("select 1 from customers where lookup_secret(id) and mask_me(name) = mask_me(email)").untracedCode).toEqual(["calls lookup_secret, a user function that may write", "calls mask_me, a user function that may write"]);
+    expect(analyse("insert into leads (contact) values (public.reverse('x'))").untracedCode).toEqual(["calls public.reverse, a user function that may write"]);
+    // STABLE and IMMUTABLE functions cannot write: opaque results (masked in full), no possible copy.
+    const l = analyse("select mask_me(email) from customers", fixtureCatalog({ readOnlyFunctions: ["mask_me"] }));
+    expect(l.untracedCode).toBeUndefined();
+    expect(l.columns!.map((c) => fmt(c.lineage))).toEqual(["undetermined:customers.email"]);
+    // PostgreSQL's own functions write only where lineage sees it (set_config, large objects: copies).
+    expect(analyse("select upper(email), set_config('x.y', email, false) from customers").untracedCode).toBeUndefined();
+  });
+
   it("row, array and JSON constructors are derived", () => {
     expect(columns("select row(email, 1), array[email, name], json_build_object('e', email), jsonb_build_array(card_number), json_object('e': email), json_array(email), (email, name) from customers")).toEqual([
       X_EMAIL,

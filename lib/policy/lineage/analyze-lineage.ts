@@ -27,7 +27,9 @@ export { MAX_VIEW_DEPTH } from "./lineage-scope";
  *   constants, parameters and system columns have no sources; EXEMPT_AGGREGATES hide theirs;
  * - undetermined: dynamic SQL builtins, user functions and operators (their arguments kept as
  *   sources), unknown relations or columns, sampled statistics, views nested too deeply, and
- *   whatever the analysis cannot follow (several statements, EXECUTE, DO, CALL, too complex).
+ *   whatever the analysis cannot follow (several statements, EXECUTE, DO, CALL, too complex);
+ * - untracedCode: what runs code whose writes are not seen (DO, CALL, user functions that may
+ *   write, a statement too complex to follow), which the policy treats as a possible copy.
  * An unqualified relation name feeds from every candidate the catalog lists; a CTE shadows them.
  */
 export function analyzeLineage(sql: string, catalog: LineageCatalog): LineageResult {
@@ -37,7 +39,8 @@ export function analyzeLineage(sql: string, catalog: LineageCatalog): LineageRes
     lineage = analyzeText(sql, ctx);
   } catch (err) {
     const reason = err instanceof RangeError ? "the statement is nested too deeply to analyse" : err instanceof AnalysisTooComplex ? err.message : `the statement could not be analysed (${err instanceof Error ? err.message : String(err)})`;
-    return { lineage: wholeUndetermined(reason), missing: null };
+    // What it writes was not followed either: it may copy (the policy's copies setting decides).
+    return { lineage: { ...wholeUndetermined(reason), untracedCode: [reason] }, missing: null };
   }
   const missing = missingOf(ctx);
   if (missing) return { lineage: wholeUndetermined("the catalog has not loaded every relation and function the statement names"), missing };
@@ -60,7 +63,8 @@ export function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   if (stmts.length === 0) return { columns: null, copies: [], predicates: [], undetermined: null };
   if (stmts.length > 1) return wholeUndetermined("several statements in one text are not analysed one by one");
   const out = analyzeStatement(stmts[0]!.stmt, ctx, null);
-  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: distinctPredicates(ctx.predicates) };
+  const untraced = [...new Set(ctx.untracedCode)];
+  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: distinctPredicates(ctx.predicates), ...(untraced.length > 0 ? { untracedCode: untraced } : {}) };
 }
 
 export type Analysed = Omit<StatementLineage, "copies" | "predicates">;
@@ -106,8 +110,10 @@ export function analyzeStatement(stmt: Node, ctx: Ctx, scope: Scope | null): Ana
       return { columns: [{ name: "QUERY PLAN", lineage: CONSTANT }], undetermined: runs ? inner.undetermined : null };
     }
     case "DoStmt":
+      ctx.untracedCode.push("DO runs procedural code that cannot be traced");
       return { columns: null, undetermined: "DO runs procedural code that cannot be traced" };
     case "CallStmt":
+      ctx.untracedCode.push("CALL runs a procedure whose body cannot be traced");
       return { columns: null, undetermined: "CALL runs a procedure whose body cannot be traced" };
     case "CreateStmt":
       return analyzeCreateTable(body, ctx);

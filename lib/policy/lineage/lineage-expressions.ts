@@ -150,7 +150,12 @@ export function functionLineage(call: Node, scope: Scope, ctx: Ctx): ColumnLinea
   const kind = functionKind(schema, name, ctx);
   if (kind === undefined) return undetermined(`function ${name} is not loaded`, unionSources(args.map((a) => a.sources)));
   const sources = unionSources(args.map((a) => a.sources));
-  if (kind === "user") return undetermined(`${schema ? `${schema}.` : ""}${name} is a user function, opaque to lineage`, sources);
+  if (kind === "user") {
+    const qualified = `${schema ? `${schema}.` : ""}${name}`;
+    // Its body may write what it reads (a copy no CopyFlow shows): unless the catalog says it cannot.
+    if (ctx.catalog.functionMayWrite?.(schema, name) !== false) ctx.untracedCode.push(`calls ${qualified}, a user function that may write`);
+    return undetermined(`${qualified} is a user function, opaque to lineage`, sources);
+  }
   if ((DYNAMIC_SQL_FUNCTIONS as readonly string[]).includes(name)) return undetermined(`${name} runs SQL or reads data that cannot be traced`, sources);
   if ((STORED_DATA_FUNCTIONS as readonly string[]).includes(name)) {
     const inner = deriveFrom(args);

@@ -22,6 +22,8 @@ export type Ctx = {
   recordsUses: boolean;
   predicates: PredicateUse[];
   copies: CopyFlow[];
+  /** Code the statement runs whose writes lineage cannot see (StatementLineage.untracedCode); views' included. */
+  untracedCode: string[];
   viewDepth: number;
   views: Map<number, Col[]>;
   /** Queries analysed so far may not exceed this, views' included (nested recursive CTEs multiply). */
@@ -35,7 +37,7 @@ export const MAX_ANALYSED_QUERIES = 5_000;
 export class AnalysisTooComplex extends Error {}
 
 export function newContext(catalog: LineageCatalog, viewDepth: number, recordsUses: boolean): Ctx {
-  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), missingOperators: new Set(), recordsUses, predicates: [], copies: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
+  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), missingOperators: new Set(), recordsUses, predicates: [], copies: [], untracedCode: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
 }
 
 export function missingOf(ctx: Ctx): MissingCatalogEntries | null {

@@ -63,6 +63,12 @@ export type StatementLineage = {
   copies: CopyFlow[];
   predicates: PredicateUse[];
   undetermined: string | null;
+  /**
+   * Code the statement runs whose writes lineage cannot see, one reason each (`DO runs procedural
+   * code…`, `calls public.f, a user function that may write`): it may copy masked data where no
+   * CopyFlow shows it, so the policy's `copies` setting applies to it. Absent: none.
+   */
+  untracedCode?: string[];
   declaresCursor?: string;
   fetchesCursor?: string;
   createsTemporary?: { schema: string | null; name: string; columns: OutputColumn[] };
@@ -91,6 +97,12 @@ export type LineageCatalog = {
   relations(schema: string | null, name: string): LineageRelation[] | undefined;
   /** `builtin`: a pg_catalog function (its result is computed from its arguments); `user`: any other (opaque). */
   functionKind(schema: string | null, name: string): "builtin" | "user" | undefined;
+  /**
+   * Whether a user function of that name may write (some function of the name is VOLATILE: STABLE
+   * and IMMUTABLE ones cannot run INSERT, UPDATE or DELETE). Optional: without it, or undefined, a
+   * user function is taken to write.
+   */
+  functionMayWrite?(schema: string | null, name: string): boolean | undefined;
   /**
    * Operators by (unqualified) name: "user" when a schema other than pg_catalog defines one of that
    * name, which may be the one PostgreSQL picks for its argument types (opaque, like a user function).

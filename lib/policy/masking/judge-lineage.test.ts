@@ -60,6 +60,16 @@ describe("judgeLineage: copies", () => {
     const counted: CopyFlow = { ...view, lineage: { kind: "derived", sources: [], exemptBy: "count", exempted: [email] } };
     expect(judge(p, { copies: [counted] })).toEqual({ action: "forward" });
   });
+
+  it("takes code whose writes it cannot see for a possible copy, held, blocked or allowed as copies are", () => {
+    const untracedCode = ["DO runs procedural code that cannot be traced"];
+    expect(judge(policyWith(), { untracedCode }, human)).toEqual({ action: "hold", reasons: ["may copy masked data: DO runs procedural code that cannot be traced"], concerns: ["copies"] });
+    expect(judge(policyWith({ copies: "block" }), { untracedCode })).toMatchObject({ action: "block" });
+    expect(judge(policyWith({ copies: "allow" }), { untracedCode })).toEqual({ action: "forward" });
+    // Nothing is masked by column on the connection: nothing to copy.
+    const p = policyDocumentSchema.parse({ version: 1 });
+    expect(judgeLineage(p, { columns: null, copies: [], predicates: [], undetermined: null, untracedCode }, human, compileMaskingPolicy(p.masking, ctx))).toEqual({ action: "forward" });
+  });
 });
 
 describe("judgeLineage: inference", () => {

@@ -16,7 +16,8 @@ export type LineageVerdict = { action: "forward" } | { action: "hold" | "block";
  * - copies: a write that moves masked values elsewhere (`copies masked data from customers.email`),
  *   held or blocked for every actor; not a copy: into a column whose own rule has the same semantic
  *   type (it stays masked there), or into a temporary table made by the statement (the session's
- *   reads of it keep the sources' masks);
+ *   reads of it keep the sources' masks). Code whose writes lineage cannot see (a DO block, CALL, a
+ *   user function that may write) counts as a possible copy (`may copy masked data: …`);
  * - inference: a statement by one of `inferenceActorKinds` whose predicates use a masked column
  *   (`filters on masked column customers.email (where)`), when the option is on;
  * - undetermined, with `refuse`: a result column Warden cannot trace, on a connection with column
@@ -39,6 +40,9 @@ export function judgeLineage(policy: PolicyDocument, lineage: StatementLineage, 
   if (settings.undetermined === "refuse" && !isExempt) raise("block", "undetermined", describeUndetermined(lineage));
   const copied = findCopiedSources(compiled, lineage.copies);
   if (copied.length > 0) raise(settings.copies, "copies", [`copies masked data from ${copied.join(", ")}`]);
+  // Code whose writes lineage cannot see may copy masked data just as well: the same setting decides.
+  const untraced = lineage.untracedCode ?? [];
+  if (untraced.length > 0) raise(settings.copies, "copies", untraced.map((why) => `may copy masked data: ${why}`));
   if (settings.inference !== "off" && !isExempt && settings.inferenceActorKinds.includes(actor.actorKind)) {
     raise(settings.inference, "inference", describeInference(compiled, lineage));
   }

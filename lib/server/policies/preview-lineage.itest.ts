@@ -31,7 +31,9 @@ describe("policy preview: result columns' lineage and masks (real PostgreSQL, de
     try {
       await seedDemoDatabase(owner, { customers: 20, orders: 40 });
       await owner.query("create view public.customer_emails as select id, lower(email) as mail from public.customers");
-      await owner.query("create function public.opaque(t text) returns text language sql as $$ select t $$");
+      await owner.query("create function public.opaque(t text) returns text language sql immutable as $$ select t $$");
+      // VOLATILE (the default): it may write, so calling it may copy what it reads.
+      await owner.query("create function public.stash(t text) returns text language sql as $$ select t $$");
     } finally {
       await owner.end();
     }
@@ -91,6 +93,9 @@ describe("policy preview: result columns' lineage and masks (real PostgreSQL, de
   it("says what it cannot trace, and refuses it when the policy says so; the statement is only described, never run", async () => {
     const first = resolved(await preview("select public.opaque(name) as o from customers"));
     expect(columnsOf(first.statements[0]!).o).toMatchObject({ lineage: { kind: "undetermined" }, mask: { kind: "undetermined", action: "mask" } });
+    expect(first.verdicts).toEqual([]);
+    const stashed = resolved(await preview("select public.stash(name) as o from customers"));
+    expect(stashed.verdicts[0]).toMatchObject({ action: "hold", reasons: ["may copy masked data: calls public.stash, a user function that may write"], concerns: ["copies"] });
 
     const doc = demoPolicy();
     doc.masking.lineage = { ...doc.masking.lineage, undetermined: "refuse", inference: "block" };

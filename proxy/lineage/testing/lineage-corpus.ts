@@ -68,7 +68,7 @@ create table orders (id int primary key, customer_id int, total numeric);
 insert into orders values (10, 1, 25.5), (11, 2, 40), (12, 1, 7);
 create table email_copies (id int, body text);
 create function customer_email(i int) returns text language sql stable as $$ select email from customers where id = i $$;
-create function open_emails() returns refcursor language plpgsql as $$ declare r refcursor := 'fn_cur'; begin open r for select email from customers order by id; return r; end $$;
+create function open_emails() returns refcursor language plpgsql stable as $$ declare r refcursor := 'fn_cur'; begin open r for select email from customers order by id; return r; end $$;
 create domain contact_text as text;
 alter view customer_contacts owner to ${owner};
 alter view contacts_of_contacts owner to ${owner};

@@ -46,7 +46,8 @@ export const FIXTURE_RELATIONS: LineageRelation[] = [
   view("pg_catalog", "pg_stats", ["schemaname", "tablename", "attname", "null_frac", "most_common_vals", "histogram_bounds"], "SELECT 'x'::name AS schemaname, 'y'::name AS tablename, 'z'::name AS attname, 0::real AS null_frac, NULL::anyarray AS most_common_vals, NULL::anyarray AS histogram_bounds"),
 ];
 
-export function fixtureCatalog(opts: { unloadedRelations?: string[]; unloadedFunctions?: string[]; userFunctions?: string[]; operators?: { user?: string[]; unloaded?: string[] } } = {}): LineageCatalog {
+/** `readOnlyFunctions`: user functions the catalog knows to be STABLE or IMMUTABLE (every other user function may write). */
+export function fixtureCatalog(opts: { unloadedRelations?: string[]; unloadedFunctions?: string[]; userFunctions?: string[]; readOnlyFunctions?: string[]; operators?: { user?: string[]; unloaded?: string[] } } = {}): LineageCatalog {
   const userFunctions = new Set(opts.userFunctions ?? ["mask_me", "lookup_secret"]);
   const operators = opts.operators;
   return {
@@ -60,6 +61,9 @@ export function fixtureCatalog(opts: { unloadedRelations?: string[]; unloadedFun
       if (opts.unloadedFunctions?.includes(name)) return undefined;
       if (schema !== null && schema !== "pg_catalog") return "user";
       return userFunctions.has(name) ? "user" : "builtin";
+    },
+    functionMayWrite(_schema, name) {
+      return !opts.readOnlyFunctions?.includes(name);
     },
   };
 }
