@@ -6,7 +6,7 @@ import { timeGroupCommits } from "../metrics/gateway-metrics";
 import { AuditChainer } from "./audit-chainer";
 import { GroupCommitter, isConnectionError } from "./group-commit";
 import { sessionOf, type RecordItem, type SessionEndRow, type SessionStartRow, type StatementBeginRow, type StatementFinishRow } from "./records";
-import { createRecordWriter } from "./write-record-batch";
+import { createRecordWriter, RECORDING_PLANNER_OPTIONS } from "./write-record-batch";
 
 export type RecordingMode = "strict" | "async";
 
@@ -341,10 +341,8 @@ function hasAuditEvent(item: RecordItem): boolean {
 
 /**
  * The recorder's own connections to the store (same settings as the worker's pool), so recording
- * never waits for a connection behind other store work. Sequential scans are off on them: every row
- * the batch statement touches is found by primary key, and its plan is cached per connection (a
- * named statement) when the tables are still small, where a sequential scan would look cheaper and
- * then stay in the plan as the tables grow.
+ * never waits for a connection behind other store work, planned for the batch statement's
+ * primary-key lookups (RECORDING_PLANNER_OPTIONS).
  */
 function createRecordingPool(db: Db, max: number): pg.Pool {
   const { connectionString, connectionTimeoutMillis, query_timeout, idleTimeoutMillis } = db.$client.options;
@@ -355,7 +353,7 @@ function createRecordingPool(db: Db, max: number): pg.Pool {
     idleTimeoutMillis,
     max,
     application_name: "warden-recorder",
-    options: "-c enable_seqscan=off",
+    options: RECORDING_PLANNER_OPTIONS,
   });
   // As in createDb: a lost connection (store restart) fails its query, never the process.
   pool.on("error", () => {});

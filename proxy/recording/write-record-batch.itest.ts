@@ -6,7 +6,8 @@ import { appendAuditEvent } from "@/lib/audit/append-event";
 import { createDb, type Db } from "@/lib/db/create-db";
 import { createTestStore } from "@/tests/test-database";
 import type { RecordItem, StatementFinishRow } from "./records";
-import { createRecordWriter } from "./write-record-batch";
+import pg from "pg";
+import { BATCH_STATEMENT_NAME, batchParameters, createRecordWriter, RECORDING_PLANNER_OPTIONS } from "./write-record-batch";
 
 const audit = (action: string, targetId: string) => ({ actor: "alice", action, targetType: "session", targetId, details: { z: 1, a: [2] } });
 
@@ -90,6 +91,40 @@ describe("writeRecordBatch", () => {
     expect(mine[1]).toMatchObject({ actor: null, targetType: "session", targetId: sid, targetName: null });
   });
 
+  it("finds each earlier statement an outcome updates by primary key, in one partition, however many statements the day holds", async () => {
+    // One connection with the recorder's planner settings: the named statement is planned there.
+    const pool = new pg.Pool({ connectionString: db.$client.options.connectionString, max: 1, options: RECORDING_PLANNER_OPTIONS });
+    try {
+      const write = createRecordWriter(pool);
+      const sid = randomUUID();
+      const begun = Array.from({ length: 5000 }, (_, i) => begin(sid, i + 1));
+      await write([sessionStart(sid), ...begun]);
+      await db.$client.query("analyze statements");
+      const last = (begun.at(-1) as Extract<RecordItem, { type: "statement.begin" }>).row.id;
+      await write([finish(sid, last)]);
+      const params = batchParameters([finish(sid, last), begin(sid, 5001)]);
+      const c = await pool.connect();
+      try {
+        // The plan the batch runs under, for the prepared statement itself; EXPLAIN without ANALYZE runs nothing.
+        const { rows } = await c.query(`explain (format json) execute ${BATCH_STATEMENT_NAME}(${params.map((p) => pg.escapeLiteral(p)).join(", ")})`);
+        const nodes = planNodes(rows[0]["QUERY PLAN"][0].Plan);
+        const outcomes = nodes.find((n) => n["Subplan Name"] === "CTE outcomes")!;
+        const joins = planNodes(outcomes).map((n) => n["Node Type"]).filter((t) => t.endsWith("Join") || t === "Nested Loop");
+        expect(joins).toEqual(["Nested Loop"]);
+        const scans = planNodes(outcomes).filter((n) => n["Relation Name"]?.startsWith("statements_p"));
+        expect(scans.length).toBeGreaterThan(0);
+        // Every partition is looked up by key (pruned at run time to the one the row's time picks), never scanned whole.
+        for (const scan of scans) expect(scan["Node Type"], scan["Relation Name"]).toBe("Index Scan");
+        expect(scans.some((scan) => scan["Index Name"].endsWith("_pkey"))).toBe(true);
+      } finally {
+        c.release();
+      }
+      expect((await db.select({ status: statements.status }).from(statements).where(eq(statements.id, last)))[0]!.status).toBe("ok");
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("takes no lock: a batch commits while a console transaction holds the audit chain", async () => {
     const write = createRecordWriter(db.$client);
     const sid = randomUUID();
@@ -113,3 +148,10 @@ describe("writeRecordBatch", () => {
     }
   });
 });
+
+type PlanNode = { "Node Type": string; "Subplan Name"?: string; "Relation Name"?: string; "Index Name": string; Plans?: PlanNode[] };
+
+/** A plan node and every node below it. */
+function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}
