@@ -82,7 +82,13 @@ describe("column references", () => {
   });
 
   it("keeps a cast to a text type direct and makes any other cast derived", () => {
-    expect(columns("select email::text, email::varchar(20), cast(email as character varying), email::name, card_number::bigint, email::text[] from customers")).toEqual([D_EMAIL, D_EMAIL, D_EMAIL, D_EMAIL, "derived:customers.card_number", X_EMAIL]);
+    expect(columns("select email::text, cast(email as character varying), email::bpchar, card_number::bigint, email::text[] from customers")).toEqual([D_EMAIL, D_EMAIL, D_EMAIL, "derived:customers.card_number", X_EMAIL]);
+  });
+
+  it("makes a cast that can cut the value derived: a length, char (one character), name, \"char\"", () => {
+    // The column's partial mask on a cut card would show other digits than on the whole card.
+    const card = "derived:customers.card_number";
+    expect(columns('select card_number::varchar(8), cast(card_number as character(5)), card_number::char, card_number::name, card_number::"char", "char"(card_number), name(card_number) from customers')).toEqual([card, card, card, card, card, card, card]);
   });
 
   it("expands * and c.* into the relations' columns, in order", () => {

@@ -37,8 +37,9 @@ export function operatorKind(opName: string[], ctx: Ctx): "builtin" | "user" | u
   return kind;
 }
 
+/** A cast to a text type that keeps the whole value (TEXT_TYPES, no length: `char` alone is char(1)). */
 export function isTextType(typeName: Node): boolean {
-  if (typeName?.arrayBounds?.length) return false;
+  if (typeName?.arrayBounds?.length || typeName?.typmods?.length) return false;
   const names: string[] = (typeName?.names ?? []).map((n: Node) => n.String?.sval);
   return (TEXT_TYPES as readonly string[]).includes(names[names.length - 1] ?? "");
 }

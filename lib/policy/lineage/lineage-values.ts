@@ -56,8 +56,13 @@ export const DYNAMIC_SQL_FUNCTIONS = [
  */
 export const STORED_DATA_FUNCTIONS = ["lo_get", "loread", "current_setting"] as const;
 
-/** Types a cast to which keeps the value itself (a `direct` value stays direct). */
-export const TEXT_TYPES = ["text", "varchar", "bpchar", "char", "name", "citext"] as const;
+/**
+ * Types a cast to which keeps the value itself (a `direct` value stays direct), when written without
+ * a length: `varchar(8)`, `char` (one character), `name` (63 bytes) and the one-byte `"char"` cut the
+ * value, and the column's own method on a cut value can show characters it hides in the whole one
+ * (keeping the last 4 of `card_number::varchar(8)` shows digits 5 to 8): such a cast is derived.
+ */
+export const TEXT_TYPES = ["text", "varchar", "bpchar", "citext"] as const;
 
 /** System columns: never a stored user value. */
 export const SYSTEM_COLUMNS = ["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"] as const;

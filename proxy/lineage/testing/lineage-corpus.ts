@@ -146,7 +146,8 @@ export const LINEAGE_CORPUS: CorpusCase[] = [
   { name: "partition, transformed", covers: "item 1: partitions", sql: "select reverse(email) from accounts_low", columns: ["masked"] },
   { name: "c.* expands to the columns", covers: "item 1: whole-row references", sql: "select c.* from customers c order by id", columns: ["raw", "raw", "rule-mask", "rule-mask", "rule-mask", "rule-mask", "raw"] },
   { name: "min and max", covers: "item 1: aggregates that return a value", sql: "select min(email), max(card_number) from customers", columns: ["rule-mask", "rule-mask"] },
-  { name: "cast to varchar", covers: "item 1: casts", sql: "select email::varchar(100) as e from customers order by id", columns: ["rule-mask"] },
+  { name: "cast to varchar", covers: "item 1: casts", sql: "select email::varchar as e from customers order by id", columns: ["rule-mask"] },
+  { name: "cast to varchar(8) of a card", covers: "attack: a cut value under the column's partial mask", sql: "select card_number::varchar(8), cast(card_number as name) from customers order by id", columns: ["masked", "masked"] },
   { name: "IN subquery keeps the direct column", covers: "item 1: subqueries", sql: "select email from customers where id in (select customer_id from orders) order by id", columns: ["rule-mask"] },
 
   // The transformations.
