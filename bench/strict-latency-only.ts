@@ -18,11 +18,14 @@ import { unmaskedPolicy } from "./masking-policy";
  * recording mode: the mean latency each adds, for working on the statement path without the whole
  * bench. Optionally the worker is profiled (node --cpu-prof).
  *
- *   npx tsx --conditions=react-server bench/strict-latency-only.ts [--statements N] [--modes strict,async] [--cpu-prof DIR]
+ *   npx tsx --conditions=react-server bench/strict-latency-only.ts [--statements N] [--clients N] [--modes strict,async] [--cpu-prof DIR]
+ *
+ * With several clients each runs --statements statements at once; the figure is the time per statement of all of them.
  */
 const { values } = parseArgs({
   options: {
     statements: { type: "string", default: "3000" },
+    clients: { type: "string", default: "1" },
     modes: { type: "string", default: "strict,async" },
     "cpu-prof": { type: "string" },
   },
@@ -30,6 +33,7 @@ const { values } = parseArgs({
 const log = (line: string) => console.log(`[latency-only] ${line}`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const count = Number(values.statements);
+const clients = Number(values.clients);
 
 const outfile = path.join(root, "dist/strict-latency-only/gateway.mjs");
 await build(gatewayBuildOptions(root, outfile));
@@ -59,16 +63,19 @@ try {
   await env.stop();
 }
 
-/** Mean milliseconds of `select 1` over the simple protocol, after a warm-up. */
+/** Milliseconds per `select 1` over the simple protocol, all clients together, after a warm-up. */
 async function meanLatency(endpoint: Endpoint): Promise<number> {
-  const c = new pg.Client(endpoint);
-  await c.connect();
+  const all = await Promise.all(Array.from({ length: clients }, async () => {
+    const c = new pg.Client(endpoint);
+    await c.connect();
+    return c;
+  }));
   try {
-    for (let i = 0; i < 200; i++) await c.query("select 1");
+    await Promise.all(all.map(async (c) => { for (let i = 0; i < 200; i++) await c.query("select 1"); }));
     const start = performance.now();
-    for (let i = 0; i < count; i++) await c.query("select 1");
-    return (performance.now() - start) / count;
+    await Promise.all(all.map(async (c) => { for (let i = 0; i < count; i++) await c.query("select 1"); }));
+    return (performance.now() - start) / (count * clients);
   } finally {
-    await c.end();
+    await Promise.all(all.map((c) => c.end()));
   }
 }
