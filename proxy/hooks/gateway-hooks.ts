@@ -161,9 +161,10 @@ export type GatewayHooks = {
    * promise holds later messages back until it settles. When it fails, the error reaches the client
    * with its message withheld, and a notice or notification is dropped: fail closed. `authored`: the
    * frame is an error the gateway had the server raise (a refusal): its message is Warden's own
-   * words, and only its quoted parts (and the other fields) are data to mask.
+   * words, and only its quoted parts (and the other fields) are data to mask. `statement`: the
+   * statement whose answer the message is, when there is one (what it computed may be echoed).
    */
-  filterServerMessage?(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage): Buffer | Promise<Buffer>;
+  filterServerMessage?(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext): Buffer | Promise<Buffer>;
   /**
    * The function a FunctionCall names by OID, as the session's database has it (null: none there).
    * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.

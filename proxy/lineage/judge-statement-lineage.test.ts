@@ -12,7 +12,7 @@ const actor = { userName: "dev", actorKind: "human" as const, agentName: null, g
 const session: SessionInfo = { id: "s", userName: "dev", actorKind: "human", agentName: null, groups: ["developer"], authMethod: "token", connection: { id: "c", name: "c" }, applicationName: null, clientAddress: "" };
 
 function service(lineage: StatementLineage | Promise<StatementLineage>): LineageService & { calls: number } {
-  const s = { calls: 0, lineageOf: () => (s.calls++, lineage), onStatementFinished: () => {} };
+  const s = { calls: 0, lineageOf: () => (s.calls++, lineage), knownLineageOf: () => undefined, onStatementFinished: () => {} };
   return s;
 }
 const ctx = (sql: string, parseError: string | null = null): StatementContext => ({ session, statementId: "x", protocol: "simple", sql, params: null, classification: classifySql(sql).statements[0]!, parseError });

@@ -27,6 +27,8 @@ export type LineageService = {
    * analysed on the current catalog epoch; rejects when the catalog cannot be read (callers fail closed).
    */
   lineageOf(ctx: StatementContext): Maybe<StatementLineage>;
+  /** What lineageOf last gave for this statement (judging asks first); undefined: never asked, or not yet answered. */
+  knownLineageOf(ctx: StatementContext): StatementLineage | undefined;
   /** After a statement's outcome: CLOSE and DISCARD change what the session remembers. */
   onStatementFinished(ctx: StatementContext): void;
 };
@@ -109,11 +111,21 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
     return loading;
   };
 
+  // Each statement's lineage as it was judged, for its server messages (masking-hooks.ts), without applying it to the session again.
+  const known = new WeakMap<StatementContext, StatementLineage>();
   return {
     lineageOf(ctx) {
       const session = sessionLineageOf(ctx.session);
       const raw = analyse(ctx, session);
-      return raw instanceof Promise ? raw.then((l) => session.apply(l)) : session.apply(raw);
+      const applied = (l: StatementLineage) => {
+        const lineage = session.apply(l);
+        known.set(ctx, lineage);
+        return lineage;
+      };
+      return raw instanceof Promise ? raw.then(applied) : applied(raw);
+    },
+    knownLineageOf(ctx) {
+      return known.get(ctx);
     },
     onStatementFinished(ctx) {
       const { command, sql } = ctx.classification;

@@ -1,4 +1,4 @@
-import type { LineageRelation, OutputColumn, StatementLineage } from "@/lib/policy/lineage/lineage-types";
+import type { LineageRelation, LineageSource, OutputColumn, StatementLineage } from "@/lib/policy/lineage/lineage-types";
 import { LruCache } from "@/lib/policy/lru-cache";
 import type { SessionInfo } from "../hooks/gateway-hooks";
 import type { SessionRelations } from "./resolution-catalog";
@@ -10,7 +10,7 @@ import type { SessionRelations } from "./resolution-catalog";
  * sources. Kept in a WeakMap on the session, so it ends with the session.
  */
 export class SessionLineage implements SessionRelations {
-  private readonly cursors = new Map<string, { columns: OutputColumn[] | null; undetermined: string | null }>();
+  private readonly cursors = new Map<string, { columns: OutputColumn[] | null; undetermined: string | null; touched?: LineageSource[] }>();
   private readonly temporaries = new Map<string, LineageRelation>();
   /** Analyses that read this session's temporary tables depend on the session: cached here, per epoch. */
   private results: { epoch: number; generation: number; cache: LruCache<string, StatementLineage> } | null = null;
@@ -38,12 +38,13 @@ export class SessionLineage implements SessionRelations {
    * before Warden saw the session) are undetermined.
    */
   apply(lineage: StatementLineage): StatementLineage {
-    if (lineage.declaresCursor !== undefined) this.cursors.set(lineage.declaresCursor, { columns: lineage.columns, undetermined: lineage.undetermined });
+    if (lineage.declaresCursor !== undefined) this.cursors.set(lineage.declaresCursor, { columns: lineage.columns, undetermined: lineage.undetermined, touched: lineage.touched });
     if (lineage.createsTemporary) this.recordTemporary(lineage.createsTemporary.name, lineage.createsTemporary.columns);
     if (lineage.fetchesCursor === undefined) return lineage;
     const cursor = this.cursors.get(lineage.fetchesCursor);
     if (!cursor) return { ...lineage, columns: null, undetermined: `cursor ${lineage.fetchesCursor} was not declared by a statement Warden analysed` };
-    return { ...lineage, columns: cursor.columns, undetermined: cursor.undetermined };
+    // A FETCH evaluates the cursor's query: what it touches is the FETCH's too.
+    return { ...lineage, columns: cursor.columns, undetermined: cursor.undetermined, ...(cursor.touched ? { touched: cursor.touched } : {}) };
   }
 
   /** CLOSE name (null: CLOSE ALL). */

@@ -46,7 +46,11 @@ describe("masking: the gateway's own messages", () => {
   it("the server's words stay masked: a unique violation quoting a customer's email, and a client raising Warden-like text itself", async () => {
     const dup = await c.query("insert into customers (id, name, email) values (9, 'Eve', 'ann@example.com')").catch((e) => e);
     expect(dup).toMatchObject({ code: "23505", detail: "Key (email)=(a**@example.com) already exists." });
-    const forged = await c.query("do $$ begin raise exception using errcode = '42501', message = 'Rejected by ann@example.com (approval request x): 4111 1111 1111 1111'; end $$").catch((e) => e);
-    expect(forged).toMatchObject({ code: "42501", message: "Rejected by a**@example.com (approval request x): **** **** **** 1111" });
+    // A DO block may copy masked data where lineage cannot see: held for a reviewer, then run.
+    const sql = "do $$ begin raise exception using errcode = '42501', message = 'Rejected by ann@example.com (approval request x): 4111 1111 1111 1111'; end $$";
+    const running = c.query(sql).catch((e) => e);
+    const request = await pendingRequest(fx.db, sql);
+    await decideApproval(fx.db, { requestId: request.id, reviewer: REVIEWER, decision: "approve" });
+    expect(await running).toMatchObject({ code: "42501", message: "Rejected by a**@example.com (approval request x): **** **** **** 1111" });
   });
 });

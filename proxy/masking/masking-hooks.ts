@@ -3,9 +3,9 @@ import { deriveMaskingKey } from "@/lib/crypto/masking-key";
 import type { Db } from "@/lib/db/create-db";
 import { columnSources, type CatalogRelation, type DescribedField } from "@/lib/db/target-catalog";
 import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
-import { findActiveExemption, masksNothing, matchColumn, planLineageColumn, textValueClass, type ColumnPlan as PolicyColumnPlan, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
+import { findActiveExemption, masksNothing, matchColumn, planLineageColumn, textValueClass, touchesMaskedData, type ColumnPlan as PolicyColumnPlan, type MaskingContext, type ValueClass } from "@/lib/policy/masking";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
-import type { AuthoredMessage, GatewayHooks, ResultContext, RowFilter, SessionInfo } from "../hooks/gateway-hooks";
+import type { AuthoredMessage, GatewayHooks, ResultContext, RowFilter, SessionInfo, StatementContext } from "../hooks/gateway-hooks";
 import type { Logger } from "../log";
 import { createLineageService, type LineageService } from "../lineage/lineage-service";
 import { resultColumnLineage } from "../lineage/result-lineage";
@@ -101,11 +101,14 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
       return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId), lineage) : rowFilter(m, result, catalogFor(connectionId), lineage)));
     },
 
-    filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage) {
+    filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext) {
       const connectionId = session.connection.id;
       return then(maskingFor(connectionId), (m) => {
         if (masksNothing(m)) return frame;
         const catalog = catalogFor(connectionId);
+        // The statement's lineage as it was judged; a message of no known statement may echo anything (fail closed).
+        const known = statement ? lineage.knownLineageOf(statement) : undefined;
+        const echoesMaskedData = m.matchesColumns && (known === undefined || touchesMaskedData(m, known));
         return maskServerMessage(
           frame,
           m,
@@ -114,6 +117,7 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
             return r ? [...r.columns.values()].map((c) => c.name) : null;
           },
           authored,
+          echoesMaskedData,
         );
       });
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeBackendFrame } from "../protocol/backend-decoders";
-import { errorResponse } from "../protocol/backend-messages";
+import { errorResponse, noticeResponse } from "../protocol/backend-messages";
 import { demoPolicy } from "@/lib/policy/default-policy";
 import { createNodeMaskingContext } from "@/lib/policy/masking/keyed-hash-node";
 import { maskKeyValues, maskServerMessage, MASKED_PLACEHOLDER } from "./message-masking";
@@ -74,6 +74,24 @@ describe("masking server messages", () => {
     payload.copy(frame, 9 + channel.length);
     const out = maskServerMessage(frame, m, lookup) as Buffer;
     expect(decodeBackendFrame(out)).toMatchObject({ processId: 42, channel: "contacts", payload: "a**@example.com" });
+  });
+
+  it("masks the values a data exception echoes, and what user code raised, when the statement evaluated masked data", async () => {
+    const echoed = (frame: Buffer) => detailOf(maskServerMessage(frame, noDetectors, lookup, undefined, true));
+    // A reversed card number passes no detector: lineage says the statement computed it from a masked column.
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "22P02", message: 'invalid input syntax for type integer: "1111 1111 1111 1114"' }))).toMatchObject({ message: `invalid input syntax for type integer: "${MASKED_PLACEHOLDER}"` });
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "22003", message: 'value "41111111111111111" is out of range for type bigint' }))).toMatchObject({ message: `value "${MASKED_PLACEHOLDER}" is out of range for type bigint` });
+    // A value holding quotes is masked from the first quote to the last; a detail quoting nothing (XML's line) whole.
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "22P02", message: 'invalid input syntax for type json', detail: 'Token "moc"."elpmaxe" is invalid.' }))).toMatchObject({ detail: `Token "${MASKED_PLACEHOLDER}" is invalid.` });
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "2200N", message: "invalid XML content", detail: "line 1: Start tag expected, '<' not found\nmoc.elpmaxe@nna" }))).toMatchObject({ detail: MASKED_PLACEHOLDER });
+    // RAISE: the message is the user's code's own text, all of it data.
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "P0001", message: "got moc.elpmaxe@nna", hint: "x" }))).toMatchObject({ message: MASKED_PLACEHOLDER, hint: MASKED_PLACEHOLDER });
+    expect(await echoed(noticeResponse({ sqlState: "00000", message: "got moc.elpmaxe@nna" }))).toMatchObject({ message: MASKED_PLACEHOLDER });
+    // Messages that come before any value is computed keep their words.
+    expect(await echoed(errorResponse({ severity: "ERROR", sqlState: "42703", message: 'column "emial" does not exist' }))).toMatchObject({ message: 'column "emial" does not exist' });
+    // A statement that evaluated no masked column: the message as the server wrote it.
+    const plain = await detailOf(maskServerMessage(errorResponse({ severity: "ERROR", sqlState: "22P02", message: 'invalid input syntax for type integer: "abc"' }), noDetectors, lookup, undefined, false));
+    expect(plain.message).toBe('invalid input syntax for type integer: "abc"');
   });
 
   it("leaves a message without data as it was", async () => {

@@ -22,14 +22,19 @@ type Field = { type: string; value: string };
  *    mistake);
  * 2. DETAIL `Failing row contains (…)` (not-null and check violations): the values by the rules of
  *    the table's columns in order, or the whole list when it cannot be split reliably;
- * 3. then the content detectors over every field that carries text (message, detail, hint,
+ * 3. when the statement evaluated a masked column (`echoesMaskedData`, from its lineage), what the
+ *    server echoes of computed values (echoedValuesMasked): a value it could not convert, a value
+ *    user code raised; lineage masks such values in results, and their text must not come back in
+ *    an error (`select reverse(card_number)::int`);
+ * 4. then the content detectors over every field that carries text (message, detail, hint,
  *    context, internal query) and a notification's payload; except, in an error the gateway had the
  *    server raise (`authored`), the message's own words: only the parts it quotes are detected.
  * Async only for (2), which needs the table's columns from the catalog.
  */
-export function maskServerMessage(frame: Buffer, m: CompiledMasking, tableColumns: TableColumnsLookup, authored?: AuthoredMessage): Buffer | Promise<Buffer> {
+export function maskServerMessage(frame: Buffer, m: CompiledMasking, tableColumns: TableColumnsLookup, authored?: AuthoredMessage, echoesMaskedData = false): Buffer | Promise<Buffer> {
   if (frame[0] === BackendCode.NotificationResponse) return maskNotification(frame, m);
   const fields = decodeFields(frame);
+  if (echoesMaskedData && !authored) maskEchoedValues(frame[0]!, fields);
   const schema = fields.find((f) => f.type === "s")?.value ?? null;
   const table = fields.find((f) => f.type === "t")?.value ?? null;
   const detail = fields.find((f) => f.type === "D");
@@ -59,6 +64,37 @@ export function maskServerMessage(frame: Buffer, m: CompiledMasking, tableColumn
     }
   }
   return finish();
+}
+
+/** SQLSTATE classes whose messages quote a value the statement computed: data exceptions, and errors of external routines. */
+const VALUE_ECHOING_CLASSES = new Set(["22", "2F", "38", "39"]);
+
+/**
+ * The values a server message echoes, masked in place (`fields`): for a data exception, what its
+ * message, detail and hint quote (from the first double quote to the last, since a value may hold
+ * quotes itself; a detail that quotes nothing is masked whole, as XML's `line 1: …` is) and the
+ * `JSON data, line 1: …` lines of its context; for what user code raised (RAISE: SQLSTATE class P0,
+ * or a notice or warning), the message, detail and hint whole. Other messages (syntax, names,
+ * permissions) come before any value is computed and are left to the detectors.
+ */
+export function maskEchoedValues(code: number, fields: Field[]): void {
+  const sqlState = fields.find((f) => f.type === "C")?.value ?? "";
+  const cls = sqlState.slice(0, 2);
+  const isRaised = cls === "P0" || (code === BackendCode.NoticeResponse && (sqlState === "00000" || cls === "01"));
+  if (!isRaised && !VALUE_ECHOING_CLASSES.has(cls)) return;
+  for (const f of fields) {
+    if (f.type === "M" || f.type === "D" || f.type === "H") f.value = isRaised ? MASKED_PLACEHOLDER : maskQuoted(f.value, f.type === "D");
+    else if (f.type === "W") f.value = f.value.replace(/^(JSON data, line \d+: ).*$/gm, `$1${MASKED_PLACEHOLDER}`);
+  }
+}
+
+function maskQuoted(text: string, isWholeWithoutQuotes: boolean): string {
+  const first = text.indexOf('"');
+  const last = text.lastIndexOf('"');
+  if (first < 0) return isWholeWithoutQuotes && text !== "" ? MASKED_PLACEHOLDER : text;
+  // One quote only: what follows it may be the value.
+  if (last === first) return `${text.slice(0, first)}"${MASKED_PLACEHOLDER}`;
+  return `${text.slice(0, first)}"${MASKED_PLACEHOLDER}"${text.slice(last + 1)}`;
 }
 
 function detectIn(text: string, m: CompiledMasking): string {

@@ -9,6 +9,7 @@ import { passFunctionResult } from "./function-call";
 import { passCopyData, passDataRow, rowCapReply } from "./result-stream";
 import type { PendingChange, Portal, PreparedStatement } from "./statement-namespace";
 import type { StatementRun } from "./statement-run";
+import type { StatementContext } from "../hooks/gateway-hooks";
 import { isClientsError, type ProbeOutcome } from "./syntax-probe";
 
 /**
@@ -122,6 +123,14 @@ export class ReplyTracker {
   private copyIsBinary = false;
 
   constructor(private readonly events: TrackerEvents) {}
+
+  /** The statement whose answers arrive now (a Query's current statement, an Execute's, a FunctionCall's); null for other messages. */
+  get answering(): StatementContext | null {
+    const e = this.peek();
+    if (e?.kind === "execute" || e?.kind === "function") return e.run.ctx;
+    if (e?.kind === "query") return e.runs[e.index]?.ctx ?? null;
+    return null;
+  }
 
   get isIdle(): boolean {
     return this.head >= this.queue.length;

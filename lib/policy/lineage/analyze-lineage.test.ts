@@ -188,6 +188,14 @@ describe("functions, operators and conditionals", () => {
     expect(analyse("select upper(email), set_config('x.y', email, false) from customers").untracedCode).toBeUndefined();
   });
 
+  it("lists every column the statement evaluates as touched, wherever its value goes", () => {
+    const touched = (sql: string) => (analyse(sql).touched ?? []).map((s) => `${s.table}.${s.column}`).sort();
+    expect(touched("select (select 1 from (select reverse(email)::int as x from customers) s limit 1)")).toEqual(["customers.email"]);
+    expect(touched("select id from customers where card_number::bigint > 0")).toEqual(["customers.card_number", "customers.id"]);
+    expect(touched("select e from customer_emails c(i, e) where false")).toEqual(["customers.email", "customers.id"]);
+    expect(analyse("select 'abc'::int").touched).toBeUndefined();
+  });
+
   it("row, array and JSON constructors are derived", () => {
     expect(columns("select row(email, 1), array[email, name], json_build_object('e', email), jsonb_build_array(card_number), json_object('e': email), json_array(email), (email, name) from customers")).toEqual([
       X_EMAIL,

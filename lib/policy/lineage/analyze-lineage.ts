@@ -1,5 +1,5 @@
 import { parseSync } from "libpg-query";
-import type { LineageCatalog, LineageResult, PredicateUse, StatementLineage } from "./lineage-types";
+import type { LineageCatalog, LineageResult, LineageSource, PredicateUse, StatementLineage } from "./lineage-types";
 import { CONSTANT } from "./lineage-values";
 import { AnalysisTooComplex, type Ctx, type Node, type Scope, foldRest, missingOf, newContext, nodeEntry } from "./lineage-scope";
 import { analyzeSelect } from "./lineage-select";
@@ -64,7 +64,15 @@ export function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   if (stmts.length > 1) return wholeUndetermined("several statements in one text are not analysed one by one");
   const out = analyzeStatement(stmts[0]!.stmt, ctx, null);
   const untraced = [...new Set(ctx.untracedCode)];
-  return { ...out, columns: out.columns && foldRest(out.columns), copies: ctx.copies, predicates: distinctPredicates(ctx.predicates), ...(untraced.length > 0 ? { untracedCode: untraced } : {}) };
+  const touched = distinctSources(ctx.touched);
+  return {
+    ...out,
+    columns: out.columns && foldRest(out.columns),
+    copies: ctx.copies,
+    predicates: distinctPredicates(ctx.predicates),
+    ...(untraced.length > 0 ? { untracedCode: untraced } : {}),
+    ...(touched.length > 0 ? { touched } : {}),
+  };
 }
 
 export type Analysed = Omit<StatementLineage, "copies" | "predicates">;
@@ -135,6 +143,12 @@ export function analyzeSelectStatement(body: Node, ctx: Ctx, scope: Scope | null
     return createRelationFrom(body.intoClause, "table", columns, ctx);
   }
   return { columns: analyzeSelect(body, ctx, scope), undetermined: null };
+}
+
+function distinctSources(sources: readonly LineageSource[]): LineageSource[] {
+  const seen = new Map<string, LineageSource>();
+  for (const s of sources) seen.set(`${s.schema}.${s.table}.${s.column}`, s);
+  return [...seen.values()];
 }
 
 /** One entry per clause and set of sources (a clause met again, as a CTE used twice, adds nothing). */

@@ -54,8 +54,12 @@ export function expressionLineage(node: Node, scope: Scope, ctx: Ctx): ColumnLin
   const [type, body] = nodeEntry(node);
   if (!type) return CONSTANT;
   switch (type) {
-    case "ColumnRef":
-      return columnRefLineage(body.fields ?? [], scope, ctx);
+    case "ColumnRef": {
+      const column = columnRefLineage(body.fields ?? [], scope, ctx);
+      // Evaluated here, whether or not its value reaches a result: a cast of it can fail with the value in the message.
+      for (const source of column.sources) ctx.touched.push(source);
+      return column;
+    }
     case "A_Const":
     case "ParamRef":
     case "SQLValueFunction":

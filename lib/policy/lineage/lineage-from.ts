@@ -162,7 +162,7 @@ export function viewLineage(r: LineageRelation, ctx: Ctx): Col[] {
   if (ctx.viewDepth >= MAX_VIEW_DEPTH) return tooDeep;
   // Guard against a view reached again through itself while analysed.
   ctx.views.set(r.oid, tooDeep);
-  const inner: Ctx = { ...newContext(ctx.catalog, ctx.viewDepth + 1, false), missingRelations: ctx.missingRelations, missingFunctions: ctx.missingFunctions, missingOperators: ctx.missingOperators, untracedCode: ctx.untracedCode, views: ctx.views, work: ctx.work };
+  const inner: Ctx = { ...newContext(ctx.catalog, ctx.viewDepth + 1, false), missingRelations: ctx.missingRelations, missingFunctions: ctx.missingFunctions, missingOperators: ctx.missingOperators, untracedCode: ctx.untracedCode, touched: ctx.touched, views: ctx.views, work: ctx.work };
   const analysed = analyzeText(r.viewDefinition!, inner);
   const columns = analysed.undetermined || !analysed.columns ? r.columns.map((c) => ({ name: c.name, lineage: undetermined(analysed.undetermined ?? `view ${r.schema}.${r.name} has no columns`) })) : analysed.columns;
   ctx.views.set(r.oid, columns);

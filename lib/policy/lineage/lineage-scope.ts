@@ -1,4 +1,4 @@
-import type { ColumnLineage, CopyFlow, LineageCatalog, MissingCatalogEntries, OutputColumn, PredicateUse } from "./lineage-types";
+import type { ColumnLineage, CopyFlow, LineageCatalog, LineageSource, MissingCatalogEntries, OutputColumn, PredicateUse } from "./lineage-types";
 import { chooseFrom } from "./lineage-values";
 
 /**
@@ -24,6 +24,8 @@ export type Ctx = {
   copies: CopyFlow[];
   /** Code the statement runs whose writes lineage cannot see (StatementLineage.untracedCode); views' included. */
   untracedCode: string[];
+  /** The sources of every column reference the statement evaluates, anywhere (StatementLineage.touched). */
+  touched: LineageSource[];
   viewDepth: number;
   views: Map<number, Col[]>;
   /** Queries analysed so far may not exceed this, views' included (nested recursive CTEs multiply). */
@@ -37,7 +39,7 @@ export const MAX_ANALYSED_QUERIES = 5_000;
 export class AnalysisTooComplex extends Error {}
 
 export function newContext(catalog: LineageCatalog, viewDepth: number, recordsUses: boolean): Ctx {
-  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), missingOperators: new Set(), recordsUses, predicates: [], copies: [], untracedCode: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
+  return { catalog, missingRelations: new Map(), missingFunctions: new Map(), missingOperators: new Set(), recordsUses, predicates: [], copies: [], untracedCode: [], touched: [], viewDepth, views: new Map(), work: { left: MAX_ANALYSED_QUERIES } };
 }
 
 export function missingOf(ctx: Ctx): MissingCatalogEntries | null {

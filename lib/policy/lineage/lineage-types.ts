@@ -69,6 +69,12 @@ export type StatementLineage = {
    * CopyFlow shows it, so the policy's `copies` setting applies to it. Absent: none.
    */
   untracedCode?: string[];
+  /**
+   * The source columns of every column reference the statement evaluates, wherever its value goes
+   * (a result, a predicate, a subquery whose result is not shown): a server message may echo what
+   * any of them computes (`invalid input syntax for type integer: "…"`). Absent: none.
+   */
+  touched?: LineageSource[];
   declaresCursor?: string;
   fetchesCursor?: string;
   createsTemporary?: { schema: string | null; name: string; columns: OutputColumn[] };

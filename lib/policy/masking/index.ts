@@ -34,4 +34,4 @@ export {
   type MaskedText,
 } from "./column-plan";
 export { findMaskedSources, planLineageColumn, qualifiedSource, strongestTransformedType, UNDETERMINED_TYPE, type MaskedSource } from "./lineage-plan";
-export { findCopiedSources, judgeLineage, type LineageConcern, type LineageVerdict } from "./judge-lineage";
+export { findCopiedSources, judgeLineage, touchesMaskedData, type LineageConcern, type LineageVerdict } from "./judge-lineage";

@@ -3,7 +3,7 @@ import type { CopyFlow, LineageSource, StatementLineage } from "../lineage/linea
 import type { PolicyActor } from "../match-rule";
 import { policyDocumentSchema, type PolicyDocument } from "../policy-document";
 import { compileMaskingPolicy } from "./column-plan";
-import { judgeLineage } from "./judge-lineage";
+import { judgeLineage, touchesMaskedData } from "./judge-lineage";
 import type { MaskingContext } from "./masking-context";
 
 const ctx: MaskingContext = { hmac: () => "0".repeat(64) };
@@ -125,5 +125,20 @@ describe("judgeLineage: undetermined", () => {
       reasons: ["Warden cannot tell which columns feed result column 2 (f is not a built-in function)", "copies masked data from customers.email"],
       concerns: ["undetermined", "copies"],
     });
+  });
+});
+
+describe("touchesMaskedData", () => {
+  const lineage = (l: Partial<StatementLineage>): StatementLineage => ({ columns: null, copies: [], predicates: [], undetermined: null, ...l });
+  it("is true when the statement evaluates a masked column or cannot be traced, false otherwise or without rules", () => {
+    const compiled = compileMaskingPolicy(policyWith().masking, ctx);
+    expect(touchesMaskedData(compiled, lineage({ touched: [note, email] }))).toBe(true);
+    expect(touchesMaskedData(compiled, lineage({ touched: [note] }))).toBe(false);
+    expect(touchesMaskedData(compiled, lineage({}))).toBe(false);
+    expect(touchesMaskedData(compiled, lineage({ undetermined: "DO runs procedural code that cannot be traced" }))).toBe(true);
+    expect(touchesMaskedData(compiled, lineage({ untracedCode: ["calls f, a user function that may write"] }))).toBe(true);
+    expect(touchesMaskedData(compiled, lineage({ columns: [{ name: "x", lineage: { kind: "undetermined", reason: "opaque", sources: [] } }] }))).toBe(true);
+    const none = policyDocumentSchema.parse({ version: 1 });
+    expect(touchesMaskedData(compileMaskingPolicy(none.masking, ctx), lineage({ touched: [email], undetermined: "x" }))).toBe(false);
   });
 });

@@ -52,6 +52,19 @@ export function judgeLineage(policy: PolicyDocument, lineage: StatementLineage, 
   return { action: raised.action, reasons: [...new Set(raised.list.map((r) => r.reason))], concerns: [...new Set(raised.list.map((r) => r.concern))] };
 }
 
+/**
+ * Whether a statement may compute values from masked data, which a server message could echo
+ * (maskServerMessage): it evaluates a column with a rule or name pattern anywhere (`touched`), or
+ * Warden cannot tell (undetermined, code it cannot see). False on a connection without column
+ * rules or name patterns.
+ */
+export function touchesMaskedData(compiled: CompiledMaskingPolicy, lineage: StatementLineage): boolean {
+  if (!compiled.matchesColumns) return false;
+  if (lineage.undetermined !== null || (lineage.untracedCode?.length ?? 0) > 0) return true;
+  if (lineage.columns?.some((c) => c.lineage.kind === "undetermined")) return true;
+  return findMaskedSources(compiled, lineage.touched ?? []).length > 0;
+}
+
 /** `customers.email`: how reasons name a column (the schema is in the rule). */
 function shortName(s: LineageSource): string {
   return `${s.table}.${s.column}`;
