@@ -162,9 +162,10 @@ export type GatewayHooks = {
    * with its message withheld, and a notice or notification is dropped: fail closed. `authored`: the
    * frame is an error the gateway had the server raise (a refusal): its message is Warden's own
    * words, and only its quoted parts (and the other fields) are data to mask. `statement`: the
-   * statement whose answer the message is, when there is one (what it computed may be echoed).
+   * statement whose answer the message is (what it computed may be echoed); null when it answers a
+   * message that runs none (a Bind's error quotes the client's own parameter); undefined: unknown.
    */
-  filterServerMessage?(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext): Buffer | Promise<Buffer>;
+  filterServerMessage?(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext | null): Buffer | Promise<Buffer>;
   /**
    * The function a FunctionCall names by OID, as the session's database has it (null: none there).
    * Absent, or failing: fast-path calls are refused, since nothing can be judged without the name.

@@ -101,14 +101,15 @@ export function createMaskingHooks(deps: MaskingHookDeps): MaskingHooks {
       return then(maskingFor(connectionId), (m) => (result.copy ? copyFilter(m, result, catalogFor(connectionId), lineage) : rowFilter(m, result, catalogFor(connectionId), lineage)));
     },
 
-    filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext) {
+    filterServerMessage(session: SessionInfo, frame: Buffer, authored?: AuthoredMessage, statement?: StatementContext | null) {
       const connectionId = session.connection.id;
       return then(maskingFor(connectionId), (m) => {
         if (masksNothing(m)) return frame;
         const catalog = catalogFor(connectionId);
-        // The statement's lineage as it was judged; a message of no known statement may echo anything (fail closed).
+        // The statement's lineage as it was judged. A message that answers no statement (null: a
+        // Bind's) echoes only the client's input; one of no known request, or an unjudged statement's, may echo anything (fail closed).
         const known = statement ? lineage.knownLineageOf(statement) : undefined;
-        const echoesMaskedData = m.matchesColumns && (known === undefined || touchesMaskedData(m, known));
+        const echoesMaskedData = m.matchesColumns && statement !== null && (known === undefined || touchesMaskedData(m, known));
         return maskServerMessage(
           frame,
           m,

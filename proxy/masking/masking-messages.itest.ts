@@ -68,6 +68,8 @@ describe("masking: errors, notices and notifications that echo data", () => {
     // A statement that reads no masked column keeps the server's words.
     expect(await c.query("select 'abc'::int").catch((e) => e)).toMatchObject({ code: "22P02", message: 'invalid input syntax for type integer: "abc"' });
     expect(await c.query("select name::int from customers where id = 1").catch((e) => e)).toMatchObject({ code: "22P02", message: 'invalid input syntax for type integer: "Ann Lee"' });
+    // A Bind's error quotes the client's own parameter, whatever the statement reads: as the server wrote it.
+    expect(await c.query("select email from customers where id = $1", ["not a number"]).catch((e) => e)).toMatchObject({ code: "22P02", message: 'invalid input syntax for type integer: "not a number"' });
   });
 
   it("masks a foreign key violation's DETAIL", async () => {

@@ -1122,7 +1122,7 @@ export class Relay {
     if (filter && !f.isFiltered && ECHOING_MESSAGES.has(f.code)) {
       let filtered: Buffer | null | Promise<Buffer | null>;
       try {
-        filtered = filter(this.deps.session, f.frame, this.authored.take(f.frame) ?? undefined, this.tracker.answering ?? undefined);
+        filtered = filter(this.deps.session, f.frame, this.authored.take(f.frame) ?? undefined, this.tracker.answering);
       } catch (err) {
         filtered = this.withheldMessage(f.frame, err);
       }

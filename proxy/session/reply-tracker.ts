@@ -124,11 +124,17 @@ export class ReplyTracker {
 
   constructor(private readonly events: TrackerEvents) {}
 
-  /** The statement whose answers arrive now (a Query's current statement, an Execute's, a FunctionCall's); null for other messages. */
-  get answering(): StatementContext | null {
+  /**
+   * The statement whose answers arrive now: a Query's current statement, an Execute's, a
+   * FunctionCall's. Null when they answer a message that runs no statement (Parse, Bind, Describe,
+   * Close, Sync, the gateway's own): what such an answer quotes is the client's input, never a
+   * computed value. Undefined when nothing is expected (a message of no known request).
+   */
+  get answering(): StatementContext | null | undefined {
     const e = this.peek();
-    if (e?.kind === "execute" || e?.kind === "function") return e.run.ctx;
-    if (e?.kind === "query") return e.runs[e.index]?.ctx ?? null;
+    if (!e) return undefined;
+    if (e.kind === "execute" || e.kind === "function") return e.run.ctx;
+    if (e.kind === "query") return e.runs[e.index]?.ctx;
     return null;
   }
 
