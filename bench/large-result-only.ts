@@ -1,17 +1,11 @@
-import { fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import { defaultPolicy } from "@/lib/policy/default-policy";
 import type { PolicyDocument } from "@/lib/policy/policy-document";
-import { gatewayBuildOptions } from "@/scripts/launcher/build-gateway";
-import { stopChild } from "@/scripts/launcher/stop-child";
-import type { GatewayListening } from "@/proxy/main";
 import type { Endpoint } from "./endpoints";
 import { startBenchEnvironment } from "./environment";
-import { benchGatewayEnvironment } from "./targets";
+import { buildPrivateGateway, startPrivateGateway, type PrivateGateway } from "./private-gateway";
 import { createLargeTable, LARGE_QUERY } from "./large-table";
 import { everyDetectorPolicy, maskedLargeTablePolicy, unmaskedPolicy } from "./masking-policy";
 import { readLargeResultRaw } from "./raw-read";
@@ -37,7 +31,6 @@ const { values } = parseArgs({
   },
 });
 const log = (line: string) => console.log(`[large-only] ${line}`);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const rows = Number(values.rows);
 const repeats = Number(values.repeats);
 
@@ -50,15 +43,15 @@ const POLICIES: Record<string, { label: string; policy: () => PolicyDocument }> 
 const chosen = values.only.split(",").map((s) => s.trim());
 for (const c of chosen) if (!POLICIES[c]) throw new Error(`--only: unknown "${c}" (${Object.keys(POLICIES).join(", ")})`);
 
-const bundle = await buildPrivateGateway();
+const bundle = await buildPrivateGateway("large-result-only");
 const env = await startBenchEnvironment(log);
-let gateway: { port: number; pid: number; stop(): Promise<void> } | null = null;
+let gateway: PrivateGateway | null = null;
 try {
   const logins = new Map<string, Awaited<ReturnType<typeof env.addGatewayConnection>>>();
   for (const c of chosen) logins.set(c, await env.addGatewayConnection(`bench_${c}`, POLICIES[c]!.policy()));
   log(`creating ${rows.toLocaleString("en-US")} rows${values["distinct-cards"] ? " (every card number different)" : ""}`);
   await createLargeTable(env.direct, rows, { isEveryCardDistinct: values["distinct-cards"] });
-  gateway = await startGateway(bundle, env, values["cpu-prof"]);
+  gateway = await startPrivateGateway(bundle, env, "strict", values["cpu-prof"]);
   // The profile's line numbers are the bundle's: keep the bundle beside it.
   if (values["cpu-prof"]) fs.copyFileSync(bundle, path.join(values["cpu-prof"], "gateway.mjs"));
   log(`gateway pid ${gateway.pid} on port ${gateway.port}${values["cpu-prof"] ? ` (profiling into ${values["cpu-prof"]})` : ""}`);
@@ -81,22 +74,4 @@ try {
 } finally {
   await gateway?.stop();
   await env.stop();
-}
-
-/** Compiles the gateway as scripts/launcher/build-gateway.ts does, into a directory of this script's own. */
-async function buildPrivateGateway(): Promise<string> {
-  const outfile = path.join(root, "dist/large-result-only/gateway.mjs");
-  await build(gatewayBuildOptions(root, outfile));
-  return outfile;
-}
-
-async function startGateway(bundle: string, env: Awaited<ReturnType<typeof startBenchEnvironment>>, profileDir: string | undefined) {
-  const settings = await benchGatewayEnvironment(env, "strict");
-  const execArgv = ["--enable-source-maps", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
-  const child = fork(bundle, [], { cwd: root, env: settings, execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const listening = await new Promise<GatewayListening>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the gateway exited with ${code} before listening`)));
-    child.on("message", (m: GatewayListening) => m?.type === "gateway-listening" && resolve(m));
-  });
-  return { port: listening.port, pid: listening.workerPids[0] ?? child.pid!, stop: () => stopChild(child, 20_000) };
 }

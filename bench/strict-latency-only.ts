@@ -1,16 +1,10 @@
-import { fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import pg from "pg";
-import { gatewayBuildOptions } from "@/scripts/launcher/build-gateway";
-import { stopChild } from "@/scripts/launcher/stop-child";
-import type { GatewayListening } from "@/proxy/main";
 import type { Endpoint } from "./endpoints";
 import { startBenchEnvironment } from "./environment";
-import { benchGatewayEnvironment } from "./targets";
+import { buildPrivateGateway, startPrivateGateway } from "./private-gateway";
 import { unmaskedPolicy } from "./masking-policy";
 
 /**
@@ -31,33 +25,26 @@ const { values } = parseArgs({
   },
 });
 const log = (line: string) => console.log(`[latency-only] ${line}`);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const count = Number(values.statements);
 const clients = Number(values.clients);
 
-const outfile = path.join(root, "dist/strict-latency-only/gateway.mjs");
-await build(gatewayBuildOptions(root, outfile));
+const bundle = await buildPrivateGateway("strict-latency-only");
 const env = await startBenchEnvironment(log);
 try {
   const login = await env.addGatewayConnection("bench_latency", unmaskedPolicy());
   const direct = await meanLatency(env.direct);
   log(`direct: ${direct.toFixed(3)} ms per statement`);
   for (const mode of values.modes.split(",") as ("strict" | "async")[]) {
-    const settings = await benchGatewayEnvironment(env, mode);
     const profileDir = values["cpu-prof"];
-    const execArgv = ["--enable-source-maps", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])];
-    const child = fork(outfile, [], { cwd: root, env: settings, execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    const listening = await new Promise<GatewayListening>((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`the gateway exited with ${code} before listening`)));
-      child.on("message", (m: GatewayListening) => m?.type === "gateway-listening" && resolve(m));
-    });
+    const gateway = await startPrivateGateway(bundle, env, mode, profileDir);
     try {
-      const ms = await meanLatency({ host: "127.0.0.1", port: listening.port, ...login });
+      const ms = await meanLatency({ host: "127.0.0.1", port: gateway.port, ...login });
       log(`gateway ${mode}: ${ms.toFixed(3)} ms per statement (${(direct / ms).toFixed(2)}× direct's rate)`);
     } finally {
-      await stopChild(child, 20_000);
+      await gateway.stop();
     }
-    if (profileDir) fs.copyFileSync(outfile, path.join(profileDir, "gateway.mjs"));
+    // The profile's line numbers are the bundle's: keep the bundle beside it.
+    if (profileDir) fs.copyFileSync(bundle, path.join(profileDir, "gateway.mjs"));
   }
 } finally {
   await env.stop();
