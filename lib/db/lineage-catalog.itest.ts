@@ -201,6 +201,8 @@ describe("lineage catalog on a real PostgreSQL", () => {
     }, 0);
     expect(calls).toBe(0);
     expect(lineage.undetermined).toMatch(/not loaded/);
+    // What it writes was not seen either: a possible copy.
+    expect(lineage.untracedCode).toEqual([lineage.undetermined]);
   });
 
   it("treats a name the loader leaves out as unknown rather than looping", async () => {

@@ -1,4 +1,4 @@
-import { analyzeLineage } from "../policy/lineage/analyze-lineage";
+import { analyzeLineage, unfollowed } from "../policy/lineage/analyze-lineage";
 import { loadClassifier } from "../policy/classify-statement";
 import { unionSources } from "../policy/lineage/lineage-values";
 import type { ColumnLineage, LineageCatalog, LineageRelation, MissingCatalogEntries, StatementLineage } from "../policy/lineage/lineage-types";
@@ -237,7 +237,7 @@ export async function resolveLineage(
   for (let round = 0; ; round++) {
     const { lineage, missing } = analyzeLineage(sql, catalog);
     if (!missing) return lineage;
-    if (round >= maxRounds) return { columns: null, copies: [], predicates: [], undetermined: `the catalog entries it names were not loaded after ${maxRounds} rounds` };
+    if (round >= maxRounds) return unfollowed(`the catalog entries it names were not loaded after ${maxRounds} rounds`);
     catalog.record(await load(missing), missing);
   }
 }

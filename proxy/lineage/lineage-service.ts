@@ -1,6 +1,6 @@
 import { LineageCatalogSnapshot, loadLineageCatalogEntries, resolveLineage } from "@/lib/db/lineage-catalog";
 import type { TargetCatalogQueries } from "@/lib/db/target-catalog";
-import { analyzeLineage } from "@/lib/policy/lineage/analyze-lineage";
+import { analyzeLineage, unfollowed } from "@/lib/policy/lineage/analyze-lineage";
 import type { StatementLineage } from "@/lib/policy/lineage/lineage-types";
 import { LruCache } from "@/lib/policy/lru-cache";
 import { shapeOfSql } from "@/lib/policy/statement-shape";
@@ -67,7 +67,7 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
   };
 
   const analyse = (ctx: StatementContext, session: SessionLineage): Maybe<StatementLineage> => {
-    if (ctx.sqlDigest) return wholeUndetermined("the statement is too large to analyse");
+    if (ctx.sqlDigest) return unfollowed("the statement is too large to analyse");
     const sql = ctx.classification.executedSql ?? ctx.sql;
     const { state, access } = connectionLineage(ctx.session.connection.id);
     const results = session.hasTemporaries ? session.resultsFor(state.epoch) : state.results;
@@ -142,10 +142,6 @@ export function createLineageService(deps: { catalogFor(connectionId: string): L
 function resolveMissing(sql: string, catalog: ResolutionCatalog, access: LineageCatalogAccess): Promise<StatementLineage> {
   const target: TargetCatalogQueries = { query: (q, params) => access.query(q, params), describe: () => Promise.reject(new Error("lineage does not describe")) };
   return resolveLineage(sql, catalog, (missing) => loadLineageCatalogEntries(target, missing), MAX_LOAD_ROUNDS);
-}
-
-function wholeUndetermined(reason: string): StatementLineage {
-  return { columns: null, copies: [], predicates: [], undetermined: reason };
 }
 
 /** CLOSE name / CLOSE ALL: the cursor's name as PostgreSQL folds it (null: all). */

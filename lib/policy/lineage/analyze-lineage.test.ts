@@ -467,7 +467,10 @@ describe("cursors, prepared statements and the rest", () => {
 
   it("several statements, unparsable text and very deep nesting are undetermined, never thrown", () => {
     expect(analyse("select 1; select 2").undetermined).toMatch(/several statements/);
+    // Not followed, its writes were not seen either: a possible copy. Text that does not parse runs nowhere.
+    expect(analyse("select 1; select 2").untracedCode).toEqual(["several statements in one text are not analysed one by one"]);
     expect(analyse("select from where").undetermined).toMatch(/does not parse/);
+    expect(analyse("select from where").untracedCode).toBeUndefined();
     const deep = "select " + "(".repeat(3000) + "email" + ")".repeat(3000) + " from customers";
     expect(() => analyzeLineage(deep, fixtureCatalog())).not.toThrow();
     expect(analyzeLineage(deep, fixtureCatalog()).lineage.undetermined ?? analyzeLineage(deep, fixtureCatalog()).lineage.columns?.[0]?.lineage.kind).toBeTruthy();
@@ -662,6 +665,7 @@ describe("cost", () => {
     const { lineage } = analyzeLineage(inner, fixtureCatalog());
     expect(performance.now() - started).toBeLessThan(2000);
     expect(lineage.undetermined).toBe("the statement is too complex to analyse");
+    expect(lineage.untracedCode).toEqual(["the statement is too complex to analyse"]);
   });
 });
 

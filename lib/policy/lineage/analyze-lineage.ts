@@ -39,8 +39,7 @@ export function analyzeLineage(sql: string, catalog: LineageCatalog): LineageRes
     lineage = analyzeText(sql, ctx);
   } catch (err) {
     const reason = err instanceof RangeError ? "the statement is nested too deeply to analyse" : err instanceof AnalysisTooComplex ? err.message : `the statement could not be analysed (${err instanceof Error ? err.message : String(err)})`;
-    // What it writes was not followed either: it may copy (the policy's copies setting decides).
-    return { lineage: { ...wholeUndetermined(reason), untracedCode: [reason] }, missing: null };
+    return { lineage: unfollowed(reason), missing: null };
   }
   const missing = missingOf(ctx);
   if (missing) return { lineage: wholeUndetermined("the catalog has not loaded every relation and function the statement names"), missing };
@@ -52,6 +51,15 @@ export function wholeUndetermined(reason: string): StatementLineage {
   return { columns: null, copies: [], predicates: [], undetermined: reason };
 }
 
+/**
+ * A statement the analysis could not follow at all (too complex, several in one text, its catalog
+ * entries never loaded, too large): undetermined, and what it writes was not seen either, so it may
+ * copy (the policy's copies setting decides). Not for text that does not parse: the server runs none of it.
+ */
+export function unfollowed(reason: string): StatementLineage {
+  return { ...wholeUndetermined(reason), untracedCode: [reason] };
+}
+
 export function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   let parsed: { stmts?: { stmt: Node }[] };
   try {
@@ -61,7 +69,7 @@ export function analyzeText(sql: string, ctx: Ctx): StatementLineage {
   }
   const stmts = parsed.stmts ?? [];
   if (stmts.length === 0) return { columns: null, copies: [], predicates: [], undetermined: null };
-  if (stmts.length > 1) return wholeUndetermined("several statements in one text are not analysed one by one");
+  if (stmts.length > 1) return unfollowed("several statements in one text are not analysed one by one");
   const out = analyzeStatement(stmts[0]!.stmt, ctx, null);
   const untraced = [...new Set(ctx.untracedCode)];
   const touched = distinctSources(ctx.touched);
